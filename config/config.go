@@ -1,0 +1,246 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/batonhq/baton/episode"
+	"github.com/batonhq/baton/money"
+)
+
+// FileName is the config file looked for in the working directory.
+const FileName = "baton.yaml"
+
+// Config is baton.yaml. Every field is optional; [Config.Defaults] fills
+// what is missing. Secrets never live here: tools name the environment
+// variables that hold them.
+type Config struct {
+	// Data is the data root (see package dataset); --data overrides it.
+	Data string `json:"data,omitempty"`
+	// Policy is the default policy kind for baton run and serve.
+	Policy string `json:"policy,omitempty"`
+	// Policies holds options per policy kind.
+	Policies map[string]json.RawMessage `json:"policies,omitempty"`
+	// Budget is the default per-run budget.
+	Budget Budget `json:"budget,omitzero"`
+	// Prices overrides or extends the built-in price catalog, by model.
+	Prices map[string]money.Price `json:"prices,omitempty"`
+	// Tools declares tool instances.
+	Tools []ToolConfig `json:"tools,omitempty"`
+	// NoDefaultTools, when true, opens only the declared tools; otherwise
+	// the kinds marked Default (math, python, starlark, web search) are
+	// opened too unless a declared tool already has their name.
+	NoDefaultTools bool `json:"no_default_tools,omitempty"`
+
+	// Dir is the directory of the file the config came from, against which
+	// relative paths resolve. Not read from the file.
+	Dir string `json:"-"`
+}
+
+// ToolConfig is one tool instance.
+type ToolConfig struct {
+	Kind    string          `json:"kind"`
+	Name    string          `json:"name,omitempty"`
+	Options json.RawMessage `json:"options,omitempty"`
+}
+
+// Budget is a per-run budget in config form.
+type Budget struct {
+	MaxCost  money.Amount `json:"max_cost,omitempty"`
+	MaxTime  Duration     `json:"max_time,omitempty"`
+	MaxTurns int          `json:"max_turns,omitempty"`
+}
+
+// Episode returns the budget in the orchestrator's form.
+func (b Budget) Episode() episode.Budget {
+	return episode.Budget{MaxCost: b.MaxCost, MaxTime: time.Duration(b.MaxTime), MaxTurns: b.MaxTurns}
+}
+
+// Duration is a time.Duration written as "90s" or "2m" in config files.
+type Duration time.Duration
+
+// UnmarshalJSON accepts a duration string or a number of seconds.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		var secs float64
+		if err2 := json.Unmarshal(b, &secs); err2 != nil {
+			return fmt.Errorf("config: duration %s: want a string like \"90s\" or a number of seconds", b)
+		}
+		*d = Duration(secs * float64(time.Second))
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("config: duration %q: %w", s, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalJSON writes the duration as a string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// Defaults fills unset fields with Baton's defaults.
+func (c *Config) Defaults() {
+	if c.Policy == "" {
+		c.Policy = "cheapest"
+	}
+	if c.Budget.MaxTurns == 0 {
+		c.Budget.MaxTurns = 8
+	}
+	if c.Budget.MaxTime == 0 {
+		c.Budget.MaxTime = Duration(2 * time.Minute)
+	}
+}
+
+// Validate reports the first problem that would make the config unusable.
+func (c *Config) Validate() error {
+	if c.Budget.MaxCost < 0 || c.Budget.MaxTime < 0 || c.Budget.MaxTurns < 0 {
+		return errors.New("config: budget values must not be negative")
+	}
+	for i, t := range c.Tools {
+		if t.Kind == "" {
+			return fmt.Errorf("config: tools[%d] has no kind; run `baton tools kinds` to list them", i)
+		}
+	}
+	for name, p := range c.Prices {
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("config: prices[%q]: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// Catalog returns the default price catalog with the config's overrides.
+func (c *Config) Catalog() *money.Catalog {
+	cat := money.DefaultCatalog()
+	cat.Merge(c.Prices)
+	return cat
+}
+
+// Parse decodes a YAML (or JSON) config strictly: an unknown key anywhere
+// in the known structure is an error naming it.
+func Parse(b []byte) (*Config, error) {
+	var tree any
+	if err := yaml.Unmarshal(b, &tree); err != nil {
+		return nil, fmt.Errorf("config: not valid YAML: %w", err)
+	}
+	if tree == nil {
+		tree = map[string]any{}
+	}
+	if _, ok := tree.(map[string]any); !ok {
+		return nil, fmt.Errorf("config: the top level must be a mapping of keys such as tools:, budget:, policy:")
+	}
+	js, err := json.Marshal(tree)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	var c Config
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c.Defaults()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Load reads the config at path. An empty path means $BATON_CONFIG, then
+// ./baton.yaml if it exists, then the built-in defaults.
+func Load(path string, getenv func(string) string) (*Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	explicit := path != ""
+	if path == "" {
+		path = getenv("BATON_CONFIG")
+		explicit = path != ""
+	}
+	if path == "" {
+		path = FileName
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if !explicit && errors.Is(err, os.ErrNotExist) {
+			c := &Config{}
+			c.Defaults()
+			c.Dir, _ = os.Getwd()
+			return c, nil
+		}
+		return nil, fmt.Errorf("config: %w (pass --config FILE, or unset BATON_CONFIG)", err)
+	}
+	c, err := Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	abs, _ := filepath.Abs(path)
+	c.Dir = filepath.Dir(abs)
+	return c, nil
+}
+
+// ParsePreferences reads the --prefer syntax: comma-separated items, each a
+// preset (accuracy, balanced, cost/cheap, fast/latency, local) or key=weight
+// with key accuracy, cost, latency or tool:NAME.
+func ParsePreferences(s string) (episode.Preferences, error) {
+	var p episode.Preferences
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		key, val, hasVal := strings.Cut(item, "=")
+		if !hasVal {
+			switch key {
+			case "accuracy":
+				p.Accuracy, p.Cost, p.Latency = 1, 0.1, 0.1
+			case "balanced":
+				p.Accuracy, p.Cost, p.Latency = 1, 0.5, 0.5
+			case "cost", "cheap":
+				p.Accuracy, p.Cost, p.Latency = 1, 1, 0.2
+			case "fast", "latency":
+				p.Accuracy, p.Cost, p.Latency = 1, 0.2, 1
+			case "local":
+				p.Text = strings.TrimSpace(p.Text + " Prefer local tools over remote ones.")
+				if p.Tools == nil {
+					p.Tools = map[string]float64{}
+				}
+				p.Tools["tag:local"] = 1
+			default:
+				return p, fmt.Errorf("config: unknown preference %q: use accuracy, balanced, cost, fast, local, or key=weight", key)
+			}
+			continue
+		}
+		var w float64
+		if _, err := fmt.Sscanf(val, "%g", &w); err != nil || w < 0 {
+			return p, fmt.Errorf("config: preference %q: weight must be a non-negative number", item)
+		}
+		switch {
+		case key == "accuracy":
+			p.Accuracy = w
+		case key == "cost":
+			p.Cost = w
+		case key == "latency":
+			p.Latency = w
+		case strings.HasPrefix(key, "tool:"):
+			if p.Tools == nil {
+				p.Tools = map[string]float64{}
+			}
+			p.Tools[strings.TrimPrefix(key, "tool:")] = w
+		default:
+			return p, fmt.Errorf("config: unknown preference key %q: use accuracy, cost, latency or tool:NAME", key)
+		}
+	}
+	return p, nil
+}

@@ -1,0 +1,65 @@
+package replay
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/batonhq/baton/money"
+	"github.com/batonhq/baton/tool"
+)
+
+var (
+	_ tool.Tool        = (*call)(nil)
+	_ tool.CostBounder = (*call)(nil)
+)
+
+// call binds one model to one task: three words, so a task's tools cost
+// almost nothing to build.
+type call struct {
+	env   *Env
+	task  int
+	model int
+}
+
+// callData is the structured part of a result: only what a policy may see.
+type callData struct {
+	Model        string `json:"model"`
+	Answer       string `json:"answer"`
+	InputTokens  int64  `json:"input_tokens"`
+	OutputTokens int64  `json:"output_tokens"`
+}
+
+func (c *call) Spec() tool.Spec { return c.env.models[c.model].spec }
+
+// Call returns the recorded answer; arguments are ignored.
+func (c *call) Call(ctx context.Context, _ json.RawMessage) (*tool.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r := c.env.rec[c.task][c.model]
+	content := c.env.content(c.task, c.model)
+	data, err := json.Marshal(callData{
+		Model:        c.env.models[c.model].model,
+		Answer:       r.text,
+		InputTokens:  r.usage.InputTokens,
+		OutputTokens: r.usage.OutputTokens,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &tool.Result{
+		Content: content,
+		Data:    data,
+		IsError: r.failed,
+		Usage:   r.usage,
+		Cost:    r.cost,
+		Latency: r.latency,
+	}, nil
+}
+
+// MaxCost is the recorded charge itself: a replayed call's cost is known
+// exactly before it is made, and the question's input tokens (which
+// [tool.WorstCase] cannot see in the empty arguments) are part of it.
+func (c *call) MaxCost(json.RawMessage) (money.Amount, error) {
+	return c.env.rec[c.task][c.model].cost, nil
+}

@@ -1,0 +1,53 @@
+// Package replay is an [env.Env] over real, recorded outcomes of real
+// models on real questions (the routing data sets in shared/data): calling
+// model m on a task returns what m really answered there, at its recorded or
+// price-derived cost, and the verifier returns m's recorded score.
+//
+// A task is one question ([episode.Task.Prompt] is its text). Its tools are
+// the models recorded on it, one [tool.Tool] per model whose [tool.Spec]
+// carries the model's description, its list price, a typical latency and the
+// tags llm and remote. A call needs no arguments (the question is implied;
+// an optional "prompt" string is accepted and ignored, since only the
+// recorded answer exists). Its [tool.Result] holds:
+//
+//   - Content: the recorded answer text where the data has one (RouterArena,
+//     RouteLLM GSM8K), otherwise the placeholder "<tool> answer #<task id>";
+//   - Data: {"model", "answer", "input_tokens", "output_tokens"}, fields a
+//     policy may read;
+//   - Usage and Cost: the recorded token usage and cost where the data has
+//     them (RouterArena); otherwise usage estimated with
+//     [tool.EstimateTokens] (input: the question; output: the answer text,
+//     or [DefaultOutputTokens] when there is none), marked Estimated, priced
+//     exactly with [money.Price.Cost].
+//
+// The recorded score never reaches a policy: it is read only by [Env.Score]
+// and by the evaluation helpers [Env.Outcomes], [Env.Outcome] and
+// [Env.Oracle], which baselines and reports use and policies must not.
+//
+// # Scoring a multi-turn episode
+//
+// A policy may call one model, read its answer, call another, and answer
+// with one of the answers it holds. [Env.Score] takes the episode's final
+// answer and finds the latest successful model call whose Content equals it
+// (surrounding white space ignored); the outcome is that model's recorded
+// score on the task, and Correct is score ≥ 0.5. An answer that matches no
+// held result scores 0, with a Detail saying so.
+//
+// # Latency
+//
+// No source records wall time, so a call's latency is simulated by one
+// documented rule, [SimulatedLatency]: 300 ms plus the output tokens at a
+// throughput set by the model's size. Spec.Latency is the median of that over
+// the model's calls in the loaded data. A [tool.Set] overwrites
+// Result.Latency with the (tiny) measured time; reports read the simulated
+// figure from [Env.Outcomes].
+//
+// # Loaders
+//
+// [LoadLLMRouter], [LoadRouterArena] and [LoadRouteLLM] read any directory
+// laid out like the corresponding source in shared/data, so another split
+// (the held-out one) loads by path; [Load] dispatches by source name and
+// [Open] resolves the directory with package dataset first. Malformed rows
+// are rejected with an error naming the file, the line or record and the
+// field. Task order is the files' order and is deterministic.
+package replay

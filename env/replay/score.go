@@ -1,0 +1,51 @@
+package replay
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/batonhq/baton/env"
+	"github.com/batonhq/baton/episode"
+)
+
+// Score verifies an episode of task: the final answer must be the Content
+// of a successful model call the episode holds; the latest such call's
+// recorded score is the outcome.
+func (e *Env) Score(ctx context.Context, task episode.Task, ep *episode.Episode) (env.Score, error) {
+	i, ok := e.index[task.ID]
+	if !ok {
+		return env.Score{}, fmt.Errorf("replay: %s: unknown task %q", e.name, task.ID)
+	}
+	if ep == nil {
+		return env.Score{}, fmt.Errorf("replay: %s: task %q: no episode to score", e.name, task.ID)
+	}
+	answer := strings.TrimSpace(ep.Answer)
+	if answer == "" {
+		return env.Score{Detail: fmt.Sprintf("no final answer (status %q)", ep.Status)}, nil
+	}
+	for s := len(ep.Steps) - 1; s >= 0; s-- {
+		st := ep.Steps[s]
+		if st.Action.Final || st.Result == nil || st.Failed() {
+			continue
+		}
+		mi, ok := e.byTool[st.Action.Tool]
+		if !ok || !e.rec[i][mi].present {
+			continue
+		}
+		if strings.TrimSpace(st.Result.Content) != answer {
+			continue
+		}
+		r := e.rec[i][mi]
+		return env.Score{
+			Outcome:   r.score,
+			Correct:   r.score >= CorrectThreshold,
+			Breakdown: map[string]float64{"recorded_score": r.score},
+			Detail:    fmt.Sprintf("answer is %s's result of turn %d; recorded score %g", st.Action.Tool, st.Turn, r.score),
+		}, nil
+	}
+	return env.Score{
+		Breakdown: map[string]float64{"recorded_score": 0},
+		Detail:    "answer matches no successful model result held in the episode",
+	}, nil
+}

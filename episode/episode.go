@@ -1,0 +1,118 @@
+package episode
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/batonhq/baton/money"
+	"github.com/batonhq/baton/tool"
+)
+
+// Task is one unit of work for the orchestrator.
+type Task struct {
+	// ID identifies the task in traces, ledgers and datasets.
+	ID string `json:"id,omitempty"`
+	// Prompt is the user's request.
+	Prompt string `json:"prompt"`
+	// Preferences weigh accuracy, cost, latency and tools.
+	Preferences Preferences `json:"preferences,omitzero"`
+	// Budget caps cost, time and turns.
+	Budget Budget `json:"budget,omitzero"`
+	// Tools restricts the run to these tool names; empty means all.
+	Tools []string `json:"tools,omitempty"`
+}
+
+// Preferences is the user's preference vector P of the paper: weights over
+// accuracy, cost, latency and individual tools. Weights are non-negative;
+// only their ratios matter.
+type Preferences struct {
+	Accuracy float64            `json:"accuracy,omitempty"`
+	Cost     float64            `json:"cost,omitempty"`
+	Latency  float64            `json:"latency,omitempty"`
+	Tools    map[string]float64 `json:"tools,omitempty"`
+	// Text is the natural-language form, for LLM policies ("prefer local
+	// tools; avoid gpt-5 unless needed").
+	Text string `json:"text,omitempty"`
+}
+
+// IsZero reports whether no preference was given.
+func (p Preferences) IsZero() bool {
+	return p.Accuracy == 0 && p.Cost == 0 && p.Latency == 0 && len(p.Tools) == 0 && p.Text == ""
+}
+
+// Budget caps one run. Zero fields are unlimited.
+type Budget struct {
+	MaxCost  money.Amount  `json:"max_cost,omitempty"`
+	MaxTime  time.Duration `json:"max_time,omitempty"`
+	MaxTurns int           `json:"max_turns,omitempty"`
+}
+
+// Action is what a policy decides for one turn: call a tool, or answer.
+type Action struct {
+	// Tool and Args name the call when Final is false.
+	Tool string          `json:"tool,omitempty"`
+	Args json.RawMessage `json:"args,omitempty"`
+	// Final marks the answer that ends the episode.
+	Final  bool   `json:"final,omitempty"`
+	Answer string `json:"answer,omitempty"`
+	// Thought is the policy's reasoning, when it has any to show.
+	Thought string `json:"thought,omitempty"`
+	// Usage and Cost are what deciding cost (an LLM policy's own tokens).
+	Usage tool.Usage   `json:"usage,omitzero"`
+	Cost  money.Amount `json:"cost,omitempty"`
+}
+
+// Step is one turn as it happened.
+type Step struct {
+	Turn   int    `json:"turn"`
+	Action Action `json:"action"`
+	// Result is the tool's result; nil for the answer turn and for turns
+	// that failed before a call.
+	Result *tool.Result `json:"result,omitempty"`
+	// Error explains a failed turn: an invalid or unknown action, a refused
+	// call. The policy sees it on the next turn.
+	Error string `json:"error,omitempty"`
+	// Cost is what the turn cost, the decision included.
+	Cost    money.Amount  `json:"cost"`
+	Latency time.Duration `json:"latency"`
+}
+
+// Failed reports whether the turn failed or its tool returned an error.
+func (s Step) Failed() bool { return s.Error != "" || (s.Result != nil && s.Result.IsError) }
+
+// Status says how an episode ended.
+type Status string
+
+// Episode statuses.
+const (
+	StatusAnswered  Status = "answered"    // the policy gave a final answer
+	StatusMaxTurns  Status = "max_turns"   // the turn budget ran out
+	StatusTimeout   Status = "timeout"     // the time budget ran out
+	StatusCancelled Status = "cancelled"   // the caller cancelled
+	StatusFailed    Status = "failed"      // the policy or system failed
+	StatusNoBudget  Status = "over_budget" // no affordable action remained
+)
+
+// Episode is a finished run.
+type Episode struct {
+	RunID  string `json:"run_id,omitempty"`
+	Task   Task   `json:"task"`
+	Steps  []Step `json:"steps"`
+	Answer string `json:"answer"`
+	Status Status `json:"status"`
+	// Error is the system failure that ended a failed episode.
+	Error   string        `json:"error,omitempty"`
+	Cost    money.Amount  `json:"cost"`
+	Latency time.Duration `json:"latency"`
+}
+
+// Calls counts the tool calls per tool name, failed ones included.
+func (e *Episode) Calls() map[string]int {
+	m := map[string]int{}
+	for _, s := range e.Steps {
+		if !s.Action.Final && s.Action.Tool != "" && s.Result != nil {
+			m[s.Action.Tool]++
+		}
+	}
+	return m
+}

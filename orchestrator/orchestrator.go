@@ -1,0 +1,267 @@
+package orchestrator
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton/budget"
+	"github.com/batonhq/baton/episode"
+	"github.com/batonhq/baton/money"
+	"github.com/batonhq/baton/policy"
+	"github.com/batonhq/baton/tool"
+)
+
+// DefaultMaxTurns bounds episodes whose budget sets no turn limit, so a
+// policy that never answers cannot loop forever.
+const DefaultMaxTurns = 16
+
+// Option configures one [Run].
+type Option func(*runner)
+
+// WithTracer streams the run's events to t as they happen.
+func WithTracer(t episode.Tracer) Option { return func(r *runner) { r.trace = t } }
+
+// WithAccount charges every call to a also, besides the task's own budget:
+// an API key's budget, or a budget shared by concurrent runs.
+func WithAccount(a budget.Account) Option {
+	return func(r *runner) { r.accounts = append(r.accounts, a) }
+}
+
+// WithRunID sets the run's ID; by default a random one is made.
+func WithRunID(id string) Option { return func(r *runner) { r.runID = id } }
+
+// WithClock replaces time.Now, for deterministic traces in tests.
+func WithClock(now func() time.Time) Option { return func(r *runner) { r.now = now } }
+
+type runner struct {
+	runID    string
+	trace    episode.Tracer
+	accounts []budget.Account
+	now      func() time.Time
+	seq      int
+	spent    money.Amount
+}
+
+// Run executes task with policy p over tools until the policy answers or a
+// budget runs out.
+//
+// Each turn the policy decides an action. A malformed action, an unknown
+// tool or arguments that violate the tool's schema are recorded as a failed
+// turn that the policy sees on the next turn; they count toward the turn
+// limit. Before a call, its worst-case cost ([tool.WorstCase]) is reserved on
+// the task's budget and on every account given with [WithAccount]; a call
+// that does not fit is refused and recorded as a failed turn, so the budget
+// is never overspent. After the call its actual cost is committed.
+//
+// The returned error is non-nil only when the episode could not be run at
+// all (a bad task); every other ending, including a policy failure or a
+// cancelled context, is an Episode with its Status set.
+func Run(ctx context.Context, task episode.Task, p policy.Policy, tools *tool.Set, opts ...Option) (*episode.Episode, error) {
+	r := &runner{now: time.Now}
+	for _, o := range opts {
+		o(r)
+	}
+	if r.runID == "" {
+		r.runID = newRunID()
+	}
+	if p == nil || tools == nil {
+		return nil, errors.New("orchestrator: Run needs a policy and a tool set")
+	}
+	allowed, err := tools.Subset(task.Tools)
+	if err != nil {
+		return nil, fmt.Errorf("orchestrator: task %q allows a tool that is not configured: %w", task.ID, err)
+	}
+	return r.run(ctx, task, p, allowed), nil
+}
+
+func (r *runner) emit(e episode.Event) {
+	if r.trace == nil {
+		return
+	}
+	r.seq++
+	e.Seq = r.seq
+	e.RunID = r.runID
+	e.Time = r.now()
+	e.Spent = r.spent
+	r.trace(e)
+}
+
+func (r *runner) run(ctx context.Context, task episode.Task, p policy.Policy, tools *tool.Set) *episode.Episode {
+	start := r.now()
+	if task.Budget.MaxTime > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, task.Budget.MaxTime)
+		defer cancel()
+	}
+	accounts := budget.Multi(append([]budget.Account{budget.NewMeter(task.Budget.MaxCost)}, r.accounts...))
+	maxTurns := task.Budget.MaxTurns
+	if maxTurns <= 0 {
+		maxTurns = DefaultMaxTurns
+	}
+	ep := &episode.Episode{RunID: r.runID, Task: task, Steps: []episode.Step{}}
+	state := &policy.State{Task: &ep.Task, Tools: tools.Specs()}
+	r.emit(episode.Event{Type: episode.EventStart, Content: task.Prompt})
+
+	finish := func(st episode.Status, msg string) *episode.Episode {
+		ep.Status = st
+		ep.Error = msg
+		ep.Cost = r.spent
+		ep.Latency = r.now().Sub(start)
+		r.emit(episode.Event{Type: episode.EventEnd, Status: st, Content: firstNonEmpty(msg, ep.Answer), Cost: ep.Cost, Latency: ep.Latency})
+		return ep
+	}
+
+	for turn := 1; ; turn++ {
+		if st, msg, done := stopReason(ctx, turn, maxTurns); done {
+			return finish(st, msg)
+		}
+		state.Turn = turn
+		state.Steps = ep.Steps
+		state.Spent = r.spent
+		state.Elapsed = r.now().Sub(start)
+
+		hold, err := r.reserveDecision(ctx, p, state, accounts)
+		if err != nil {
+			return finish(episode.StatusNoBudget, err.Error())
+		}
+		t0 := r.now()
+		act, err := p.Decide(ctx, state)
+		decideLatency := r.now().Sub(t0)
+		if hold != nil {
+			if cerr := hold.Commit(context.WithoutCancel(ctx), act.Cost); cerr != nil {
+				slog.Warn("orchestrator: policy broke its cost bound", "run", r.runID, "err", cerr)
+			}
+		}
+		r.spent = r.spent.Add(act.Cost)
+		if err != nil {
+			if ctx.Err() != nil {
+				st, msg, _ := stopReason(ctx, turn, maxTurns)
+				return finish(st, msg)
+			}
+			if !errors.Is(err, policy.ErrInvalidAction) {
+				return finish(episode.StatusFailed, err.Error())
+			}
+			ep.Steps = append(ep.Steps, episode.Step{Turn: turn, Action: act, Error: err.Error(), Cost: act.Cost, Latency: decideLatency})
+			r.emit(episode.Event{Type: episode.EventInvalid, Turn: turn, Tool: act.Tool, Content: err.Error(), IsError: true, Cost: act.Cost})
+			continue
+		}
+		r.emit(episode.Event{Type: episode.EventDecide, Turn: turn, Tool: act.Tool, Args: act.Args, Content: firstNonEmpty(act.Thought, act.Answer), Cost: act.Cost})
+
+		if act.Final {
+			ep.Answer = act.Answer
+			ep.Steps = append(ep.Steps, episode.Step{Turn: turn, Action: act, Cost: act.Cost, Latency: decideLatency})
+			r.emit(episode.Event{Type: episode.EventAnswer, Turn: turn, Content: act.Answer})
+			return finish(episode.StatusAnswered, "")
+		}
+		ep.Steps = append(ep.Steps, r.call(ctx, tools, accounts, turn, act, decideLatency))
+		if ctx.Err() != nil {
+			st, msg, _ := stopReason(ctx, turn, maxTurns)
+			return finish(st, msg)
+		}
+	}
+}
+
+// call executes one validated, budgeted tool call and returns its step.
+func (r *runner) call(ctx context.Context, tools *tool.Set, acct budget.Account, turn int, act episode.Action, decideLatency time.Duration) episode.Step {
+	step := episode.Step{Turn: turn, Action: act, Cost: act.Cost, Latency: decideLatency}
+	fail := func(typ episode.EventType, msg string) episode.Step {
+		step.Error = msg
+		r.emit(episode.Event{Type: typ, Turn: turn, Tool: act.Tool, Args: act.Args, Content: msg, IsError: true})
+		return step
+	}
+	if act.Tool == "" {
+		return fail(episode.EventInvalid, "invalid action: neither a tool call nor a final answer")
+	}
+	t, err := tools.Get(act.Tool)
+	if err != nil {
+		return fail(episode.EventInvalid, err.Error())
+	}
+	if len(act.Args) == 0 {
+		act.Args = json.RawMessage("{}")
+		step.Action.Args = act.Args
+	}
+	if err := tools.Validate(act.Tool, act.Args); err != nil {
+		return fail(episode.EventInvalid, err.Error())
+	}
+	worst, err := tool.WorstCase(t, act.Args)
+	if err != nil {
+		return fail(episode.EventInvalid, fmt.Sprintf("%s: cannot bound the cost of this call: %v", act.Tool, err))
+	}
+	hold, err := acct.Reserve(ctx, worst)
+	if err != nil {
+		return fail(episode.EventRefused, fmt.Sprintf("refused %s: %v", act.Tool, err))
+	}
+	r.emit(episode.Event{Type: episode.EventCall, Turn: turn, Tool: act.Tool, Args: act.Args, Cost: worst})
+	res, err := tools.Call(ctx, act.Tool, act.Args)
+	if err != nil {
+		// The run was cancelled mid-call; what the tool may have spent is
+		// unknown, so the worst case is charged rather than nothing.
+		_ = hold.Commit(context.WithoutCancel(ctx), worst)
+		r.spent = r.spent.Add(worst)
+		step.Cost = step.Cost.Add(worst)
+		step.Error = err.Error()
+		r.emit(episode.Event{Type: episode.EventResult, Turn: turn, Tool: act.Tool, Content: err.Error(), IsError: true, Cost: worst})
+		return step
+	}
+	if cerr := hold.Commit(context.WithoutCancel(ctx), res.Cost); cerr != nil {
+		step.Error = cerr.Error()
+	}
+	r.spent = r.spent.Add(res.Cost)
+	step.Result = res
+	step.Cost = step.Cost.Add(res.Cost)
+	step.Latency += res.Latency
+	r.emit(episode.Event{Type: episode.EventResult, Turn: turn, Tool: act.Tool, Content: res.Content, IsError: res.IsError, Cost: res.Cost, Latency: res.Latency})
+	return step
+}
+
+// reserveDecision holds what deciding may cost when the policy spends money
+// to decide; it returns a nil hold for free policies.
+func (r *runner) reserveDecision(ctx context.Context, p policy.Policy, s *policy.State, acct budget.Account) (budget.Hold, error) {
+	b, ok := p.(policy.CostBounder)
+	if !ok {
+		return nil, nil
+	}
+	max, err := b.MaxCost(s)
+	if err != nil {
+		return nil, fmt.Errorf("orchestrator: bound the policy's cost: %w", err)
+	}
+	h, err := acct.Reserve(ctx, max)
+	if err != nil {
+		return nil, fmt.Errorf("the policy's next decision does not fit the budget: %w", err)
+	}
+	return h, nil
+}
+
+func stopReason(ctx context.Context, turn, maxTurns int) (episode.Status, string, bool) {
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return episode.StatusTimeout, "time budget exhausted", true
+	case ctx.Err() != nil:
+		return episode.StatusCancelled, ctx.Err().Error(), true
+	case turn > maxTurns:
+		return episode.StatusMaxTurns, fmt.Sprintf("no answer after %d turns", maxTurns), true
+	}
+	return "", "", false
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func newRunID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return "run_" + hex.EncodeToString(b[:])
+}

@@ -1,0 +1,197 @@
+package baseline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"sync"
+
+	"github.com/batonhq/baton/episode"
+	"github.com/batonhq/baton/money"
+	"github.com/batonhq/baton/policy"
+	"github.com/batonhq/baton/tool"
+)
+
+// Order picks, from the tools that can take the task, the sequence to try.
+type Order func(s *policy.State, candidates []tool.Spec) []tool.Spec
+
+// Baseline is a fixed-rule policy: it calls the tools its Order gives, one
+// per turn, until one returns a result that is not an error, and answers
+// with that result's content. If every tool failed it answers with the last
+// error, so the episode still ends.
+type Baseline struct {
+	name  string
+	order Order
+}
+
+var _ policy.Policy = (*Baseline)(nil)
+
+// New returns a baseline policy named name that tries tools in order.
+func New(name string, order Order) *Baseline { return &Baseline{name: name, order: order} }
+
+// Decide implements policy.Policy.
+func (b *Baseline) Decide(_ context.Context, s *policy.State) (episode.Action, error) {
+	if n := len(s.Steps); n > 0 {
+		last := s.Steps[n-1]
+		if last.Result != nil && !last.Result.IsError {
+			return episode.Action{Final: true, Answer: last.Result.Content}, nil
+		}
+	}
+	tried := map[string]bool{}
+	for _, st := range s.Steps {
+		tried[st.Action.Tool] = true
+	}
+	for _, spec := range b.order(s, Candidates(s.Tools)) {
+		if tried[spec.Name] {
+			continue
+		}
+		args, _ := PromptArgs(spec, s.Task.Prompt)
+		return episode.Action{Tool: spec.Name, Args: args, Thought: b.name + ": try " + spec.Name}, nil
+	}
+	answer := "no tool could answer this task"
+	if n := len(s.Steps); n > 0 && s.Steps[n-1].Result != nil {
+		answer = s.Steps[n-1].Result.Content
+	} else if n > 0 {
+		answer = s.Steps[n-1].Error
+	}
+	return episode.Action{Final: true, Answer: answer}, nil
+}
+
+// promptFields are argument names a task prompt can be passed as.
+var promptFields = []string{"prompt", "query", "question", "input", "text", "task", "expression"}
+
+// PromptArgs builds arguments that pass prompt to a tool: an empty object
+// for a tool that needs none (a replay model), or the prompt as the tool's
+// one required string field when it is named like a prompt. It reports
+// false when the tool cannot take a bare prompt (it needs code, say).
+func PromptArgs(spec tool.Spec, prompt string) (json.RawMessage, bool) {
+	var sch struct {
+		Required   []string                  `json:"required"`
+		Properties map[string]map[string]any `json:"properties"`
+	}
+	if len(spec.Parameters) > 0 {
+		if err := json.Unmarshal(spec.Parameters, &sch); err != nil {
+			return nil, false
+		}
+	}
+	field := ""
+	switch len(sch.Required) {
+	case 0:
+		for _, f := range promptFields {
+			if _, ok := sch.Properties[f]; ok {
+				field = f
+				break
+			}
+		}
+		if field == "" {
+			return json.RawMessage("{}"), true
+		}
+	case 1:
+		field = sch.Required[0]
+		ok := false
+		for _, f := range promptFields {
+			ok = ok || f == field
+		}
+		if !ok {
+			return nil, false
+		}
+	default:
+		return nil, false
+	}
+	b, _ := json.Marshal(map[string]string{field: prompt})
+	return b, true
+}
+
+// Candidates returns the tools a baseline may call: those that take a bare
+// prompt and are not tagged disabled.
+func Candidates(specs []tool.Spec) []tool.Spec {
+	var out []tool.Spec
+	for _, s := range specs {
+		if s.HasTag("disabled") {
+			continue
+		}
+		if _, ok := PromptArgs(s, "x"); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ReferenceCost is the cost a baseline ranks tools by: one call with 1,000
+// input and 1,000 output tokens lasting the tool's typical latency.
+func ReferenceCost(s tool.Spec) money.Amount {
+	return s.Price.Cost(money.Usage{InputTokens: 1000, OutputTokens: 1000, Duration: s.Latency})
+}
+
+// ByCost orders tools cheapest first (ties by name); reversed, strongest
+// first, on the premise the strongest model is the priciest.
+func ByCost(reverse bool) Order {
+	return func(_ *policy.State, c []tool.Spec) []tool.Spec {
+		out := append([]tool.Spec(nil), c...)
+		sort.SliceStable(out, func(i, j int) bool {
+			ci, cj := ReferenceCost(out[i]), ReferenceCost(out[j])
+			if ci != cj {
+				return (ci < cj) != reverse
+			}
+			return out[i].Name < out[j].Name
+		})
+		return out
+	}
+}
+
+// Fixed orders the named tools first, in the given order, then nothing else.
+func Fixed(names ...string) Order {
+	return func(_ *policy.State, c []tool.Spec) []tool.Spec {
+		var out []tool.Spec
+		for _, n := range names {
+			for _, s := range c {
+				if s.Name == n {
+					out = append(out, s)
+				}
+			}
+		}
+		return out
+	}
+}
+
+// Random shuffles the candidates with a seeded generator shared by all
+// episodes of the policy, so a run of many episodes replays from its seed.
+func Random(seed int64) Order {
+	var mu sync.Mutex
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
+	return func(_ *policy.State, c []tool.Spec) []tool.Spec {
+		out := append([]tool.Spec(nil), c...)
+		mu.Lock()
+		rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+		mu.Unlock()
+		return out
+	}
+}
+
+type fixedOptions struct {
+	Tools []string `json:"tools"`
+}
+
+func init() {
+	policy.Register(policy.Kind{Name: "cheapest", Doc: "call the cheapest tool that can take the task; on error try the next", New: func(context.Context, policy.Config) (policy.Policy, error) {
+		return New("cheapest", ByCost(false)), nil
+	}})
+	policy.Register(policy.Kind{Name: "strongest", Doc: "call the most expensive (presumed strongest) tool", New: func(context.Context, policy.Config) (policy.Policy, error) {
+		return New("strongest", ByCost(true)), nil
+	}})
+	policy.Register(policy.Kind{Name: "random", Doc: "call a random tool (seeded)", New: func(_ context.Context, cfg policy.Config) (policy.Policy, error) {
+		return New("random", Random(cfg.Seed)), nil
+	}})
+	policy.Register(policy.Kind{Name: "fixed", Doc: "call the tools listed in options.tools, in order, until one succeeds (a fixed cascade)", New: func(_ context.Context, cfg policy.Config) (policy.Policy, error) {
+		var o fixedOptions
+		if err := cfg.Decode(&o); err != nil {
+			return nil, err
+		}
+		if len(o.Tools) == 0 {
+			return nil, fmt.Errorf("policy fixed: set options.tools to the tool names to call, in order")
+		}
+		return New("fixed", Fixed(o.Tools...)), nil
+	}})
+}

@@ -1,0 +1,52 @@
+// Package learned is Baton's embedded orchestrator: a small neural policy
+// in pure Go that scores every candidate action of a turn and picks one.
+// It is registered as policy kind "learned" (see [Register] for options) and
+// trained by package grpo.
+//
+// # Actions
+//
+// Each turn the candidates are: call an allowed tool that this episode has
+// not called yet (calling a recorded model twice returns the same answer, so
+// repeats are masked), or answer with the content of a successful earlier
+// result (one candidate per distinct content). On the turn-budget's last turn
+// only answers are offered when there is any. With no candidate left the
+// policy answers with an empty string.
+//
+// # Features
+//
+// No pretrained encoder exists here, so text is seen through feature
+// hashing ([Config.TextBuckets] buckets, signed, L2-normalised): word
+// unigrams and bigrams, character 4-grams of words, and cue tokens (multiple
+// choice, code, math, question). A tool is seen through its [tool.Spec]:
+// hashed name, name parts, description words and tags ([Config.ToolBuckets]
+// buckets), log prices, log latency and tag flags, plus its price and
+// latency rank within the run's tool set. So a tool never seen in training
+// can still be scored. Preferences (accuracy, cost, latency, the tool's own
+// weight) and the episode state (turn, spend, calls, how held answers agree,
+// whether a candidate answer came from the most expensive model called)
+// complete the input.
+//
+// # Network
+//
+// The text embedding t = E_textᵀ·x_text and tool embedding u = E_toolᵀ·x_tool
+// (dimension [Config.Dim]) feed one of two heads, for calls and for answers;
+// each head is a one-hidden-layer MLP (leaky ReLU, [Config.Hidden] units)
+// over [t, text numerics, preferences, state] shared by all candidates and
+// [t⊙u, u, tool numerics, candidate features] per candidate, giving one
+// logit per candidate; π = softmax(logits/T). [Policy.Decide] is greedy;
+// [Policy.Sample] samples and returns a [Trace] from which the trainer
+// recomputes log π under new weights and back-propagates ([Policy.Backward]).
+//
+// Embeddings are cached per task prompt and per tool for the current weights
+// (the cache is invalidated by [Policy.Touch]); the policy holds no episode
+// state between calls and is safe for concurrent use while its weights are
+// not being changed.
+//
+// # Checkpoints
+//
+// [Policy.Save] writes: the magic "BATONPOL", a little-endian uint32 format
+// version (1), a uint32 length and the JSON [Config], a uint64 parameter
+// count and the parameters as float32 little-endian, then a CRC-32 (IEEE)
+// of everything before it. Bytes depend only on config and weights. [Load]
+// refuses other magics, versions, sizes and checksums with a clear error.
+package learned

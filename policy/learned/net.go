@@ -1,0 +1,294 @@
+package learned
+
+import (
+	"math"
+	"math/rand"
+)
+
+// Sizes of the numeric inputs: shared by all candidates of a turn (text
+// numerics, preferences, state) and per candidate (tool numerics, relative
+// rank, tool preference, candidate features).
+const (
+	nPref       = 3
+	nSharedNum  = nText + nPref + nState
+	nToolPref   = 2
+	nCandNum    = nTool + nRel + nToolPref + nCandFeat
+	leak        = 0.01
+	answerBias0 = 1.0 // initial answer-head output bias: answering is cheap to explore
+)
+
+// Head indices.
+const (
+	headCall = iota
+	headAnswer
+	nHeads
+)
+
+// layout locates each tensor in the flat parameter vector.
+type layout struct {
+	d, hid, sIn, cIn int
+	text, tool       int // offsets of E_text (TextBuckets×d) and E_tool
+	head             [nHeads]headLayout
+	size             int
+}
+
+type headLayout struct{ w1s, w1c, b1, w2, b2 int }
+
+func newLayout(c Config) layout {
+	l := layout{d: c.Dim, hid: c.Hidden, sIn: c.Dim + nSharedNum, cIn: 2*c.Dim + nCandNum}
+	off := 0
+	l.text = off
+	off += c.TextBuckets * c.Dim
+	l.tool = off
+	off += c.ToolBuckets * c.Dim
+	for h := range l.head {
+		hl := &l.head[h]
+		hl.w1s = off
+		off += l.hid * l.sIn
+		hl.w1c = off
+		off += l.hid * l.cIn
+		hl.b1 = off
+		off += l.hid
+		hl.w2 = off
+		off += l.hid
+		hl.b2 = off
+		off++
+	}
+	l.size = off
+	return l
+}
+
+// initParams fills w with a fresh random initialisation: embeddings
+// N(0, 0.5²), first layers He-scaled, output weights small so the first
+// policy is close to uniform.
+func initParams(l layout, w []float64, rng *rand.Rand) {
+	for i := l.text; i < l.head[0].w1s; i++ {
+		w[i] = rng.NormFloat64() * 0.5
+	}
+	for h := range l.head {
+		hl := l.head[h]
+		sd := math.Sqrt(2 / float64(l.sIn+l.cIn))
+		for i := hl.w1s; i < hl.b1; i++ {
+			w[i] = rng.NormFloat64() * sd
+		}
+		for i := hl.w2; i < hl.b2; i++ {
+			w[i] = rng.NormFloat64() * 0.1 / math.Sqrt(float64(l.hid))
+		}
+	}
+	w[l.head[headAnswer].b2] = answerBias0
+}
+
+// embed returns Eᵀx for sparse x over an embedding table at off.
+func embed(w []float64, off, d int, x sparse, out []float64) {
+	clear(out)
+	for k, i := range x.idx {
+		v := x.val[k]
+		row := w[off+int(i)*d : off+int(i)*d+d]
+		for j := range out {
+			out[j] += v * row[j]
+		}
+	}
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	b = b[:len(a)]
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+// axpy adds a·x to y.
+func axpy(a float64, x, y []float64) {
+	y = y[:len(x)]
+	for i := range x {
+		y[i] += a * x[i]
+	}
+}
+
+func leaky(x float64) float64 {
+	if x < 0 {
+		return leak * x
+	}
+	return x
+}
+
+// forward holds the activations of one decision.
+type forward struct {
+	t      []float64   // text embedding
+	u      [][]float64 // tool embeddings, by decision tool index (nil if unused)
+	xs     []float64   // shared input [t, shared numerics]
+	base   [nHeads][]float64
+	xc     [][]float64 // per-candidate input [t⊙u, u, cand numerics]
+	h      [][]float64 // per-candidate pre-activations
+	logits []float64
+}
+
+// run computes the logits of dec's candidates under weights w. tEmb and
+// uEmb supply cached embeddings (nil to compute).
+func (l layout) run(w []float64, dec *decision, tEmb []float64, uEmb func(i int) []float64) *forward {
+	d, hid := l.d, l.hid
+	f := &forward{u: make([][]float64, len(dec.tools))}
+	if tEmb != nil {
+		f.t = tEmb
+	} else {
+		f.t = make([]float64, d)
+		embed(w, l.text, d, dec.text.x, f.t)
+	}
+	f.xs = make([]float64, 0, l.sIn)
+	f.xs = append(append(f.xs, f.t...), dec.shared[:]...)
+	var used [nHeads]bool
+	for i := range dec.cands {
+		used[dec.cands[i].head()] = true
+	}
+	for hd := range f.base {
+		if !used[hd] {
+			continue
+		}
+		hl := l.head[hd]
+		b := make([]float64, hid)
+		for j := range b {
+			b[j] = w[hl.b1+j] + dot(f.xs, w[hl.w1s+j*l.sIn:])
+		}
+		f.base[hd] = b
+	}
+	f.xc = make([][]float64, len(dec.cands))
+	f.h = make([][]float64, len(dec.cands))
+	f.logits = make([]float64, len(dec.cands))
+	buf := make([]float64, len(dec.cands)*(l.cIn+hid))
+	for c := range dec.cands {
+		cd := &dec.cands[c]
+		ti := cd.tool
+		if f.u[ti] == nil {
+			if uEmb != nil {
+				f.u[ti] = uEmb(ti)
+			} else {
+				f.u[ti] = make([]float64, d)
+				embed(w, l.tool, d, dec.tools[ti].x, f.u[ti])
+			}
+		}
+		u := f.u[ti]
+		xc := buf[:l.cIn:l.cIn]
+		buf = buf[l.cIn:]
+		for j := 0; j < d; j++ {
+			xc[j] = f.t[j] * u[j]
+		}
+		copy(xc[d:2*d], u)
+		copy(xc[2*d:], cd.num[:])
+		hd := cd.head()
+		hl := l.head[hd]
+		h := buf[:hid:hid]
+		buf = buf[hid:]
+		z := w[hl.b2]
+		for j := 0; j < hid; j++ {
+			h[j] = f.base[hd][j] + dot(xc, w[hl.w1c+j*l.cIn:])
+			z += w[hl.w2+j] * leaky(h[j])
+		}
+		f.xc[c], f.h[c], f.logits[c] = xc, h, z
+	}
+	return f
+}
+
+// backward adds Σ_c gz[c]·∂logit_c/∂w to grad, given the activations f of
+// dec under w.
+func (l layout) backward(w []float64, dec *decision, f *forward, gz []float64, grad []float64) {
+	d, hid := l.d, l.hid
+	gt := make([]float64, d)
+	gu := make([][]float64, len(dec.tools))
+	var gbase [nHeads][]float64
+	gh := make([]float64, hid)
+	gxc := make([]float64, l.cIn)
+	for c := range dec.cands {
+		g := gz[c]
+		if g == 0 {
+			continue
+		}
+		cd := &dec.cands[c]
+		hd := cd.head()
+		hl := l.head[hd]
+		if gbase[hd] == nil {
+			gbase[hd] = make([]float64, hid)
+		}
+		grad[hl.b2] += g
+		h := f.h[c]
+		for j := 0; j < hid; j++ {
+			grad[hl.w2+j] += g * leaky(h[j])
+			slope := 1.0
+			if h[j] < 0 {
+				slope = leak
+			}
+			gh[j] = g * w[hl.w2+j] * slope
+		}
+		clear(gxc)
+		xc := f.xc[c]
+		for j := 0; j < hid; j++ {
+			if gh[j] == 0 {
+				continue
+			}
+			grad[hl.b1+j] += gh[j]
+			gbase[hd][j] += gh[j]
+			axpy(gh[j], xc, grad[hl.w1c+j*l.cIn:])
+			axpy(gh[j], w[hl.w1c+j*l.cIn:hl.w1c+(j+1)*l.cIn], gxc)
+		}
+		ti := cd.tool
+		if gu[ti] == nil {
+			gu[ti] = make([]float64, d)
+		}
+		u := f.u[ti]
+		for j := 0; j < d; j++ {
+			gt[j] += gxc[j] * u[j]
+			gu[ti][j] += gxc[j]*f.t[j] + gxc[d+j]
+		}
+	}
+	gxs := make([]float64, l.sIn)
+	for hd, gb := range gbase {
+		if gb == nil {
+			continue
+		}
+		hl := l.head[hd]
+		clear(gxs)
+		for j := 0; j < hid; j++ {
+			if gb[j] == 0 {
+				continue
+			}
+			axpy(gb[j], f.xs, grad[hl.w1s+j*l.sIn:])
+			axpy(gb[j], w[hl.w1s+j*l.sIn:hl.w1s+(j+1)*l.sIn], gxs)
+		}
+		for j := 0; j < d; j++ {
+			gt[j] += gxs[j]
+		}
+	}
+	for k, i := range dec.text.x.idx {
+		axpy(dec.text.x.val[k], gt, grad[l.text+int(i)*d:])
+	}
+	for ti, g := range gu {
+		if g == nil {
+			continue
+		}
+		x := dec.tools[ti].x
+		for k, i := range x.idx {
+			axpy(x.val[k], g, grad[l.tool+int(i)*d:])
+		}
+	}
+}
+
+// softmax returns softmax(z/temp) and its log.
+func softmax(z []float64, temp float64) (p, logp []float64) {
+	p, logp = make([]float64, len(z)), make([]float64, len(z))
+	m := math.Inf(-1)
+	for _, v := range z {
+		m = math.Max(m, v/temp)
+	}
+	s := 0.0
+	for i, v := range z {
+		p[i] = math.Exp(v/temp - m)
+		s += p[i]
+	}
+	ls := math.Log(s)
+	for i, v := range z {
+		p[i] /= s
+		logp[i] = v/temp - m - ls
+	}
+	return p, logp
+}

@@ -1,0 +1,153 @@
+package mathsolve
+
+import (
+	"math/big"
+	"strings"
+)
+
+// Answer is the result of one evaluation, as the tool reports it.
+type Answer struct {
+	// Result is the exact result ("42", "1/3"), the approximation of an
+	// inexact one ("1.41421356237309504880168872421"), "true"/"false" for a
+	// comparison or isprime, or a factorisation ("2^3 * 3 * 5").
+	Result string `json:"result"`
+	// Exact is false when Result is an approximation or a probable-prime
+	// verdict.
+	Exact bool `json:"exact"`
+	// Decimal is the value in decimal: the exact expansion when it
+	// terminates, else 20 significant digits for fractions, and scientific
+	// notation for integers of more than 30 digits.
+	Decimal string `json:"decimal,omitempty"`
+	// Kind is "integer", "rational", "approximate", "boolean" or
+	// "factorization".
+	Kind string `json:"kind"`
+	// Factors lists the prime powers of a factorisation.
+	Factors []Factor `json:"factors,omitempty"`
+	// Note qualifies the result, e.g. how a primality verdict was reached.
+	Note string `json:"note,omitempty"`
+
+	terminates bool // Decimal is the exact value of a rational Result
+}
+
+// Factor is one prime power of a factorisation.
+type Factor struct {
+	Prime string `json:"prime"`
+	Exp   int    `json:"exp"`
+}
+
+// String is the text a policy reads: "42", "1/3 (≈ 0.333…)", "3/10 (= 0.3)",
+// "≈ 1.414… (approximate)".
+func (a Answer) String() string {
+	var s string
+	switch a.Kind {
+	case "rational":
+		rel := "≈"
+		if a.terminates {
+			rel = "="
+		}
+		s = a.Result + " (" + rel + " " + a.Decimal + ")"
+	case "approximate":
+		s = "≈ " + a.Result + " (approximate)"
+	default:
+		s = a.Result
+	}
+	if a.Note != "" {
+		s += " [" + a.Note + "]"
+	}
+	return s
+}
+
+// format turns a value into an Answer.
+func format(v value) Answer {
+	switch v.kind {
+	case kindBool:
+		s := "false"
+		if v.b {
+			s = "true"
+		}
+		return Answer{Result: s, Exact: v.note == "", Kind: "boolean", Note: v.note}
+	case kindText:
+		a := Answer{Result: v.text, Exact: true, Kind: "factorization", Note: v.note}
+		for _, f := range v.factors {
+			a.Factors = append(a.Factors, Factor{Prime: f.Prime.String(), Exp: f.Exp})
+		}
+		return a
+	case kindApprox:
+		d := floatText(v.f, shownDigits)
+		return Answer{Result: d, Exact: false, Decimal: d, Kind: "approximate", Note: v.note}
+	}
+	if v.r.IsInt() {
+		s := v.r.Num().String()
+		d := s
+		if digits := len(strings.TrimPrefix(s, "-")); digits > shownDigits {
+			d = floatText(ratFloat(v.r), rationalDigits)
+		}
+		return Answer{Result: s, Exact: true, Decimal: d, Kind: "integer", Note: v.note}
+	}
+	d, term := ratDecimal(v.r)
+	return Answer{Result: v.r.String(), Exact: true, Decimal: d, Kind: "rational", Note: v.note, terminates: term}
+}
+
+// ratDecimal is the decimal expansion of r when it terminates within 100
+// digits (the denominator is 2^a·5^b), else 20 significant digits.
+func ratDecimal(r *big.Rat) (string, bool) {
+	d := new(big.Int).Set(r.Denom())
+	places := 0
+	for _, p := range []int64{2, 5} {
+		bp := big.NewInt(p)
+		n := 0
+		m := new(big.Int)
+		for d.BitLen() > 1 {
+			q, rem := new(big.Int).QuoRem(d, bp, m)
+			if rem.Sign() != 0 {
+				break
+			}
+			d = q
+			n++
+		}
+		places = max(places, n)
+	}
+	if d.Cmp(big.NewInt(1)) == 0 && places <= 100 && r.Num().BitLen() < 400 {
+		return r.FloatString(places), true
+	}
+	return floatText(ratFloat(r), rationalDigits), false
+}
+
+// floatText formats f with the given significant digits, without trailing
+// zeros, switching to scientific notation for very large or small values.
+func floatText(f *big.Float, digits int) string {
+	s := f.Text('g', digits)
+	mant, exp := s, ""
+	if k := strings.IndexAny(s, "e"); k >= 0 {
+		mant, exp = s[:k], s[k:]
+	}
+	if strings.Contains(mant, ".") {
+		mant = strings.TrimRight(strings.TrimRight(mant, "0"), ".")
+	}
+	return mant + exp
+}
+
+// short renders a value for error messages, eliding long numbers.
+func short(v value) string {
+	var s string
+	switch v.kind {
+	case kindExact:
+		s = v.r.RatString()
+	case kindApprox:
+		s = "≈" + floatText(v.f, 12)
+	case kindBool:
+		if v.b {
+			s = "true"
+		} else {
+			s = "false"
+		}
+	default:
+		s = v.text
+	}
+	if len(s) > 40 {
+		s = s[:18] + "…" + s[len(s)-18:] + " (" + itoa(len(s)) + " characters)"
+	}
+	return s
+}
+
+func itoa(n int) string { return big.NewInt(int64(n)).String() }

@@ -1,0 +1,201 @@
+package tool
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"time"
+)
+
+// DefaultTimeout bounds a call whose Spec sets no Timeout.
+const DefaultTimeout = 2 * time.Minute
+
+// Set is the tools available to one run, by name. It validates arguments
+// against each tool's schema before calling, bounds each call with its
+// timeout, measures latency, prices the call, and turns a panic inside a tool
+// into an error Result. A Set is safe for concurrent use once built.
+type Set struct {
+	byName map[string]*entry
+	names  []string
+}
+
+type entry struct {
+	tool   Tool
+	spec   Spec
+	schema *Schema
+}
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9_.\-]{1,64}$`)
+
+// NewSet builds a Set. Names must be valid and unique and schemas must
+// compile.
+func NewSet(tools ...Tool) (*Set, error) {
+	s := &Set{byName: map[string]*entry{}}
+	for _, t := range tools {
+		if err := s.add(t); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (s *Set) add(t Tool) error {
+	spec := t.Spec()
+	if !nameRE.MatchString(spec.Name) {
+		return fmt.Errorf("tool: invalid name %q: use 1-64 letters, digits, '_', '-' or '.'", spec.Name)
+	}
+	if _, dup := s.byName[spec.Name]; dup {
+		return fmt.Errorf("tool: two tools are named %q; give one another name in baton.yaml", spec.Name)
+	}
+	sch, err := CompileSchema(spec.Parameters)
+	if err != nil {
+		return fmt.Errorf("tool %s: %w", spec.Name, err)
+	}
+	s.byName[spec.Name] = &entry{tool: t, spec: spec, schema: sch}
+	s.names = append(s.names, spec.Name)
+	sort.Strings(s.names)
+	return nil
+}
+
+// Names returns the tool names in sorted order.
+func (s *Set) Names() []string { return append([]string(nil), s.names...) }
+
+// Len returns the number of tools.
+func (s *Set) Len() int { return len(s.names) }
+
+// Specs returns the specs in name order.
+func (s *Set) Specs() []Spec {
+	out := make([]Spec, len(s.names))
+	for i, n := range s.names {
+		out[i] = s.byName[n].spec
+	}
+	return out
+}
+
+// Get returns the tool named name, or an error wrapping [ErrUnknownTool]
+// that lists the available names.
+func (s *Set) Get(name string) (Tool, error) {
+	e, ok := s.byName[name]
+	if !ok {
+		return nil, s.unknown(name)
+	}
+	return e.tool, nil
+}
+
+// Spec returns the spec of the tool named name.
+func (s *Set) Spec(name string) (Spec, bool) {
+	e, ok := s.byName[name]
+	if !ok {
+		return Spec{}, false
+	}
+	return e.spec, true
+}
+
+func (s *Set) unknown(name string) error {
+	return fmt.Errorf("%w %q; available tools: %s", ErrUnknownTool, name, strings.Join(s.names, ", "))
+}
+
+// Subset returns a Set with only the named tools; an empty list means all.
+func (s *Set) Subset(names []string) (*Set, error) {
+	if len(names) == 0 {
+		return s, nil
+	}
+	sub := &Set{byName: map[string]*entry{}}
+	for _, n := range names {
+		e, ok := s.byName[n]
+		if !ok {
+			return nil, s.unknown(n)
+		}
+		if _, dup := sub.byName[n]; dup {
+			continue
+		}
+		sub.byName[n] = e
+		sub.names = append(sub.names, n)
+	}
+	sort.Strings(sub.names)
+	return sub, nil
+}
+
+// Validate checks args against the named tool's schema.
+func (s *Set) Validate(name string, args json.RawMessage) error {
+	e, ok := s.byName[name]
+	if !ok {
+		return s.unknown(name)
+	}
+	if err := e.schema.Validate(args); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// Call validates args and calls the named tool. Failures the caller's
+// policy can correct (unknown tool, invalid arguments, a tool error, a
+// timeout of the call) come back as an error Result with a nil error. A
+// non-nil error means the run itself should stop: its context was cancelled.
+//
+// The Result's Latency is measured here; its Cost is computed from the
+// tool's price and usage unless the tool reported one.
+func (s *Set) Call(ctx context.Context, name string, args json.RawMessage) (*Result, error) {
+	e, ok := s.byName[name]
+	if !ok {
+		return &Result{Content: s.unknown(name).Error(), IsError: true}, nil
+	}
+	if err := e.schema.Validate(args); err != nil {
+		return &Result{Content: fmt.Sprintf("%s: %v", name, err), IsError: true}, nil
+	}
+	timeout := e.spec.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := time.Now()
+	res, err := safeCall(cctx, e.tool, args)
+	elapsed := time.Since(start)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("tool %s: %w", name, ctx.Err())
+		}
+		if errors.Is(err, context.DeadlineExceeded) || cctx.Err() != nil {
+			res = &Result{Content: fmt.Sprintf("%s: timed out after %s", name, timeout), IsError: true}
+		} else {
+			res = &Result{Content: fmt.Sprintf("%s: %v", name, err), IsError: true}
+		}
+	}
+	if res == nil {
+		res = &Result{Content: fmt.Sprintf("%s: returned no result", name), IsError: true}
+	}
+	res.Latency = elapsed
+	if res.Cost == 0 {
+		res.Cost = e.spec.Price.Cost(moneyUsage(res.Usage, elapsed))
+	}
+	return res, nil
+}
+
+func safeCall(ctx context.Context, t Tool, args json.RawMessage) (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			slog.Error("tool panicked", "tool", t.Spec().Name, "panic", r, "stack", string(debug.Stack()))
+			res, err = &Result{Content: fmt.Sprintf("%s: internal error (panic: %v)", t.Spec().Name, r), IsError: true}, nil
+		}
+	}()
+	return t.Call(ctx, args)
+}
+
+// Close closes every tool that implements io.Closer and joins their errors.
+func (s *Set) Close() error {
+	var errs []error
+	for _, n := range s.names {
+		if c, ok := s.byName[n].tool.(io.Closer); ok {
+			errs = append(errs, c.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
