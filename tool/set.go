@@ -140,8 +140,9 @@ func (s *Set) Validate(name string, args json.RawMessage) error {
 // timeout of the call) come back as an error Result with a nil error. A
 // non-nil error means the run itself should stop: its context was cancelled.
 //
-// The Result's Latency is measured here; its Cost is computed from the
-// tool's price and usage unless the tool reported one.
+// The Result's Latency is measured here and its Cost computed from the
+// tool's price and usage, unless the tool reported them (a replay of a
+// recorded call does).
 func (s *Set) Call(ctx context.Context, name string, args json.RawMessage) (*Result, error) {
 	e, ok := s.byName[name]
 	if !ok {
@@ -172,7 +173,10 @@ func (s *Set) Call(ctx context.Context, name string, args json.RawMessage) (*Res
 	if res == nil {
 		res = &Result{Content: fmt.Sprintf("%s: returned no result", name), IsError: true}
 	}
-	res.Latency = elapsed
+	if res.Latency == 0 {
+		// A tool that knows its latency (a recorded replay) keeps it.
+		res.Latency = elapsed
+	}
 	if res.Cost == 0 {
 		res.Cost = e.spec.Price.Cost(moneyUsage(res.Usage, elapsed))
 	}

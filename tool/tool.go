@@ -81,7 +81,8 @@ type Result struct {
 	// charge (a recorded replay, a provider that bills per call) sets it;
 	// otherwise a [Set] computes it from Spec().Price and Usage.
 	Cost money.Amount `json:"cost"`
-	// Latency is the wall time of the call, measured by the [Set].
+	// Latency is the wall time of the call, measured by the [Set] unless
+	// the tool reports it (a replay reports the recorded latency).
 	Latency time.Duration `json:"latency"`
 }
 

@@ -37,10 +37,10 @@
 //
 // No source records wall time, so a call's latency is simulated by one
 // documented rule, [SimulatedLatency]: 300 ms plus the output tokens at a
-// throughput set by the model's size. Spec.Latency is the median of that over
-// the model's calls in the loaded data. A [tool.Set] overwrites
-// Result.Latency with the (tiny) measured time; reports read the simulated
-// figure from [Env.Outcomes].
+// throughput set by the model's size (from default_llm.json's size, or an
+// assumed size for API models that publish none). Result.Latency carries it,
+// and a [tool.Set] keeps a latency its tool reports; Spec.Latency is the
+// median over the model's calls in the loaded data.
 //
 // # Loaders
 //

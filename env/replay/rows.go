@@ -31,7 +31,9 @@ func (e *rowError) Error() string {
 
 func (e *rowError) Unwrap() []error { return []error{ErrMalformed, e.err} }
 
-func malformed(file, where string, err error) error { return &rowError{file: file, where: where, err: err} }
+func malformed(file, where string, err error) error {
+	return &rowError{file: file, where: where, err: err}
+}
 
 // fieldErr says what is wrong with one field.
 func fieldErr(field, format string, args ...any) error {
@@ -64,15 +66,12 @@ func price(field string, n json.Number) (money.Amount, error) {
 	return a, nil
 }
 
-// decodeStrict decodes one JSON value keeping numbers as text.
+// decodeStrict decodes one JSON value. Prices and costs are read into
+// json.Number fields, which keep the number's text whatever the decoder's
+// settings, so no amount passes through a float64.
 func decodeStrict(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
+	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("invalid JSON: %v", err)
-	}
-	if dec.More() {
-		return errors.New("invalid JSON: more than one value on the line")
 	}
 	return nil
 }

@@ -1,6 +1,6 @@
 // Package learned is Baton's embedded orchestrator: a small neural policy
 // in pure Go that scores every candidate action of a turn and picks one.
-// It is registered as policy kind "learned" (see [Register] for options) and
+// It is registered as policy kind "learned" (see [Options] and [Open]) and
 // trained by package grpo.
 //
 // # Actions

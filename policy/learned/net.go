@@ -12,7 +12,7 @@ const (
 	nPref       = 3
 	nSharedNum  = nText + nPref + nState
 	nToolPref   = 2
-	nCandNum    = nTool + nRel + nToolPref + nCandFeat
+	nDyn        = nRel + nToolPref + nCandFeat
 	leak        = 0.01
 	answerBias0 = 1.0 // initial answer-head output bias: answering is cheap to explore
 )
@@ -35,7 +35,7 @@ type layout struct {
 type headLayout struct{ w1s, w1c, b1, w2, b2 int }
 
 func newLayout(c Config) layout {
-	l := layout{d: c.Dim, hid: c.Hidden, sIn: c.Dim + nSharedNum, cIn: 2*c.Dim + nCandNum}
+	l := layout{d: c.Dim, hid: c.Hidden, sIn: c.Dim + nSharedNum, cIn: 2*c.Dim + nDyn + nTool}
 	off := 0
 	l.text = off
 	off += c.TextBuckets * c.Dim
@@ -90,13 +90,21 @@ func embed(w []float64, off, d int, x sparse, out []float64) {
 	}
 }
 
+// dot returns a·b[:len(a)], with four accumulators so the loop pipelines.
 func dot(a, b []float64) float64 {
-	s := 0.0
 	b = b[:len(a)]
-	for i := range a {
-		s += a[i] * b[i]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
 	}
-	return s
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // axpy adds a·x to y.
@@ -116,20 +124,49 @@ func leaky(x float64) float64 {
 
 // forward holds the activations of one decision.
 type forward struct {
-	t      []float64   // text embedding
-	u      [][]float64 // tool embeddings, by decision tool index (nil if unused)
-	xs     []float64   // shared input [t, shared numerics]
+	t      []float64  // text embedding
+	u      []*toolAct // tool activations, by decision tool index (nil if unused)
+	xs     []float64  // shared input [t, shared numerics]
 	base   [nHeads][]float64
-	xc     [][]float64 // per-candidate input [t⊙u, u, cand numerics]
+	xc     [][]float64 // per-candidate input [t⊙u, dyn, u, tool numerics]
 	h      [][]float64 // per-candidate pre-activations
 	logits []float64
 }
 
+// toolAct is what a tool contributes to the network independently of the
+// task and turn: its embedding u, and per head the first layer applied to
+// the static tail [u, tool numerics] of the candidate input. It is cached
+// per weights version, which halves the per-candidate work.
+type toolAct struct {
+	u   []float64
+	pre [nHeads][]float64
+}
+
+// static is where the tool-only part of a candidate input starts.
+func (l layout) static() int { return l.d + nDyn }
+
+func (l layout) toolAct(w []float64, tf *toolFeat) *toolAct {
+	a := &toolAct{u: make([]float64, l.d)}
+	embed(w, l.tool, l.d, tf.x, a.u)
+	tail := make([]float64, 0, l.cIn-l.static())
+	tail = append(append(tail, a.u...), tf.num[:]...)
+	st := l.static()
+	for hd := range a.pre {
+		hl := l.head[hd]
+		pre := make([]float64, l.hid)
+		for j := range pre {
+			pre[j] = dot(tail, w[hl.w1c+j*l.cIn+st:])
+		}
+		a.pre[hd] = pre
+	}
+	return a
+}
+
 // run computes the logits of dec's candidates under weights w. tEmb and
-// uEmb supply cached embeddings (nil to compute).
-func (l layout) run(w []float64, dec *decision, tEmb []float64, uEmb func(i int) []float64) *forward {
-	d, hid := l.d, l.hid
-	f := &forward{u: make([][]float64, len(dec.tools))}
+// tact supply cached activations (nil to compute).
+func (l layout) run(w []float64, dec *decision, tEmb []float64, tact func(i int) *toolAct) *forward {
+	d, hid, st := l.d, l.hid, l.static()
+	f := &forward{u: make([]*toolAct, len(dec.tools))}
 	if tEmb != nil {
 		f.t = tEmb
 	} else {
@@ -153,36 +190,38 @@ func (l layout) run(w []float64, dec *decision, tEmb []float64, uEmb func(i int)
 		}
 		f.base[hd] = b
 	}
-	f.xc = make([][]float64, len(dec.cands))
-	f.h = make([][]float64, len(dec.cands))
-	f.logits = make([]float64, len(dec.cands))
-	buf := make([]float64, len(dec.cands)*(l.cIn+hid))
+	n := len(dec.cands)
+	f.xc = make([][]float64, n)
+	f.h = make([][]float64, n)
+	f.logits = make([]float64, n)
+	buf := make([]float64, n*(l.cIn+hid))
 	for c := range dec.cands {
 		cd := &dec.cands[c]
 		ti := cd.tool
 		if f.u[ti] == nil {
-			if uEmb != nil {
-				f.u[ti] = uEmb(ti)
+			if tact != nil {
+				f.u[ti] = tact(ti)
 			} else {
-				f.u[ti] = make([]float64, d)
-				embed(w, l.tool, d, dec.tools[ti].x, f.u[ti])
+				f.u[ti] = l.toolAct(w, dec.tools[ti])
 			}
 		}
-		u := f.u[ti]
+		ta := f.u[ti]
 		xc := buf[:l.cIn:l.cIn]
 		buf = buf[l.cIn:]
 		for j := 0; j < d; j++ {
-			xc[j] = f.t[j] * u[j]
+			xc[j] = f.t[j] * ta.u[j]
 		}
-		copy(xc[d:2*d], u)
-		copy(xc[2*d:], cd.num[:])
+		copy(xc[d:st], cd.dyn[:])
+		copy(xc[st:st+d], ta.u)
+		copy(xc[st+d:], dec.tools[ti].num[:])
 		hd := cd.head()
 		hl := l.head[hd]
 		h := buf[:hid:hid]
 		buf = buf[hid:]
 		z := w[hl.b2]
+		base, pre, head := f.base[hd], ta.pre[hd], xc[:st]
 		for j := 0; j < hid; j++ {
-			h[j] = f.base[hd][j] + dot(xc, w[hl.w1c+j*l.cIn:])
+			h[j] = base[j] + pre[j] + dot(head, w[hl.w1c+j*l.cIn:])
 			z += w[hl.w2+j] * leaky(h[j])
 		}
 		f.xc[c], f.h[c], f.logits[c] = xc, h, z
@@ -235,10 +274,10 @@ func (l layout) backward(w []float64, dec *decision, f *forward, gz []float64, g
 		if gu[ti] == nil {
 			gu[ti] = make([]float64, d)
 		}
-		u := f.u[ti]
+		u, st := f.u[ti].u, l.static()
 		for j := 0; j < d; j++ {
 			gt[j] += gxc[j] * u[j]
-			gu[ti][j] += gxc[j]*f.t[j] + gxc[d+j]
+			gu[ti][j] += gxc[j]*f.t[j] + gxc[st+j]
 		}
 	}
 	gxs := make([]float64, l.sIn)

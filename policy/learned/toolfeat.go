@@ -1,12 +1,11 @@
 package learned
 
 import (
+	"bytes"
 	"math"
 	"slices"
 	"strings"
-	"time"
 
-	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/tool"
 )
 
@@ -21,7 +20,11 @@ type toolFeat struct {
 	num  [nTool]float64
 	// nominal is a typical call's cost in dollars, used to rank tools.
 	nominal float64
+	// fields are the argument names that take the task prompt.
+	fields []string
 }
+
+func (f *toolFeat) args() []string { return f.fields }
 
 var tagFlags = []string{tool.TagLocal, tool.TagRemote, tool.TagLLM, tool.TagCode, tool.TagSearch, tool.TagMath, tool.TagFree}
 
@@ -39,7 +42,7 @@ func nominalCost(s tool.Spec) float64 {
 
 func sameSpec(a, b tool.Spec) bool {
 	return a.Name == b.Name && a.Description == b.Description && a.Price == b.Price &&
-		a.Latency == b.Latency && slices.Equal(a.Tags, b.Tags)
+		a.Latency == b.Latency && slices.Equal(a.Tags, b.Tags) && bytes.Equal(a.Parameters, b.Parameters)
 }
 
 func newToolFeat(s tool.Spec, buckets int) *toolFeat {
@@ -60,7 +63,7 @@ func newToolFeat(s tool.Spec, buckets int) *toolFeat {
 	for _, t := range s.Tags {
 		h.add(1, saltTag, strings.ToLower(t))
 	}
-	f := &toolFeat{spec: s, x: h.sparse(), nominal: nominalCost(s)}
+	f := &toolFeat{spec: s, x: h.sparse(), nominal: nominalCost(s), fields: argFields(s.Parameters)}
 	p := s.Price
 	f.num[0] = math.Log1p(p.InputPerM.USD())
 	f.num[1] = math.Log1p(p.OutputPerM.USD()) / 2
@@ -108,9 +111,3 @@ func relative(fs []*toolFeat) [][nRel]float64 {
 	}
 	return out
 }
-
-// usd is a helper for feature code that must not sum money.
-func usd(a money.Amount) float64 { return a.USD() }
-
-// secs converts a duration for features.
-func secs(d time.Duration) float64 { return d.Seconds() }

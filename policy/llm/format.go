@@ -44,6 +44,9 @@ func latencyText(d time.Duration) string {
 	if s >= 10 {
 		return strconv.FormatFloat(float64(d.Round(time.Second))/float64(time.Second), 'f', -1, 64) + "s"
 	}
+	if d < 50*time.Millisecond {
+		return d.Round(time.Millisecond).String()
+	}
 	return strconv.FormatFloat(float64(d.Round(100*time.Millisecond))/float64(time.Second), 'f', -1, 64) + "s"
 }
 
@@ -72,8 +75,9 @@ func budgetText(s *policy.State) string {
 	return strings.Join(lines, "\n")
 }
 
-// preferenceText describes the user's preferences, weights and words.
-func preferenceText(p episode.Preferences) string {
+// preferenceText describes the user's preferences, weights and words;
+// rename writes a tool's name as the model knows it.
+func preferenceText(p episode.Preferences, rename func(string) string) string {
 	if p.IsZero() {
 		return "No stated preferences: be correct first, then cheap, then fast."
 	}
@@ -90,7 +94,7 @@ func preferenceText(p episode.Preferences) string {
 		sort.Strings(names)
 		var ws []string
 		for _, n := range names {
-			ws = append(ws, n+" "+weight(p.Tools[n]))
+			ws = append(ws, rename(n)+" "+weight(p.Tools[n]))
 		}
 		lines = append(lines, "- tool weights (higher means the user wants it used more): "+strings.Join(ws, ", "))
 	}

@@ -19,6 +19,8 @@ const (
 	tagThinkEnd  = "</think>"
 	callExample  = `<tool_call>{"name": "search", "arguments": {"model": "search-1"}}</tool_call>`
 	maxErrQuoted = 200
+	// maxCloseTries bounds the closing tags tried for one call.
+	maxCloseTries = 8
 )
 
 // ParseToolCalls reads the Hermes-style tool calls in a model's text:
@@ -43,11 +45,7 @@ func ParseToolCalls(text string) ([]chat.ToolCall, error) {
 			return calls, nil
 		}
 		body = body[i+len(tagCall):]
-		inner, rest, closed := strings.Cut(body, tagCallEnd)
-		if !closed {
-			inner = body
-		}
-		tc, err := parseCallJSON(inner)
+		tc, rest, closed, err := cutCall(body)
 		if err != nil {
 			if !closed {
 				err = fmt.Errorf("%w (the tag is not closed with %s)", err, tagCallEnd)
@@ -60,6 +58,38 @@ func ParseToolCalls(text string) ([]chat.ToolCall, error) {
 		}
 		body = rest
 	}
+}
+
+// cutCall parses the call at the start of body, up to its closing tag.
+// When the JSON does not parse up to the first closing tag, later ones are
+// tried, so an argument that itself contains "</tool_call>" (code that
+// prints it, say) survives; the first attempt's error is reported if none
+// parses.
+func cutCall(body string) (tc chat.ToolCall, rest string, closed bool, err error) {
+	end := 0
+	var firstErr error
+	// A few closing tags are tried, not all, so a reply full of them
+	// cannot make parsing quadratic.
+	for try := 0; try < maxCloseTries; try++ {
+		j := strings.Index(body[end:], tagCallEnd)
+		if j < 0 {
+			break
+		}
+		end += j
+		tc, err := parseCallJSON(body[:end])
+		if err == nil {
+			return tc, body[end+len(tagCallEnd):], true, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+		end += len(tagCallEnd)
+	}
+	if firstErr != nil {
+		return chat.ToolCall{}, "", true, firstErr
+	}
+	tc, err = parseCallJSON(body)
+	return tc, "", false, err
 }
 
 // callJSON is the object inside a <tool_call> tag. Some models write

@@ -76,7 +76,7 @@ func (m *nameMap) toolName(fn string) (string, bool) {
 	if t, ok := m.toTool[fn]; ok {
 		return t, true
 	}
-	if _, ok := m.toFunc[fn]; ok {
+	if _, ok := m.toFunc[fn]; ok && fn != answerFunc {
 		return fn, true
 	}
 	return "", false

@@ -19,7 +19,7 @@ import (
 // typical latency, the budget and what is left of it, the preferences), the
 // task as the user message, and the earlier steps as assistant tool calls
 // and tool results. The functions offered are the state's tools, their
-// names sanitised (see [Native.FuncName]), plus "answer" with
+// names sanitised (see [FuncName]), plus "answer" with
 // {"answer": string}, which ends the episode; a reply with text and no
 // call is a final answer too. Calls written as Hermes "<tool_call>" text
 // in the content are read when the reply has no native calls.
@@ -56,10 +56,10 @@ func (n *Native) Decide(ctx context.Context, s *policy.State) (episode.Action, e
 	return nativeAction(r, names)
 }
 
-// FuncName returns the function name a Baton tool name is offered as among
-// the given tool names: '.' and other characters OpenAI rejects become
-// '_', with a numeric suffix if that clashes.
-func (n *Native) FuncName(toolNames []string, name string) string {
+// FuncName returns the function name under which [Native] offers the tool
+// name when the run's tools are toolNames: '.' and other characters OpenAI
+// rejects become '_', with a numeric suffix on a clash.
+func FuncName(toolNames []string, name string) string {
 	return newNameMap(toolNames).funcName(name)
 }
 

@@ -56,7 +56,7 @@ func nativeSystem(s *policy.State, instructions string, names *nameMap) string {
 	if s.Task != nil {
 		p = s.Task.Preferences
 	}
-	b.WriteString(preferenceText(p))
+	b.WriteString(preferenceText(p, names.funcName))
 	b.WriteString("\n")
 	return b.String()
 }

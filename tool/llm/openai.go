@@ -76,7 +76,7 @@ func (c *OpenAI) Complete(ctx context.Context, req chat.Request) (*chat.Response
 	}
 	comp, err := c.svc.New(ctx, p)
 	if err != nil {
-		return nil, c.fail(ctx, err)
+		return nil, failure(ctx, "openai", err, ErrMalformed)
 	}
 	if len(comp.Choices) == 0 {
 		return nil, fmt.Errorf("llm: openai: %w: no choices in completion", ErrMalformed)
@@ -155,7 +155,7 @@ func (c *OpenAI) Stream(ctx context.Context, req chat.Request, fn func(chat.Delt
 		}
 	}
 	if err := stream.Err(); err != nil {
-		return nil, c.fail(ctx, err)
+		return nil, failure(ctx, "openai", err, chat.ErrUpstream)
 	}
 	if chunks == 0 {
 		return nil, fmt.Errorf("llm: openai: %w: stream ended without a chunk", ErrMalformed)
@@ -172,14 +172,12 @@ func (c *OpenAI) Stream(ctx context.Context, req chat.Request, fn func(chat.Delt
 	return resp, nil
 }
 
-// fail shapes an error of a call: the caller's cancellation as itself,
+// failure shapes an error of a call: the caller's cancellation as itself,
 // provider HTTP errors as *chat.StatusError, this package's errors as they
-// are, and anything else the SDK reports (a decode failure) as malformed.
-func (c *OpenAI) fail(ctx context.Context, err error) error {
-	return failure(ctx, "openai", err)
-}
-
-func failure(ctx context.Context, provider string, err error) error {
+// are, and anything else the SDK reports as kind (ErrMalformed for a
+// response that did not decode, chat.ErrUpstream for an error event in a
+// stream).
+func failure(ctx context.Context, provider string, err, kind error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return fmt.Errorf("llm: %s: %w", provider, ctxErr)
 	}
@@ -190,7 +188,7 @@ func failure(ctx context.Context, provider string, err error) error {
 	if errors.Is(err, chat.ErrUpstream) {
 		return err
 	}
-	return fmt.Errorf("llm: %s: %w: %w", provider, ErrMalformed, err)
+	return fmt.Errorf("llm: %s: %w: %w", provider, kind, err)
 }
 
 func (c *OpenAI) params(req chat.Request) (openai.ChatCompletionNewParams, error) {

@@ -10,12 +10,16 @@
 //   - Operators, loosest first: comparisons (== != < <= > >=, yielding true
 //     or false); + and -; *, /, % and mod; unary - and +; ^ and ** (right
 //     associative, so 2^3^2 is 2^9 and -2^2 is -4); postfix ! (factorial).
-//     "/" is exact rational division. "a % m" is the Euclidean remainder
-//     a - m*floor(a/m), never negative for a positive m. Note that "%" and
-//     mod bind like "*", so "a + b mod m" is "a + (b mod m)".
+//     "/" is exact rational division. "a % m" is the floored remainder
+//     a - m*floor(a/m), as in Python: never negative for a positive m, and
+//     defined for fractions too. Note that "%" and mod bind like "*", so
+//     "a + b mod m" is "a + (b mod m)". A single "=" compares like "==".
+//     0^0 is 1.
 //   - "x^y mod m" (and any +, -, *, ^ of integers under a mod) is computed
 //     by modular arithmetic, so "3^(10^50) mod 1000000007" is fast; so is
-//     pow(x, y, m), which also accepts a negative y (modular inverse).
+//     pow(x, y, m), which also accepts a negative y (modular inverse). A
+//     negative exponent under a plain mod keeps its exact meaning: "2^-1 mod
+//     5" is the fraction 1/2, not the inverse 3; use modinv or pow for that.
 //   - Functions: abs, binomial (choose, comb), ceil, factor, factorial, fib,
 //     floor, gcd, isprime, isqrt, lcm, max, min, mod, modinv, pow, root,
 //     round, sqrt. See [Functions].

@@ -24,14 +24,20 @@ type Error struct {
 	Kind error
 	Col  int
 	Msg  string
+	// Hint says what to do instead, e.g. the names that are known.
+	Hint string
 }
 
-// Error formats as `mathsolve: <msg> at column <col>`.
+// Error formats as `mathsolve: <msg> at column <col>; <hint>`.
 func (e *Error) Error() string {
+	s := "mathsolve: " + e.Msg
 	if e.Col > 0 {
-		return fmt.Sprintf("mathsolve: %s at column %d", e.Msg, e.Col)
+		s += fmt.Sprintf(" at column %d", e.Col)
 	}
-	return "mathsolve: " + e.Msg
+	if e.Hint != "" {
+		s += "; " + e.Hint
+	}
+	return s
 }
 
 // Unwrap returns the error class ([ErrSyntax], [ErrMath] or [ErrLimit]).

@@ -122,11 +122,27 @@ func (ev *evaluator) check(col int, v value) (value, error) {
 			return value{}, limitErr(col, "result has more than %d digits", ev.lim.MaxDigits)
 		}
 	case kindApprox:
-		if v.f.IsInf() {
-			return value{}, limitErr(col, "approximate result overflows")
+		if err := ev.checkFloat(col, v.f); err != nil {
+			return value{}, err
 		}
 	}
 	return v, nil
+}
+
+// checkFloat keeps approximations within ±10^MaxDigits in magnitude (and
+// above 10^-MaxDigits unless zero), the same range as exact values, so that
+// formatting and flooring them stays cheap.
+func (ev *evaluator) checkFloat(col int, f *big.Float) error {
+	if f.IsInf() {
+		return limitErr(col, "approximate result overflows")
+	}
+	if f.Sign() == 0 {
+		return nil
+	}
+	if e := f.MantExp(nil); e > ev.maxBits || e < -ev.maxBits {
+		return limitErr(col, "approximate result is beyond 10^±%d in magnitude", ev.lim.MaxDigits)
+	}
+	return nil
 }
 
 // binary applies an arithmetic or comparison operator other than "%".
@@ -193,6 +209,9 @@ func floorRat(r *big.Rat) *big.Int {
 
 // floorFloat returns ⌊f⌋ as a Float; f is finite.
 func floorFloat(f *big.Float) *big.Float {
+	if f.IsInt() {
+		return newFloat().Set(f)
+	}
 	i, acc := f.Int(nil) // truncates toward zero
 	if f.Sign() < 0 && acc != big.Exact {
 		i.Sub(i, big.NewInt(1))

@@ -1,6 +1,7 @@
 package mathsolve
 
 import (
+	"math"
 	"math/big"
 	"strings"
 )
@@ -88,27 +89,26 @@ func format(v value) Answer {
 	return Answer{Result: v.r.String(), Exact: true, Decimal: d, Kind: "rational", Note: v.note, terminates: term}
 }
 
-// ratDecimal is the decimal expansion of r when it terminates within 100
-// digits (the denominator is 2^a·5^b), else 20 significant digits.
+// ratDecimal is the decimal expansion of r and true when it terminates
+// within 100 places (the denominator is 2^a·5^b), else 20 significant
+// digits and false.
 func ratDecimal(r *big.Rat) (string, bool) {
-	d := new(big.Int).Set(r.Denom())
-	places := 0
-	for _, p := range []int64{2, 5} {
-		bp := big.NewInt(p)
-		n := 0
-		m := new(big.Int)
+	den := r.Denom()
+	if den.BitLen() <= 400 && r.Num().BitLen() <= 400 {
+		twos := den.TrailingZeroBits()
+		d := new(big.Int).Rsh(den, twos)
+		fives := uint(0)
+		five, q, m := big.NewInt(5), new(big.Int), new(big.Int)
 		for d.BitLen() > 1 {
-			q, rem := new(big.Int).QuoRem(d, bp, m)
-			if rem.Sign() != 0 {
+			if q.QuoRem(d, five, m); m.Sign() != 0 {
 				break
 			}
-			d = q
-			n++
+			d.Set(q)
+			fives++
 		}
-		places = max(places, n)
-	}
-	if d.Cmp(big.NewInt(1)) == 0 && places <= 100 && r.Num().BitLen() < 400 {
-		return r.FloatString(places), true
+		if places := max(twos, fives); d.BitLen() == 1 && places <= 100 {
+			return r.FloatString(int(places)), true
+		}
 	}
 	return floatText(ratFloat(r), rationalDigits), false
 }
@@ -116,6 +116,9 @@ func ratDecimal(r *big.Rat) (string, bool) {
 // floatText formats f with the given significant digits, without trailing
 // zeros, switching to scientific notation for very large or small values.
 func floatText(f *big.Float, digits int) string {
+	if e := f.MantExp(nil); e > 3000 || e < -3000 {
+		return sciText(f, digits)
+	}
 	s := f.Text('g', digits)
 	mant, exp := s, ""
 	if k := strings.IndexAny(s, "e"); k >= 0 {
@@ -125,6 +128,46 @@ func floatText(f *big.Float, digits int) string {
 		mant = strings.TrimRight(strings.TrimRight(mant, "0"), ".")
 	}
 	return mant + exp
+}
+
+// sciText formats f in scientific notation by scaling it into [1, 10)
+// first: big.Float's own decimal conversion of a number near 2^±300000
+// expands every digit and takes seconds.
+func sciText(f *big.Float, digits int) string {
+	neg := f.Sign() < 0
+	a := newFloat().Abs(f)
+	a.SetPrec(approxPrec + 64)
+	d := int64(math.Floor(float64(a.MantExp(nil)) * math.Log10(2)))
+	for i := 0; i < 3; i++ { // the estimate is off by at most one or two
+		p := new(big.Int).Exp(big.NewInt(10), big.NewInt(abs64(d)), nil)
+		y := new(big.Float).SetPrec(approxPrec + 64).SetInt(p)
+		if d >= 0 {
+			y.Quo(a, y)
+		} else {
+			y.Mul(a, y)
+		}
+		switch {
+		case y.Cmp(big.NewFloat(1)) < 0:
+			d--
+		case y.Cmp(big.NewFloat(10)) >= 0:
+			d++
+		default:
+			m := y.Text('f', digits-1)
+			if strings.HasPrefix(m, "10") { // rounded up to 10
+				m, d = "1."+strings.Repeat("0", digits-1), d+1
+			}
+			m = strings.TrimRight(strings.TrimRight(m, "0"), ".")
+			if neg {
+				m = "-" + m
+			}
+			sign := "+"
+			if d < 0 {
+				sign = "-"
+			}
+			return m + "e" + sign + big.NewInt(abs64(d)).String()
+		}
+	}
+	return f.Text('g', digits)
 }
 
 // short renders a value for error messages, eliding long numbers.

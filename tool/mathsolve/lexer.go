@@ -26,6 +26,7 @@ type token struct {
 	text string
 	col  int
 	num  *big.Rat // tokNum only
+	word string   // "mod" for the operator spelt as a word
 }
 
 // describe names a token for error messages: `")"`, `number 12`, `end of
@@ -53,7 +54,7 @@ var operators = map[string]string{
 
 // lex splits src into tokens, ending with a tokEOF. Numbers are converted to
 // exact rationals here, refusing ones whose exponent would exceed maxBits.
-func lex(src string, maxBits int) ([]token, error) {
+func lex(src string, maxDigits int) ([]token, error) {
 	var toks []token
 	col := 0
 	for i := 0; i < len(src); {
@@ -65,7 +66,7 @@ func lex(src string, maxBits int) ([]token, error) {
 		case isDigit(r) || (r == '.' && i+1 < len(src) && isDigit(rune(src[i+1]))):
 			n := scanNumber(src[i:])
 			text := src[i : i+n]
-			v, err := parseNumber(text, col, maxBits)
+			v, err := parseNumber(text, col, maxDigits)
 			if err != nil {
 				return nil, err
 			}
@@ -85,7 +86,8 @@ func lex(src string, maxBits int) ([]token, error) {
 			}
 			text := src[i:j]
 			if strings.EqualFold(text, "mod") {
-				toks = append(toks, token{kind: tokOp, text: "%", col: col})
+				// The word is also a function name; the parser decides.
+				toks = append(toks, token{kind: tokOp, text: "%", col: col, word: "mod"})
 			} else {
 				toks = append(toks, token{kind: tokIdent, text: text, col: col})
 			}
@@ -161,7 +163,7 @@ func scanNumber(s string) int {
 // parseNumber converts a scanned literal to an exact rational. It does the
 // power of ten itself because big.Rat.SetString would happily try to build
 // 10^999999999.
-func parseNumber(text string, col, maxBits int) (*big.Rat, error) {
+func parseNumber(text string, col, maxDigits int) (*big.Rat, error) {
 	mant, exp := text, ""
 	if k := strings.IndexAny(text, "eE"); k >= 0 {
 		mant, exp = text[:k], text[k+1:]
@@ -182,8 +184,7 @@ func parseNumber(text string, col, maxBits int) (*big.Rat, error) {
 		}
 		scale += e
 	}
-	maxDigits := int64(float64(maxBits)/3.3219280948873626) + 1
-	if scale > maxDigits || -scale > maxDigits || int64(len(digits))+scale > maxDigits {
+	if md := int64(maxDigits); scale > md || -scale > md || int64(len(digits))+scale > md {
 		return nil, limitErr(col, "number %s has more than %d digits", text, maxDigits)
 	}
 	m, ok := new(big.Int).SetString(digits, 10)
@@ -203,4 +204,3 @@ func abs64(x int64) int64 {
 	}
 	return x
 }
-

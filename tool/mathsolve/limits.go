@@ -17,8 +17,12 @@ type Limits struct {
 	// MaxFib is the largest |n| of fib(n) (default 100,000).
 	MaxFib int64 `json:"max_fib,omitempty"`
 	// MaxFactorDigits is the largest number, in decimal digits, that factor
-	// attempts (default 40).
+	// attempts (default 60).
 	MaxFactorDigits int `json:"max_factor_digits,omitempty"`
+	// MaxFactorSteps bounds the Pollard-rho steps of one factorisation
+	// (default 2^20, about a second: enough to split off any prime factor
+	// below about 10^11).
+	MaxFactorSteps int `json:"max_factor_steps,omitempty"`
 }
 
 // Default limits.
@@ -28,7 +32,8 @@ const (
 	DefaultMaxDigits       = 100_000
 	DefaultMaxFactorial    = 10_000
 	DefaultMaxFib          = 100_000
-	DefaultMaxFactorDigits = 40
+	DefaultMaxFactorDigits = 60
+	DefaultMaxFactorSteps  = 1 << 20
 )
 
 // Fixed bounds that are not worth configuring.
@@ -70,6 +75,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxFactorDigits <= 0 {
 		l.MaxFactorDigits = DefaultMaxFactorDigits
+	}
+	if l.MaxFactorSteps <= 0 {
+		l.MaxFactorSteps = DefaultMaxFactorSteps
 	}
 	return l
 }

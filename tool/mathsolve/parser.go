@@ -1,6 +1,7 @@
 package mathsolve
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -46,7 +47,7 @@ func parse(src string, lim Limits) (node, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, syntaxErr(0, "empty expression; write something like \"2^10 + 1\"")
 	}
-	toks, err := lex(src, lim.maxBits())
+	toks, err := lex(src, lim.MaxDigits)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +81,7 @@ func (p *parser) unexpected(t token) error {
 	if p.pos > 0 && (t.kind == tokNum || t.kind == tokIdent || t.kind == tokLParen) {
 		prev := p.toks[p.pos-1]
 		if prev.kind == tokNum || prev.kind == tokIdent || prev.kind == tokRParen || (prev.kind == tokOp && prev.text == "!") {
-			return syntaxErr(t.col, "unexpected %s (write * for multiplication)", t.describe())
+			return &Error{Kind: ErrSyntax, Col: t.col, Msg: "unexpected " + t.describe(), Hint: "write * for multiplication"}
 		}
 	}
 	return syntaxErr(t.col, "unexpected %s", t.describe())
@@ -141,6 +142,9 @@ func (p *parser) prefix() (node, error) {
 	case tokNum:
 		return &numNode{col: t.col, val: t.num}, nil
 	case tokOp:
+		if t.word != "" && p.peek().kind == tokLParen { // mod(x, m)
+			return p.call(token{kind: tokIdent, text: t.word, col: t.col})
+		}
 		if t.text == "-" || t.text == "+" {
 			x, err := p.expr(precUnary)
 			if err != nil {
@@ -155,7 +159,7 @@ func (p *parser) prefix() (node, error) {
 		}
 		if c := p.peek(); c.kind != tokRParen {
 			if c.kind == tokEOF {
-				return nil, syntaxErr(c.col, "missing \")\" to close \"(\" at column %d", t.col)
+				return nil, &Error{Kind: ErrSyntax, Col: c.col, Msg: `missing ")"`, Hint: fmt.Sprintf(`to close "(" at column %d`, t.col)}
 			}
 			return nil, p.unexpected(c)
 		}
@@ -195,7 +199,7 @@ func (p *parser) call(name token) (node, error) {
 			p.next()
 			return c, nil
 		case tokEOF:
-			return nil, syntaxErr(t.col, "missing \")\" to close %s( at column %d", name.text, open.col)
+			return nil, &Error{Kind: ErrSyntax, Col: t.col, Msg: `missing ")"`, Hint: fmt.Sprintf(`to close "%s(" at column %d`, name.text, open.col)}
 		default:
 			return nil, p.unexpected(t)
 		}

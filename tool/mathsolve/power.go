@@ -103,16 +103,18 @@ func (ev *evaluator) powFloatInt(col int, f *big.Float, e *big.Int) (value, erro
 				return value{}, fmt.Errorf("mathsolve: %w", err)
 			}
 		}
+		// Every partial product lies between 1 and the final power (or
+		// between it and 1), so the first one out of range settles it.
 		if ae.Bit(i) == 1 {
 			z.Mul(z, sq)
-			if z.IsInf() {
-				return value{}, limitErr(col, "approximate result overflows")
+			if err := ev.checkFloat(col, z); err != nil {
+				return value{}, err
 			}
 		}
 		if i+1 < ae.BitLen() {
 			sq.Mul(sq, sq)
-			if sq.IsInf() {
-				return value{}, limitErr(col, "approximate result overflows")
+			if err := ev.checkFloat(col, sq); err != nil {
+				return value{}, err
 			}
 		}
 	}
@@ -169,23 +171,41 @@ func intRoot(n *big.Int, k int64) (*big.Int, bool) {
 		r := new(big.Int).Sqrt(n)
 		return r, new(big.Int).Mul(r, r).Cmp(n) == 0
 	}
-	bl := int64(n.BitLen())
-	if k >= bl { // 1 ≤ root < 2
+	if k >= int64(n.BitLen()) { // 1 ≤ root < 2
 		return big.NewInt(1), false
 	}
-	// Newton from above: x₀ = 2^⌈bl/k⌉ ≥ the root, and the iteration
-	// decreases monotonically to ⌊root⌋.
-	x := new(big.Int).Lsh(big.NewInt(1), uint((bl+k-1)/k))
-	kb, km1 := big.NewInt(k), big.NewInt(k-1)
-	for {
-		t := new(big.Int).Exp(x, km1, nil)
-		t.Quo(n, t)
-		t.Add(t, new(big.Int).Mul(km1, x))
-		t.Quo(t, kb)
-		if t.Cmp(x) >= 0 {
-			break
+	kb := big.NewInt(k)
+	lg := log2Abs(n) / float64(k)
+	var x *big.Int
+	if lg < 50 {
+		// The float estimate is within one of the root: nudge it.
+		x = big.NewInt(int64(math.Floor(math.Exp2(lg))))
+		one := big.NewInt(1)
+		for new(big.Int).Exp(new(big.Int).Add(x, one), kb, nil).Cmp(n) <= 0 {
+			x.Add(x, one)
 		}
-		x = t
+		for x.Sign() > 0 && new(big.Int).Exp(x, kb, nil).Cmp(n) > 0 {
+			x.Sub(x, one)
+		}
+	} else {
+		// Newton from just above the root converges quadratically; from a
+		// crude start it would creep down by a factor (k-1)/k per step.
+		whole, frac := math.Modf(lg)
+		start := new(big.Float).SetFloat64(math.Exp2(frac) * (1 + 0x1p-30))
+		start.SetMantExp(start, int(whole))
+		x, _ = start.Int(nil)
+		x.Add(x, big.NewInt(1))
+		km1 := big.NewInt(k - 1)
+		for {
+			t := new(big.Int).Exp(x, km1, nil)
+			t.Quo(n, t)
+			t.Add(t, new(big.Int).Mul(km1, x))
+			t.Quo(t, kb)
+			if t.Cmp(x) >= 0 {
+				break
+			}
+			x = t
+		}
 	}
 	return x, new(big.Int).Exp(x, kb, nil).Cmp(n) == 0
 }

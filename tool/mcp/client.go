@@ -27,12 +27,14 @@ type Client struct {
 
 // Connect starts or connects to the server described by opts, initialises
 // an MCP session and lists the server's tools. The subprocess or HTTP
-// session outlives ctx, which bounds only the start-up; call
-// [Client.Close] to end it.
+// session outlives ctx, which bounds only the start-up (as does
+// opts.InitTimeout); call [Client.Close] to end it.
 func Connect(ctx context.Context, opts Options) (*Client, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithTimeout(ctx, opts.initTimeout())
+	defer cancel()
 	c := &Client{
 		opts:   opts,
 		client: mcp.NewClient(&mcp.Implementation{Name: "baton", Version: version}, &mcp.ClientOptions{Logger: opts.Logger}),
@@ -47,7 +49,7 @@ func Connect(ctx context.Context, opts Options) (*Client, error) {
 	}
 	listed, err := listTools(ctx, cn.sess)
 	if err != nil {
-		_ = cn.close()
+		_ = cn.close(opts.logger())
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("mcp: server %q: list tools: %w", opts.label(), ctx.Err())
 		}
@@ -55,7 +57,7 @@ func Connect(ctx context.Context, opts Options) (*Client, error) {
 	}
 	tools, err := c.makeTools(listed)
 	if err != nil {
-		_ = cn.close()
+		_ = cn.close(opts.logger())
 		return nil, err
 	}
 	c.tools = tools
@@ -84,7 +86,7 @@ func (c *Client) Close() error {
 	if cn == nil {
 		return nil
 	}
-	if err := cn.close(); err != nil {
+	if err := cn.close(c.opts.logger()); err != nil {
 		return fmt.Errorf("mcp: close server %q: %w", c.opts.label(), err)
 	}
 	return nil
@@ -104,6 +106,8 @@ func (c *Client) session(ctx context.Context) (cur, prev *conn, err error) {
 	}
 	prev = c.conn
 	c.opts.logger().Info("mcp: server session ended; restarting", "server", c.opts.label(), "reason", prev.why())
+	ctx, cancel := context.WithTimeout(ctx, c.opts.initTimeout())
+	defer cancel()
 	cn, err := c.dial(ctx)
 	if err != nil {
 		return nil, prev, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/tool"
 	"github.com/batonhq/baton/tool/mcp/internal/testserver/testtools"
+	"github.com/google/jsonschema-go/jsonschema"
 )
 
 func TestListTools(t *testing.T) {
@@ -41,6 +43,29 @@ func TestListTools(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden(t, "specs_"+tr.name+".json", append(b, '\n'))
+			// The schemas are the ones the server derived from its Go types.
+			for _, tc := range []struct {
+				tool string
+				want any
+			}{{"ts.add", testtools.AddIn{}}, {"ts.echo", testtools.EchoIn{}}, {"ts.slow", testtools.SlowIn{}}} {
+				var want *jsonschema.Schema
+				switch tc.want.(type) {
+				case testtools.AddIn:
+					want, err = jsonschema.For[testtools.AddIn](nil)
+				case testtools.EchoIn:
+					want, err = jsonschema.For[testtools.EchoIn](nil)
+				case testtools.SlowIn:
+					want, err = jsonschema.For[testtools.SlowIn](nil)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantJSON, _ := json.Marshal(want)
+				i := slices.IndexFunc(specs, func(s tool.Spec) bool { return s.Name == tc.tool })
+				if !jsonEqual(t, specs[i].Parameters, wantJSON) {
+					t.Errorf("%s schema = %s, want %s", tc.tool, specs[i].Parameters, wantJSON)
+				}
+			}
 		})
 	}
 }
@@ -134,7 +159,8 @@ func TestSlowTimeoutCancelsServerWork(t *testing.T) {
 			// The cancellation reaches the server, which stops sleeping.
 			waitFor(t, "the server to see the cancellation", func() bool { return cancelled(t, set) >= 1 })
 			// The session is still usable.
-			res, err = set.Call(context.Background(), "echo", json.RawMessage(`{"text":"still here"}`))
+			echo, _ := set.Get("echo")
+			res, err = echo.Call(context.Background(), json.RawMessage(`{"text":"still here"}`))
 			if err != nil || res.Content != "still here" {
 				t.Fatalf("after timeout: %v %+v", err, res)
 			}
@@ -160,6 +186,7 @@ func TestCallerCancelIsAnError(t *testing.T) {
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("Call = %+v, %v; want an error wrapping context.Canceled", res, err)
 			}
+			waitFor(t, "the server to see the cancellation", func() bool { return cancelled(t, set) >= 1 })
 		})
 	}
 }
@@ -192,9 +219,14 @@ func TestCloseStopsSubprocess(t *testing.T) {
 			if err := c.Close(); err != nil {
 				t.Errorf("second Close: %v", err)
 			}
-			_, err = set.Call(context.Background(), "echo", json.RawMessage(`{"text":"x"}`))
-			if !errors.Is(err, ErrClosed) {
+			echo, _ := set.Get("echo")
+			if _, err := echo.Call(context.Background(), json.RawMessage(`{"text":"x"}`)); !errors.Is(err, ErrClosed) {
 				t.Errorf("call after Close: err = %v, want ErrClosed", err)
+			}
+			// Through a Set the policy reads why.
+			res, err := set.Call(context.Background(), "echo", json.RawMessage(`{"text":"x"}`))
+			if err != nil || !res.IsError || !strings.Contains(res.Content, "closed") {
+				t.Errorf("call after Close through a Set = %+v, %v; want an error result saying the client is closed", res, err)
 			}
 		})
 	}
@@ -242,8 +274,7 @@ func TestSessionOutlivesConnectContext(t *testing.T) {
 			if tr.name == "stdio" {
 				o.Command = []string{serverBin}
 			} else {
-				ts, _ := serveHTTP(t, nil)
-				o.URL = ts.URL
+				o.URL = serveHTTP(t, nil).ts.URL
 			}
 			c, err := Connect(ctx, o)
 			if err != nil {
@@ -260,17 +291,18 @@ func TestSessionOutlivesConnectContext(t *testing.T) {
 }
 
 func TestHTTPServerGoneIsAnErrorResult(t *testing.T) {
-	ts, _ := serveHTTP(t, nil)
-	c := connect(t, Options{Name: "far", URL: ts.URL})
+	s := serveHTTP(t, nil)
+	c := connect(t, Options{Name: "far", URL: s.ts.URL})
 	set := newSet(t, c)
 	// The server goes away: no new connections, and the open ones drop.
-	ts.Listener.Close()
-	ts.CloseClientConnections()
+	s.ts.Listener.Close()
+	s.ts.CloseClientConnections()
 	res, err := set.Call(context.Background(), "echo", json.RawMessage(`{"text":"x"}`))
 	if err != nil {
 		t.Fatalf("Call: %v, want an error Result", err)
 	}
-	if !res.IsError || !strings.Contains(res.Content, `"far"`) {
+	t.Logf("result: %s", res.Content)
+	if !res.IsError || !strings.Contains(res.Content, `could not reach MCP server "far"`) {
 		t.Errorf("got %+v, want an error result naming the server", res)
 	}
 }
@@ -288,8 +320,14 @@ func callPID(t *testing.T, set *tool.Set) int {
 	return pid
 }
 
+// snapshot asks the server what it saw, calling the tool directly so that
+// a short timeout configured for the test does not apply.
 func snapshot(t *testing.T, set *tool.Set) testtools.Snapshot {
-	res, err := set.Call(context.Background(), "calls", nil)
+	calls, err := set.Get("calls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := calls.Call(context.Background(), nil)
 	if err != nil || res.IsError {
 		t.Errorf("calls: %v %+v", err, res)
 		return testtools.Snapshot{}
@@ -303,7 +341,9 @@ func snapshot(t *testing.T, set *tool.Set) testtools.Snapshot {
 
 func cancelled(t *testing.T, set *tool.Set) int { return snapshot(t, set).Cancelled }
 
-func remoteCallsSet(t *testing.T, set *tool.Set, name string) int { return snapshot(t, set).Calls[name] }
+func remoteCallsSet(t *testing.T, set *tool.Set, name string) int {
+	return snapshot(t, set).Calls[name]
+}
 
 // waitFor polls cond until it holds; the test's own deadline bounds it.
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -313,5 +353,39 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestToolRemovedAtServerIsRefused(t *testing.T) {
+	s := serveHTTP(t, nil)
+	c := connect(t, Options{Name: "shrinking", URL: s.ts.URL})
+	set := newSet(t, c)
+	s.srv.RemoveTools("echo")
+	res, err := set.Call(context.Background(), "echo", json.RawMessage(`{"text":"x"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.IsError || !strings.Contains(res.Content, `MCP server "shrinking" refused the call`) {
+		t.Errorf("got %+v, want an error result saying the server refused the call", res)
+	}
+	// The session survives a refused call.
+	res, err = set.Call(context.Background(), "add", json.RawMessage(`{"a":1,"b":2}`))
+	if err != nil || string(res.Data) != `{"sum":3}` {
+		t.Errorf("after a refused call: %+v, %v", res, err)
+	}
+}
+
+func TestServerThatNeverAnswersTimesOut(t *testing.T) {
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep program")
+	}
+	// sleep reads no stdin and ignores its closing, so it must be signalled.
+	_, err = Connect(context.Background(), Options{Name: "mute", Command: []string{sleep, "600"}, InitTimeout: 100 * time.Millisecond, TerminateAfter: 50 * time.Millisecond})
+	if err == nil || !strings.Contains(err.Error(), "failed to initialise") || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Connect = %v; want a failed-to-initialise error wrapping the deadline", err)
+	}
+	if !strings.Contains(err.Error(), "signal: terminated") {
+		t.Errorf("error %q does not say the process was terminated", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -50,12 +51,18 @@ func (cn *conn) ended() bool {
 }
 
 // close ends the session (stopping the subprocess) and waits until it is.
-// The exit status of a subprocess we stopped is not an error.
-func (cn *conn) close() error {
+// The exit status of a subprocess we stopped is not an error, nor is an
+// HTTP server that cannot be told the session is over: either way nothing
+// of ours is left running.
+func (cn *conn) close(log *slog.Logger) error {
 	err := cn.sess.Close()
 	<-cn.done
 	var exit *exec.ExitError
-	if errors.As(err, &exit) {
+	if err == nil || errors.As(err, &exit) {
+		return nil
+	}
+	if cn.cmd == nil {
+		log.Debug("mcp: ending the HTTP session failed", "err", err)
 		return nil
 	}
 	return err

@@ -58,9 +58,9 @@ var transports = []transport{
 		return c, func(name string) int { return remoteCalls(t, c, name) }
 	}},
 	{"http", func(t *testing.T, o Options) (*Client, func(string) int) {
-		ts, rec := serveHTTP(t, nil)
-		o.URL = ts.URL
-		return connect(t, o), rec.Calls
+		s := serveHTTP(t, nil)
+		o.URL = s.ts.URL
+		return connect(t, o), s.rec.Calls
 	}},
 }
 
@@ -78,9 +78,16 @@ func connect(t *testing.T, o Options) *Client {
 	return c
 }
 
+// httpServer is the test tools served in-process over streamable HTTP.
+type httpServer struct {
+	ts  *httptest.Server
+	srv *mcp.Server
+	rec *testtools.Recorder
+}
+
 // serveHTTP serves the test tools in-process over streamable HTTP, behind
 // wrap if it is not nil.
-func serveHTTP(t *testing.T, wrap func(http.Handler) http.Handler) (*httptest.Server, *testtools.Recorder) {
+func serveHTTP(t testing.TB, wrap func(http.Handler) http.Handler) *httpServer {
 	t.Helper()
 	srv, rec := testtools.New(testtools.Options{PageSize: 2})
 	var h http.Handler = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
@@ -89,7 +96,7 @@ func serveHTTP(t *testing.T, wrap func(http.Handler) http.Handler) (*httptest.Se
 	}
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
-	return ts, rec
+	return &httpServer{ts: ts, srv: srv, rec: rec}
 }
 
 // remoteCalls asks a stdio test server, through its calls tool, how many
@@ -113,7 +120,7 @@ func remoteCalls(t *testing.T, c *Client, name string) int {
 	return snap.Calls[name]
 }
 
-func newSet(t *testing.T, c *Client) *tool.Set {
+func newSet(t testing.TB, c *Client) *tool.Set {
 	t.Helper()
 	s, err := tool.NewSet(c.Tools()...)
 	if err != nil {

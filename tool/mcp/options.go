@@ -37,6 +37,12 @@ type Options struct {
 	// HTTPClient makes the HTTP requests; nil means http.DefaultClient.
 	HTTPClient *http.Client
 
+	// InitTimeout bounds starting the server, the MCP handshake and the
+	// tool listing, so that a server that never answers cannot hang
+	// start-up; 0 means 60s, enough for a package runner such as npx to
+	// fetch the server on first use.
+	InitTimeout time.Duration
+
 	// Timeout is each tool's Spec.Timeout; 0 leaves the caller's default.
 	Timeout time.Duration
 	// PricePerCall is each tool's price of one call.
@@ -73,6 +79,13 @@ func (o *Options) validate() error {
 		return fmt.Errorf("mcp: server %q: price per call %s is negative", o.label(), o.PricePerCall)
 	}
 	return nil
+}
+
+func (o *Options) initTimeout() time.Duration {
+	if o.InitTimeout > 0 {
+		return o.InitTimeout
+	}
+	return 60 * time.Second
 }
 
 func (o *Options) logger() *slog.Logger {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/tool"
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -124,19 +125,30 @@ func (t *Tool) Call(ctx context.Context, args json.RawMessage) (*tool.Result, er
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("mcp: %s: %w", name, ctx.Err())
 		}
-		if errors.Is(err, mcp.ErrConnectionClosed) || cn.ended() {
-			if cn.cmd != nil && t.awaitEnd(ctx, cn) {
-				return tool.Errorf("%s: MCP server %q exited during the call (%s); the next call restarts it", name, server, cn.why()), nil
-			}
-			return tool.Errorf("%s: the connection to MCP server %q closed during the call (%v); the next call reconnects", name, server, err), nil
+		if refused(err) {
+			// The server answered with a protocol error (unknown tool,
+			// invalid params); the session is fine.
+			return tool.Errorf("%s: MCP server %q refused the call: %v", name, server, err), nil
 		}
-		return tool.Errorf("%s: MCP server %q failed the call: %v", name, server, err), nil
+		// The transport failed. A subprocess that is dying takes a moment
+		// to be reaped; wait for it so the result can say why it died.
+		if cn.cmd != nil && t.awaitEnd(ctx, cn) {
+			return tool.Errorf("%s: MCP server %q exited during the call (%s); the next call restarts it", name, server, cn.why()), nil
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("mcp: %s: %w", name, ctx.Err())
+		}
+		if cn.ended() {
+			return tool.Errorf("%s: the session with MCP server %q ended during the call (%v); the next call reconnects", name, server, err), nil
+		}
+		return tool.Errorf("%s: could not reach MCP server %q: %v", name, server, err), nil
 	}
 	return toResult(name, res), nil
 }
 
 // awaitEnd waits a little for a dying subprocess to be reaped, so that its
-// exit status and last stderr lines can be reported.
+// exit status and last stderr lines can be reported. It reports whether the
+// session ended.
 func (t *Tool) awaitEnd(ctx context.Context, cn *conn) bool {
 	timer := time.NewTimer(3 * time.Second)
 	defer timer.Stop()
@@ -147,4 +159,27 @@ func (t *Tool) awaitEnd(ctx context.Context, cn *conn) bool {
 	case <-timer.C:
 	}
 	return false
+}
+
+// The SDK's own JSON-RPC codes for a request that never got an answer: the
+// client or server is closing, or the transport rejected the request (an
+// HTTP failure). Other codes are the server's answer.
+const (
+	codeClientClosing = -32003
+	codeServerClosing = -32004
+	codeRejected      = -32005
+)
+
+// refused reports whether err is the server's answer to the call rather
+// than a failure to get one.
+func refused(err error) bool {
+	var rpcErr *jsonrpc.Error
+	if !errors.As(err, &rpcErr) {
+		return false
+	}
+	switch rpcErr.Code {
+	case codeClientClosing, codeServerClosing, codeRejected:
+		return false
+	}
+	return true
 }

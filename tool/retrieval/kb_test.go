@@ -30,7 +30,7 @@ func TestSearchFindsEachFileType(t *testing.T) {
 
 	tests := []struct {
 		name, query, want string
-		wantText         string
+		wantText          string
 	}{
 		{"markdown", "photosynthesis chlorophyll", "biology/plants.md", "chloroplasts"},
 		{"text", "viscous rhyolite magma", "notes/volcano.txt", "Basalt"},
@@ -105,30 +105,45 @@ func TestMappingUsesBM25(t *testing.T) {
 
 // TestBM25Ranking sets up a corpus where TF-IDF and BM25 disagree. Passage
 // "short" mentions the term once in 4 words; "long" mentions it 9 times in
-// 40. The average passage is about 100 words. bleve's TF-IDF scores
-// sqrt(tf)/sqrt(len): 1/2 for short against 3/6.3 for long, so short wins.
-// BM25 normalises length against the average and saturates term frequency:
-// long scores about 0.98·idf against 0.90·idf, so long wins.
+// 40. bleve's TF-IDF scores sqrt(tf)/sqrt(len): 1/2 for short against
+// 3/6.3 for long, so short wins. BM25 normalises length against the average
+// (bleve takes it as distinct terms per passage, about 97 here, which is why
+// the filler words are all different) and saturates term frequency: long
+// scores about 0.98·idf against 0.90·idf, so long wins.
 func TestBM25Ranking(t *testing.T) {
-	filler := func(prefix string, n int) string {
+	next := 0
+	filler := func(n int) string {
 		w := make([]string, n)
 		for i := range w {
-			w[i] = prefix + strings.Repeat("x", i%7+1) + "q"
+			w[i] = "pa" + letters(next) + "q"
+			next++
 		}
 		return strings.Join(w, " ")
 	}
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
-		"short.txt": "zymurgy " + filler("s", 3),
-		"long.txt":  strings.Repeat("zymurgy ", 9) + filler("l", 31),
-		"pad1.txt":  filler("a", 150),
-		"pad2.txt":  filler("b", 150),
-		"pad3.txt":  filler("c", 150),
+		"short.txt": "zymurgy " + filler(3),
+		"long.txt":  strings.Repeat("zymurgy ", 9) + filler(31),
+		"pad1.txt":  filler(150),
+		"pad2.txt":  filler(150),
+		"pad3.txt":  filler(150),
 	})
 	kb, _, _ := openKB(t, Options{Dir: dir})
 	hits := search(t, kb, "zymurgy", 2)
 	if got := sources(hits); !slices.Equal(got, []string{"long.txt", "short.txt"}) {
 		t.Fatalf("ranking = %v, want [long.txt short.txt] as BM25 ranks them (TF-IDF would put short.txt first)", got)
+	}
+}
+
+// letters writes n in base 26 with the letters a-z.
+func letters(n int) string {
+	s := ""
+	for {
+		s = string(rune('a'+n%26)) + s
+		n /= 26
+		if n == 0 {
+			return s
+		}
 	}
 }
 
@@ -157,10 +172,12 @@ func TestSyncIsIncremental(t *testing.T) {
 		src    string
 	}{
 		{
-			name:   "modify one file",
-			change: func() { writeFiles(t, dir, map[string]string{"notes/volcano.txt": "Glaciers carve fjords and moraines.\n"}) },
-			want:   Stats{Indexed: 1, Skipped: 3, Passages: 1, Files: 4},
-			gone:   "rhyolite", found: "fjords moraines", src: "notes/volcano.txt",
+			name: "modify one file",
+			change: func() {
+				writeFiles(t, dir, map[string]string{"notes/volcano.txt": "Glaciers carve fjords and moraines.\n"})
+			},
+			want: Stats{Indexed: 1, Skipped: 3, Passages: 1, Files: 4},
+			gone: "rhyolite", found: "fjords moraines", src: "notes/volcano.txt",
 		},
 		{
 			name: "touch without change",

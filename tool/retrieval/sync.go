@@ -267,7 +267,9 @@ func (b *batcher) flush(ctx context.Context) error {
 	if err := b.kb.man.save(b.kb.opts.IndexDir); err != nil {
 		return err
 	}
-	b.batch.Reset()
+	// A fresh batch, not Reset: scorch may still be ranging over the old
+	// one's operations in a goroutine after Batch returns.
+	b.batch = b.kb.idx.NewBatch()
 	clear(b.pending)
 	return nil
 }

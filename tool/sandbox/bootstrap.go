@@ -5,7 +5,9 @@ package sandbox
 // preserves, then replaces itself with the interpreter on the user's
 // script, so the user's code starts under the limits with a clean
 // interpreter state. A limit is only ever lowered: where the inherited hard
-// limit is already smaller, that one stays.
+// limit is already smaller, that one stays. The CPU limit is hard at once
+// (SIGKILL): a PID namespace's init never receives the soft limit's
+// SIGXCPU, and a script could catch it anyway.
 const bootstrap = `import os, resource, sys
 def lim(name, soft, hard):
     r = getattr(resource, name, None)
@@ -18,7 +20,7 @@ def lim(name, soft, hard):
     resource.setrlimit(r, (soft, hard))
 cpu, mem, nproc, fsize, nofile = (int(a) for a in sys.argv[1:6])
 lim("RLIMIT_CORE", 0, 0)
-lim("RLIMIT_CPU", cpu, cpu + 1)
+lim("RLIMIT_CPU", cpu, cpu)
 lim("RLIMIT_AS", mem, mem)
 lim("RLIMIT_NPROC", nproc, nproc)
 lim("RLIMIT_FSIZE", fsize, fsize)

@@ -34,14 +34,25 @@
 // directory, LANG, PYTHONDONTWRITEBYTECODE, PYTHONIOENCODING, nothing
 // inherited). Output is read through a bounded buffer: past the cap it is
 // discarded, the process group is killed and the Result is marked
-// truncated. Known gaps: /proc still shows the host's processes (the mount
-// namespace is private but /proc is not remounted), and world-writable
-// directories such as /tmp remain writable by the sandbox uid.
+// truncated.
+//
+// Known gaps: /proc still shows the host's processes (the mount namespace
+// is private but /proc is not remounted); world-writable directories such
+// as /tmp remain writable by the sandbox uid; RLIMIT_NPROC counts all
+// processes of uid 65534, so a fork bomb in one call makes forks fail in
+// calls running beside it until it is killed; and the fallback modes
+// without a PID namespace cannot catch a process that leaves the group
+// with setsid.
 //
 // # Starlark
 //
 // [Starlark] runs go.starlark.net with a step limit, no load statement,
 // only the universe builtins plus the json and math modules, print captured
 // into a capped buffer, cancellation on context end, and a heap watchdog
-// that cancels a run whose allocations outgrow its memory limit.
+// that cancels a run whose allocations outgrow its memory limit. Builtins
+// that copy a whole iterable in one uninterruptible Go call (list, sorted,
+// range, ...) refuse more elements than the step limit. Still unbounded
+// by anything but Starlark's own caps: one huge allocation from an
+// operator, such as [0] * (1 << 29), which the watchdog only sees after it
+// happened.
 package sandbox

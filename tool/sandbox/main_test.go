@@ -38,11 +38,13 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// testPythonOptions keeps every limit short so hostile cases end fast.
+// testPythonOptions keeps the limits that end hostile cases small (memory,
+// output, processes, file size). The time limits stay generous because CI
+// machines are loaded; the cases about time set their own short ones.
 func testPythonOptions() PythonOptions {
 	return PythonOptions{
-		Timeout:        Duration(2 * time.Second),
-		CPUSeconds:     2,
+		Timeout:        Duration(30 * time.Second),
+		CPUSeconds:     30,
 		MemoryMB:       256,
 		MaxOutputBytes: 16 << 10,
 		MaxProcs:       32,
@@ -51,9 +53,19 @@ func testPythonOptions() PythonOptions {
 	}
 }
 
+// newTestPython returns a Python tool whose work directories live in a
+// root of the test's own, so strays finds only this test's processes.
 func newTestPython(t *testing.T, mutate func(*PythonOptions)) *Python {
 	t.Helper()
 	opts := testPythonOptions()
+	root, err := os.MkdirTemp(testRoot, "t-")
+	if err == nil {
+		err = os.Chmod(root, 0o711)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.workRoot = root
 	if mutate != nil {
 		mutate(&opts)
 	}
@@ -95,9 +107,9 @@ func call(t *testing.T, tl tool.Tool, code string, stdin ...string) (*tool.Resul
 	return res, out
 }
 
-// strays lists processes whose working directory is inside testRoot: any
-// process a sandbox started that outlived its call.
-func strays(t *testing.T) []string {
+// strays lists processes whose working directory is inside p's work root:
+// any process p started that outlived its call.
+func strays(t *testing.T, p *Python) []string {
 	t.Helper()
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
@@ -109,7 +121,7 @@ func strays(t *testing.T) []string {
 			continue
 		}
 		cwd, err := os.Readlink(filepath.Join("/proc", e.Name(), "cwd"))
-		if err == nil && strings.HasPrefix(cwd, testRoot) {
+		if err == nil && strings.HasPrefix(cwd, p.opts.workRoot+"/") {
 			out = append(out, e.Name()+" in "+cwd)
 		}
 	}
@@ -119,11 +131,11 @@ func strays(t *testing.T) []string {
 // assertNoStrays fails if a sandboxed process survived. The kernel reaps a
 // killed PID namespace before Wait returns, so no waiting is needed; the
 // few retries only absorb /proc entries of processes already exiting.
-func assertNoStrays(t *testing.T) {
+func assertNoStrays(t *testing.T, p *Python) {
 	t.Helper()
 	var s []string
 	for range 20 {
-		if s = strays(t); len(s) == 0 {
+		if s = strays(t, p); len(s) == 0 {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)

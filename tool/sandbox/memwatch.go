@@ -20,10 +20,13 @@ func heapBytes() uint64 {
 }
 
 // watchHeap calls exceeded once if the heap grows more than limit bytes
-// over its size at the start, polling every period until ctx ends. An
-// interpreter cannot account its own allocations, so growth of the shared
-// heap is the signal; a single allocation is still bounded by Starlark's
-// own 1 GiB cap on repeats.
+// over the smallest size seen since the start, polling every period until
+// ctx ends. An interpreter cannot account its own allocations, so growth
+// of the shared heap is the signal. The reference is the running minimum,
+// not the size at the start, because that size may include garbage which a
+// collection frees later, and growth would then have to refill it before
+// counting. A single allocation is still bounded only by Starlark's own
+// caps (1 GiB for a repeated string).
 func watchHeap(ctx context.Context, limit uint64, period time.Duration, exceeded func()) {
 	base := heapBytes()
 	t := time.NewTicker(period)
@@ -33,7 +36,9 @@ func watchHeap(ctx context.Context, limit uint64, period time.Duration, exceeded
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if h := heapBytes(); h > base && h-base > limit {
+			h := heapBytes()
+			base = min(base, h)
+			if h-base > limit {
 				exceeded()
 				return
 			}

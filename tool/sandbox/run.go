@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -66,26 +68,59 @@ func run(ctx context.Context, opts PythonOptions, interp string, m isolation, co
 	cmd.Dir = dir
 	cmd.Env = sandboxEnv(dir)
 	cmd.Stdin = strings.NewReader(stdin)
-	cmd.Stdout = out.stream(0)
-	cmd.Stderr = out.stream(1)
 	cmd.SysProcAttr = m.sysProcAttr()
 	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
 	cmd.WaitDelay = waitDelay
 
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("sandbox: start %s (isolation %s): %w", interp, m.name, err)
+	// Our own pipes rather than io.Writers, so Wait returns when the script
+	// exits instead of when the last holder of its stdout does: then the
+	// group kill below ends any process it left behind, and the readers see
+	// EOF at once.
+	var readers sync.WaitGroup
+	var pipeEnds []*os.File
+	defer func() {
+		for _, f := range pipeEnds {
+			f.Close()
+		}
+	}()
+	for i, dst := range []*io.Writer{&cmd.Stdout, &cmd.Stderr} {
+		r, w, err := os.Pipe()
+		if err != nil {
+			return nil, fmt.Errorf("sandbox: make output pipe: %w", err)
+		}
+		pipeEnds = append(pipeEnds, r, w)
+		*dst = w
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			_, _ = io.Copy(out.stream(i), r)
+		}()
+	}
+	startErr := cmd.Start()
+	pipeEnds[1].Close() // the child holds its own copies of the write ends
+	pipeEnds[3].Close()
+	if startErr != nil {
+		return nil, fmt.Errorf("sandbox: start %s (isolation %s): %w", interp, m.name, startErr)
 	}
 	waitErr := cmd.Wait()
 	if !m.namespaces {
-		// Without a PID namespace a child that outlived the script may
-		// still sit in the group; with one, the kernel already killed it.
+		// In a PID namespace the kernel has already killed everything the
+		// script started (and the pid may not be ours to signal any more);
+		// without one, the group kill ends what it left behind.
 		_ = killGroup(cmd.Process.Pid)
+	}
+	if !waitTimeout(&readers, waitDelay) {
+		// Something outside the group (a setsid escapee, possible only
+		// without a PID namespace) still holds the pipes: stop reading.
+		pipeEnds[0].Close()
+		pipeEnds[2].Close()
+		readers.Wait()
 	}
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("sandbox: python: %w", ctx.Err())
 	}
 	var exitErr *exec.ExitError
-	if waitErr != nil && !errors.As(waitErr, &exitErr) && !errors.Is(waitErr, exec.ErrWaitDelay) {
+	if waitErr != nil && !errors.As(waitErr, &exitErr) {
 		return nil, fmt.Errorf("sandbox: wait for %s: %w", interp, waitErr)
 	}
 
@@ -97,16 +132,19 @@ func run(ctx context.Context, opts PythonOptions, interp string, m isolation, co
 		o.ExitCode = 128 + int(sig)
 	}
 	cause := context.Cause(tctx)
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	switch {
 	case errors.Is(cause, errWallClock):
 		o.TimedOut = true
 		o.addLimit(fmt.Sprintf("killed: wall-clock limit %s exceeded", wall))
-	case sig == sigCPU:
+	case sig == sigCPU || sig == sigKill && cause == nil && cpu >= time.Duration(opts.CPUSeconds)*time.Second*3/4:
+		// The bootstrap makes the CPU limit hard, so it arrives as SIGKILL;
+		// the CPU time used tells it from other kills. The kernel's limit
+		// check counts time that rusage, tick-sampled, may under-report,
+		// hence the margin.
 		o.addLimit(fmt.Sprintf("killed: CPU-time limit %ds exceeded", opts.CPUSeconds))
-	case sig == sigKill && cause == nil && o.ExitCode != 0:
-		// The hard CPU limit, one second past the soft one, sends SIGKILL
-		// to a process that ignored SIGXCPU.
-		o.addLimit("killed by SIGKILL (CPU-time limit or out of memory)")
+	case sig == sigKill && cause == nil:
+		o.addLimit("killed by SIGKILL")
 	}
 	if o.Truncated {
 		o.addLimit(fmt.Sprintf("output truncated at %s; the process was killed", sizeString(opts.MaxOutputBytes)))
@@ -117,11 +155,28 @@ func run(ctx context.Context, opts PythonOptions, interp string, m isolation, co
 			o.addLimit(fmt.Sprintf("memory limit %d MiB exceeded (MemoryError)", opts.MemoryMB))
 		case sig == sigFSZ || strings.Contains(o.Stderr, "File too large"):
 			o.addLimit(fmt.Sprintf("file size limit %d MiB exceeded", opts.FileSizeMB))
-		case strings.Contains(o.Stderr, "Resource temporarily unavailable"):
+		case strings.Contains(o.Stderr, "Resource temporarily unavailable") || strings.Contains(o.Stderr, "can't start new thread"):
 			o.addLimit(fmt.Sprintf("process limit %d reached", opts.MaxProcs))
 		}
 	}
 	return o, nil
+}
+
+// waitTimeout waits for wg for at most d and reports whether it finished.
+func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // sandboxEnv is the whole environment of the child: nothing is inherited,

@@ -9,8 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	starjson "go.starlark.net/lib/json"
-	starmath "go.starlark.net/lib/math"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
@@ -37,13 +35,6 @@ var starlarkFileOptions = &syntax.FileOptions{
 	GlobalReassign:  true,
 }
 
-// starlarkPredeclared adds pure modules to the universe builtins: nothing
-// here touches files, the network, the clock or the environment.
-var starlarkPredeclared = starlark.StringDict{
-	"json": starjson.Module,
-	"math": starmath.Module,
-}
-
 type starlarkArgs struct {
 	Code string `json:"code"`
 }
@@ -52,8 +43,9 @@ type starlarkArgs struct {
 // step limit. It needs nothing installed, so it always works. It is safe
 // for concurrent use: each call gets its own thread and globals.
 type Starlark struct {
-	spec tool.Spec
-	opts StarlarkOptions
+	spec        tool.Spec
+	opts        StarlarkOptions
+	predeclared starlark.StringDict
 }
 
 var _ tool.Tool = (*Starlark)(nil)
@@ -72,7 +64,7 @@ func NewStarlark(name string, opts StarlarkOptions) (*Starlark, error) {
 		"json and math are predeclared), and returns what it printed. Always available and instant; use it for "+
 		"arithmetic, string and list manipulation. Limits: %d steps, %s of output, %s wall clock.",
 		opts.MaxSteps, sizeString(opts.MaxOutputBytes), wall)
-	return &Starlark{opts: opts, spec: tool.Spec{
+	return &Starlark{opts: opts, predeclared: starlarkPredeclared(opts.MaxSteps), spec: tool.Spec{
 		Name:        name,
 		Description: desc,
 		Parameters:  starlarkParams,
@@ -110,8 +102,14 @@ func (s *Starlark) exec(ctx context.Context, code string) *Output {
 	defer cancel()
 
 	var why atomic.Pointer[string]
+	var finished atomic.Bool
 	thread := &starlark.Thread{Name: s.spec.Name}
+	// stop records only reasons that reach a running program, so a guard
+	// firing as the program ends cannot blame it for a limit.
 	stop := func(reason string) {
+		if finished.Load() {
+			return
+		}
 		why.CompareAndSwap(nil, &reason)
 		thread.Cancel(reason)
 	}
@@ -143,7 +141,8 @@ func (s *Starlark) exec(ctx context.Context, code string) *Output {
 		stop(fmt.Sprintf("memory limit %d MiB exceeded", s.opts.MemoryMB))
 	})
 
-	_, err := starlark.ExecFileOptions(starlarkFileOptions, thread, "main.star", code, starlarkPredeclared)
+	_, err := starlark.ExecFileOptions(starlarkFileOptions, thread, "main.star", code, s.predeclared)
+	finished.Store(true)
 	cancel()
 
 	o := &Output{Steps: thread.ExecutionSteps()}
@@ -152,17 +151,14 @@ func (s *Starlark) exec(ctx context.Context, code string) *Output {
 		o.ExitCode = 1
 		o.Stderr = starlarkError(err)
 	}
-	if r := why.Load(); r != nil {
-		if strings.HasPrefix(*r, "killed: wall-clock") {
-			o.TimedOut = true
-		}
-		if o.Truncated {
-			o.addLimit(*r + "; the program was stopped")
-		} else {
-			o.addLimit(*r)
-		}
+	if r := why.Load(); r != nil && err != nil {
+		o.TimedOut = strings.HasPrefix(*r, "killed: wall-clock")
+		o.addLimit(*r)
 	} else if err != nil && o.Steps >= s.opts.MaxSteps {
 		o.addLimit(fmt.Sprintf("step limit %d exceeded", s.opts.MaxSteps))
+	}
+	if o.Truncated && !strings.HasPrefix(o.Limit, "output truncated") {
+		o.addLimit(fmt.Sprintf("output truncated at %s", sizeString(s.opts.MaxOutputBytes)))
 	}
 	return o
 }

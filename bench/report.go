@@ -1,0 +1,115 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+)
+
+// PrintTable writes the results as an aligned text table.
+func PrintTable(w io.Writer, r *Results) error {
+	fmt.Fprintf(w, "%s: %d evaluation tasks\n\n", r.Dataset, r.NEval)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "POLICY\tACCURACY\tCOST/TASK (USD)\tLATENCY (s)\tCALLS/TASK\tTOP TOOLS\t")
+	for _, row := range r.Rows {
+		fmt.Fprintf(tw, "%s\t%.3f\t%.7f\t%.2f\t%.2f\t%s\t\n", row.Policy, row.Accuracy, row.CostUSD, row.LatencyS, row.CallsPerTask, topTools(row, 3))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(r.AUC) > 0 {
+		keys := make([]string, 0, len(r.AUC))
+		for k := range r.AUC {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Fprint(w, "\nArea under the accuracy-cost curve:")
+		for _, k := range keys {
+			fmt.Fprintf(w, " %s %.4f", k, r.AUC[k])
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+func topTools(row Row, n int) string {
+	names := row.SortedTools()
+	sort.SliceStable(names, func(i, j int) bool { return row.ToolShare[names[i]] > row.ToolShare[names[j]] })
+	var parts []string
+	for i, name := range names {
+		if i == n {
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s %.0f%%", name, 100*row.ToolShare[name]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// WriteReport writes results.json, pareto.png and index.html into dir.
+func WriteReport(dir string, r *Results) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("bench: report dir: %w", err)
+	}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "results.json"), append(b, '\n')); err != nil {
+		return err
+	}
+	if err := ParetoPlot(filepath.Join(dir, "pareto.png"), r); err != nil {
+		return err
+	}
+	var sb strings.Builder
+	if err := page.Execute(&sb, r); err != nil {
+		return fmt.Errorf("bench: render report: %w", err)
+	}
+	return writeFileAtomic(filepath.Join(dir, "index.html"), []byte(sb.String()))
+}
+
+// writeFileAtomic writes via a temporary file and rename, so an interrupted
+// run never leaves a half-written report.
+func writeFileAtomic(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("bench: write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+var page = template.Must(template.New("report").Funcs(template.FuncMap{
+	"pct":   func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
+	"f3":    func(f float64) string { return fmt.Sprintf("%.3f", f) },
+	"usd":   func(f float64) string { return fmt.Sprintf("$%.7f", f) },
+	"tools": func(r Row) string { return topTools(r, 4) },
+}).Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Baton bench: {{.Dataset}}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}
+td,th{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:right}td:first-child,th:first-child{text-align:left}
+img{max-width:100%;border:1px solid #eee}</style></head><body>
+<h1>Baton bench: {{.Dataset}}</h1>
+<p>{{.NEval}} held-out tasks. Accuracy is the mean recorded score of the adopted answer; cost is the mean exact cost per task;
+latency is the mean summed latency of a task's calls.</p>
+<img src="pareto.png" alt="cost-accuracy Pareto plot">
+<table><tr><th>policy</th><th>accuracy</th><th>cost / task</th><th>latency (s)</th><th>calls / task</th><th>top tools</th></tr>
+{{range .Rows}}<tr><td>{{.Policy}}</td><td>{{pct .Accuracy}}</td><td>{{usd .CostUSD}}</td><td>{{f3 .LatencyS}}</td><td>{{f3 .CallsPerTask}}</td><td>{{tools .}}</td></tr>
+{{end}}</table>
+{{if .AUC}}<h2>Area under the accuracy-cost curve</h2><ul>{{range $k, $v := .AUC}}<li>{{$k}}: {{f3 $v}}</li>{{end}}</ul>{{end}}
+{{if .Notes}}<h2>Notes</h2><ul>{{range $k, $v := .Notes}}<li>{{$k}}: {{$v}}</li>{{end}}</ul>{{end}}
+</body></html>
+`))

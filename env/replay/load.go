@@ -1,0 +1,43 @@
+package replay
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/batonhq/baton/dataset"
+)
+
+// Load loads source ("llmrouter", "routerarena" or "routellm") from dir.
+// split selects the llmrouter split ("train" when empty) or the routellm
+// subset ("gsm8k", "mmlu", "" for both); routerarena has no split and takes
+// "".
+func Load(ctx context.Context, source, dir, split string) (*Env, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	switch source {
+	case "llmrouter":
+		if split == "" {
+			split = "train"
+		}
+		return LoadLLMRouter(dir, split)
+	case "routerarena":
+		if split != "" {
+			return nil, fmt.Errorf("replay: routerarena has no split (got %q); pass \"\"", split)
+		}
+		return LoadRouterArena(dir)
+	case "routellm":
+		return LoadRouteLLM(dir, split)
+	}
+	return nil, fmt.Errorf("replay: unknown source %q; want llmrouter, routerarena or routellm", source)
+}
+
+// Open finds source with [dataset.Resolve] (the --data flag, BATON_DATA,
+// ../shared/data, then the pinned download) and loads it with [Load].
+func Open(ctx context.Context, source, split string, o dataset.Options) (*Env, error) {
+	dir, err := dataset.Resolve(ctx, source, o)
+	if err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	return Load(ctx, source, dir, split)
+}

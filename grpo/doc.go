@@ -1,0 +1,66 @@
+// Package grpo trains the learned policy (package policy/learned) with
+// Group Relative Policy Optimisation on any env.Env, as ToolOrchestra
+// (arXiv 2511.21689) trains its orchestrator.
+//
+// # Algorithm
+//
+// Each step draws [Config.BatchTasks] training tasks (a seeded shuffle,
+// reshuffled each pass), gives each a preference from [Config.Prefs]
+// (default [SamplePreferences]) and a turn budget, and runs [Config.Group]
+// rollouts per task with orchestrator.Run, sampling the current policy at
+// [Config.Temp]. Each episode is scored by the env; package reward turns the
+// group into preference-weighted rewards and advantages, and groups with
+// reward std ≤ 0.1 are skipped. Every decision of a kept rollout becomes a
+// sample with its rollout's advantage; decisions of skipped groups are
+// kept with advantage 0 when a KL or entropy weight is set, so those
+// regularisers also act on tasks where the policy has become deterministic
+// (otherwise such a task is skipped forever). [Config.Epochs] Adam steps then
+// minimise the PPO-clip objective with clip-higher and a k3 KL penalty to
+// a reference policy (the initial one, or refreshed every
+// [Config.RefEvery] steps); see ppo in loss.go for the exact formula. The
+// global gradient norm is clipped to [Config.MaxGradNorm].
+//
+// Latency in rewards and evaluation is the nominal latency of the calls
+// (the sum of their Spec.Latency), not wall time, so a run is reproducible.
+//
+// # Determinism
+//
+// All randomness comes from one rand.Rand seeded with [Config.Seed]: task
+// order, preferences, and one seed per rollout drawn in a fixed order
+// before rollouts run in parallel. Results are combined in index order, so
+// the same seed, data and config give the same checkpoint bytes whatever
+// [Config.Workers] is.
+//
+// # Validation
+//
+// Every [Config.EvalEvery] steps the greedy policy runs on the validation
+// env under each of [Presets]; [Eval.Score] combines accuracy, cost and
+// latency, the best policy is kept (and written to best.ckpt), and training
+// stops after [Config.Patience] evaluations without improvement.
+//
+// # Export format
+//
+// With [Config.Export] set, every rollout is written as one JSON object per
+// line ([Record]), for external trainers such as veRL:
+//
+//	step        int      optimisation step (1-based)
+//	group       string   "s<step>-t<index in batch>": rollouts of one task
+//	rollout     int      index within the group
+//	task_id     string   env task ID
+//	prompt      string   task text
+//	tools       [Spec]   tool specs offered (name, description, parameters,
+//	                     price in dollars, latency in ns, tags)
+//	preference  object   {accuracy, cost, latency, tools{name: weight}}
+//	actions     [object] per turn: turn, tool, args, final, answer,
+//	                     result (content excerpt ≤ 500 bytes), is_error,
+//	                     error, cost (dollars), logprob (sampling policy)
+//	answer      string   final answer ("" if none)
+//	status      string   episode status (answered, max_turns, ...)
+//	outcome     float    verifier outcome in [0, 1]
+//	correct     bool     verifier verdict
+//	cost        number   episode cost in dollars (exact decimal)
+//	latency_s   float    nominal latency in seconds
+//	reward      float    preference-weighted group reward
+//	advantage   float    group-normalised advantage (0 when skipped)
+//	skipped     bool     the group had too little reward spread
+package grpo

@@ -1,0 +1,60 @@
+package learned
+
+import (
+	"encoding/json"
+	"slices"
+	"sort"
+
+	"github.com/batonhq/baton/episode"
+)
+
+// promptFields are argument names that take the task text even when the
+// schema does not require them.
+var promptFields = []string{"prompt", "query", "question", "input", "text", "task", "message", "q"}
+
+// argFields returns the argument names to fill with the task prompt: every
+// required string property and every string property with a prompt-like
+// name, sorted.
+func argFields(schema json.RawMessage) []string {
+	var s struct {
+		Properties map[string]struct {
+			Type any `json:"type"`
+		} `json:"properties"`
+		Required []string `json:"required"`
+	}
+	if len(schema) == 0 || json.Unmarshal(schema, &s) != nil {
+		return nil
+	}
+	var out []string
+	for name, prop := range s.Properties {
+		isString := prop.Type == "string"
+		if ts, ok := prop.Type.([]any); ok {
+			isString = slices.Contains(ts, any("string"))
+		}
+		if isString && (slices.Contains(s.Required, name) || slices.Contains(promptFields, name)) {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// action turns candidate i into an episode action.
+func (d *decision) action(i int) episode.Action {
+	c := &d.cands[i]
+	if c.kind == kindAnswer {
+		return episode.Action{Final: true, Answer: c.answer, Thought: "adopt the answer of " + d.tools[c.tool].spec.Name}
+	}
+	tf := d.tools[c.tool]
+	args := json.RawMessage(`{}`)
+	if fields := tf.args(); len(fields) > 0 {
+		m := make(map[string]string, len(fields))
+		for _, f := range fields {
+			m[f] = d.prompt
+		}
+		if b, err := json.Marshal(m); err == nil {
+			args = b
+		}
+	}
+	return episode.Action{Tool: tf.spec.Name, Args: args}
+}
