@@ -8,6 +8,7 @@ import (
 	"sync"
 	"unicode"
 
+	"github.com/batonhq/baton/env"
 	"github.com/batonhq/baton/env/replay"
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/policy"
@@ -78,8 +79,9 @@ type sparseVec struct {
 	val []float64
 }
 
-// NewKNN indexes the training environment's questions and outcomes.
-func NewKNN(train *replay.Env, k int) *KNN {
+// NewKNN indexes the questions of train, with their outcomes as recorded
+// in rec (the replay env holding train's tasks).
+func NewKNN(train env.Env, rec *replay.Env, k int) *KNN {
 	tasks := train.Tasks()
 	df := map[string]int{}
 	toks := make([][]string, len(tasks))
@@ -102,7 +104,7 @@ func NewKNN(train *replay.Env, k int) *KNN {
 	for i, t := range tasks {
 		kn.vecs = append(kn.vecs, kn.embed(toks[i]))
 		sc := map[string]float64{}
-		for name, o := range train.Outcomes(t.ID) {
+		for name, o := range rec.Outcomes(t.ID) {
 			sc[name] = o.Score
 		}
 		kn.scores = append(kn.scores, sc)

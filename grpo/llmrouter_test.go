@@ -51,7 +51,7 @@ func TestTrainLLMRouter(t *testing.T) {
 	val := subset{all, tasks[:nVal]}
 
 	start := time.Now()
-	cfg := Config{Seed: 1, Steps: 150, BatchTasks: 32, Group: 8, Epochs: 1, LR: 1e-3, KL: 0.05, EvalEvery: 25, Patience: 6,
+	cfg := Config{Seed: 1, Steps: 150, BatchTasks: 32, Group: 8, Epochs: 1, LR: 1e-3, KL: 0.05, Entropy: 0.05, EvalEvery: 25, Patience: 6,
 		OnStep: func(s StepStats) {
 			if s.Step%10 == 0 {
 				t.Logf("step %d reward %.3f acc %.3f cost $%.6f turns %.2f skipped %d/%d kl %.3f ent %.3f", s.Step, s.MeanReward, s.Accuracy, s.MeanCostUSD, s.MeanTurns, s.Skipped, s.Groups, s.KL, s.Entropy)

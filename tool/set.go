@@ -146,10 +146,10 @@ func (s *Set) Validate(name string, args json.RawMessage) error {
 func (s *Set) Call(ctx context.Context, name string, args json.RawMessage) (*Result, error) {
 	e, ok := s.byName[name]
 	if !ok {
-		return &Result{Content: s.unknown(name).Error(), IsError: true}, nil
+		return &Result{Content: s.unknown(name).Error(), IsError: true, Unbilled: true}, nil
 	}
 	if err := e.schema.Validate(args); err != nil {
-		return &Result{Content: fmt.Sprintf("%s: %v", name, err), IsError: true}, nil
+		return &Result{Content: fmt.Sprintf("%s: %v", name, err), IsError: true, Unbilled: true}, nil
 	}
 	timeout := e.spec.Timeout
 	if timeout <= 0 {
@@ -177,7 +177,7 @@ func (s *Set) Call(ctx context.Context, name string, args json.RawMessage) (*Res
 		// A tool that knows its latency (a recorded replay) keeps it.
 		res.Latency = elapsed
 	}
-	if res.Cost == 0 {
+	if res.Cost == 0 && !res.Unbilled {
 		res.Cost = e.spec.Price.Cost(moneyUsage(res.Usage, elapsed))
 	}
 	return res, nil

@@ -81,6 +81,9 @@ type Result struct {
 	// charge (a recorded replay, a provider that bills per call) sets it;
 	// otherwise a [Set] computes it from Spec().Price and Usage.
 	Cost money.Amount `json:"cost"`
+	// Unbilled marks a call the provider did not charge for (a request it
+	// rejected, a disabled tool), so the Set does not apply the list price.
+	Unbilled bool `json:"unbilled,omitempty"`
 	// Latency is the wall time of the call, measured by the [Set] unless
 	// the tool reports it (a replay reports the recorded latency).
 	Latency time.Duration `json:"latency"`
@@ -96,9 +99,18 @@ type Usage struct {
 }
 
 // Errorf returns an error Result with a formatted message, for failures the
-// policy should read.
+// policy should read. The call is still billed at the tool's price; use
+// [Rejectf] for failures the provider does not charge for.
 func Errorf(format string, args ...any) *Result {
 	return &Result{Content: sprintf(format, args...), IsError: true}
+}
+
+// Rejectf is [Errorf] for a call that cost nothing: it was refused before
+// any paid work happened.
+func Rejectf(format string, args ...any) *Result {
+	r := Errorf(format, args...)
+	r.Unbilled = true
+	return r
 }
 
 // Text returns a Result with plain text content.

@@ -29,6 +29,8 @@ type alias struct {
 	Name string
 	Func string
 	Spec tool.Spec
+	// Writer is the model that writes the code for a code tool's alias.
+	Writer string
 }
 
 // aliasFunc returns the function an alias belongs to, from its prefix
@@ -83,6 +85,13 @@ func resolveAliases(configured map[string]string, specs []tool.Spec) []alias {
 		}
 	} else {
 		out = deriveAliases(specs)
+	}
+	if w, ok := cheapestModel(specs); ok {
+		for i := range out {
+			if isCodeTool(out[i].Spec) {
+				out[i].Writer = w.Name
+			}
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Func != out[j].Func {

@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/batonhq/baton/tool"
@@ -26,9 +27,13 @@ type schemaShape struct {
 // first of keys the schema declares, else under its first required string
 // property, else under keys[0].
 func textArgs(spec tool.Spec, text string, keys []string) json.RawMessage {
-	key := argKey(spec, keys)
-	b, _ := json.Marshal(map[string]string{key: text})
-	return b
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	// Prompts carry <answer> and <query> tags; keep them readable in
+	// traces instead of \u003c escapes.
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(map[string]string{argKey(spec, keys): text})
+	return bytes.TrimSpace(b.Bytes())
 }
 
 func argKey(spec tool.Spec, keys []string) string {

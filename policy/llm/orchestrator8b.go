@@ -46,7 +46,9 @@ import (
 //     the model for self-contained Python (```python) and run it next turn
 //     with the code tool; otherwise ask for step-by-step intermediate
 //     results. Alias on a code tool: run the "code" argument if the model
-//     gave one (Orchestrator-8B never does; the call is then invalid).
+//     gave one; otherwise (Orchestrator-8B never gives one) the run's
+//     cheapest model writes the code, which then runs in that tool, as
+//     the alias's description says.
 //   - answer: call the aliased tool with the problem and context, asking
 //     for the answer within <answer>…</answer>; next turn, if the call
 //     succeeded, return it as the final answer (the <answer> text, else the
@@ -76,7 +78,7 @@ func (o *Orchestrator8B) Decide(ctx context.Context, s *policy.State) (episode.A
 	if len(aliases) == 0 {
 		return episode.Action{}, fmt.Errorf("policy/llm: orchestrator8b: no alias maps to a tool of this run (tools: %s); set \"aliases\" or tag tools llm, code or search", strings.Join(specNames(s), ", "))
 	}
-	if act, ok := o.followUp(s); ok {
+	if act, ok := o.followUp(s, aliases); ok {
 		return act, nil
 	}
 	problem := s.Task.Prompt
@@ -122,7 +124,7 @@ func isFirstStage(stage string) bool {
 
 // followUp returns the second Baton call of a two-turn function, when the
 // previous step asks for one.
-func (o *Orchestrator8B) followUp(s *policy.State) (episode.Action, bool) {
+func (o *Orchestrator8B) followUp(s *policy.State, aliases []alias) (episode.Action, bool) {
 	if len(s.Steps) == 0 {
 		return episode.Action{}, false
 	}
@@ -134,7 +136,13 @@ func (o *Orchestrator8B) followUp(s *policy.State) (episode.Action, bool) {
 	out := last.Result.Content
 	switch mk.stage {
 	case stageAnswer:
-		return episode.Action{Final: true, Answer: extractAnswer(out), Thought: "final answer by " + mk.alias}, true
+		ans := extractAnswer(out)
+		if ans == "" {
+			// An empty reply is no answer; the model sees the attempt
+			// and chooses again.
+			return episode.Action{}, false
+		}
+		return episode.Action{Final: true, Answer: ans, Thought: "final answer by " + mk.alias}, true
 	case stageQuery:
 		search, ok := firstTagged(s.Tools, tool.TagSearch)
 		if !ok {
@@ -150,6 +158,11 @@ func (o *Orchestrator8B) followUp(s *policy.State) (episode.Action, bool) {
 		}, true
 	case stageCode:
 		runner, ok := firstTagged(s.Tools, tool.TagCode)
+		for _, a := range aliases {
+			if a.Name == mk.alias && isCodeTool(a.Spec) {
+				runner, ok = a.Spec, true
+			}
+		}
 		code, found := extractPython(out)
 		if !ok || !found {
 			return episode.Action{}, false
@@ -221,51 +234,79 @@ func (o *Orchestrator8B) act(s *policy.State, r reply, aliases []alias, offered 
 		act.Thought = joinNonEmpty(act.Thought, callText(c.Name, norm))
 		return act, fmt.Errorf("%w: %s: model %q is not one of [%s]", policy.ErrInvalidAction, c.Name, args.Model, strings.Join(choices, ", "))
 	}
-	call, stage, err := o.expertCall(s, *chosen, args.Code)
+	name, call, stage, err := o.expertCall(s, *chosen, args.Code)
 	if err != nil {
 		act.Thought = joinNonEmpty(act.Thought, callText(c.Name, norm))
 		return act, err
 	}
-	act.Tool, act.Args = chosen.Spec.Name, call
+	act.Tool, act.Args = name, call
 	act.Thought = joinNonEmpty(act.Thought, marker{fn: c.Name, alias: chosen.Name, stage: stage}.String())
 	return act, nil
 }
 
-// expertCall builds the first Baton call of a function and names its
-// stage.
-func (o *Orchestrator8B) expertCall(s *policy.State, a alias, code string) (json.RawMessage, string, error) {
+// Instructions appended to the expert prompts; the query and code ones
+// follow ToolOrchestra's.
+const (
+	askQuery  = "Instead of directly answering the question, please think hard and write a concise query to search for the missing information. Wrap the query within <query> and </query>."
+	askFacts  = "Find the information missing to answer the question and write it down concisely, with the facts you are sure of."
+	askCode   = "Instead of directly answering the question, please write additional python code that will give intermediate results after execution. Wrap the code within ```python and ```. The code should be self-contained with all the import and initialization."
+	askSteps  = "Instead of directly answering the question, please analyse it step by step and write down the intermediate results that will help solve it."
+	askAnswer = "Think step by step, then wrap only the exact answer, without any explanation, within <answer> and </answer>."
+)
+
+// expertCall picks the tool and arguments of a function's first Baton
+// call, and names its stage.
+func (o *Orchestrator8B) expertCall(s *policy.State, a alias, code string) (string, json.RawMessage, string, error) {
 	problem := s.Task.Prompt
 	spec := a.Spec
-	isModel := spec.HasTag(tool.TagLLM)
 	expertCtx := strings.TrimSpace(gather(s).context(0, 0))
-	switch a.Func {
-	case fnSearch:
-		if !isModel {
-			return textArgs(spec, problem, queryKeys), stageSearch, nil
-		}
-		if _, ok := firstTagged(s.Tools, tool.TagSearch); !ok {
-			p := expertCtx + "\n\nQuestion: " + problem + "\nFind the information missing to answer the question and write it down concisely, with the facts you are sure of."
-			return textArgs(spec, p, promptKeys), stageSearch, nil
-		}
-		p := expertCtx + "\n\nQuestion: " + problem + "\nInstead of directly answering the question, please think hard and write a concise query to search for the missing information. Wrap the query within <query> and </query>."
-		return textArgs(spec, p, promptKeys), stageQuery, nil
-	case fnReason:
-		if !isModel {
-			if strings.TrimSpace(code) == "" {
-				return nil, "", fmt.Errorf(`%w: %s runs code with %s; pass the Python in a "code" argument, or choose a reasoner that is a model`, policy.ErrInvalidAction, a.Name, spec.Name)
-			}
-			return textArgs(spec, code, codeKeys), stageReason, nil
-		}
-		if _, ok := firstTagged(s.Tools, tool.TagCode); ok {
-			p := expertCtx + "\n\nQuestion: " + problem + "\nInstead of directly answering the question, please write additional python code that will give intermediate results after execution. Wrap the code within ```python and ```. The code should be self-contained with all the import and initialization."
-			return textArgs(spec, p, promptKeys), stageCode, nil
-		}
-		p := expertCtx + "\n\nQuestion: " + problem + "\nInstead of directly answering the question, please analyse it step by step and write down the intermediate results that will help solve it."
-		return textArgs(spec, p, promptKeys), stageReason, nil
-	default: // fnAnswer
-		p := strings.TrimSpace(expertCtx+"\n\n"+problem) + "\n\nThink step by step, then wrap only the exact answer, without any explanation, within <answer> and </answer>."
-		return textArgs(spec, p, promptKeys), stageAnswer, nil
+	ask := func(model tool.Spec, instr string) json.RawMessage {
+		return textArgs(model, strings.TrimSpace(expertCtx+"\n\nQuestion: "+problem)+"\n"+instr, promptKeys)
 	}
+	_, hasSearch := firstTagged(s.Tools, tool.TagSearch)
+	_, hasCode := firstTagged(s.Tools, tool.TagCode)
+	switch {
+	case a.Func == fnSearch && !spec.HasTag(tool.TagLLM):
+		return spec.Name, textArgs(spec, problem, queryKeys), stageSearch, nil
+	case a.Func == fnSearch && hasSearch:
+		return spec.Name, ask(spec, askQuery), stageQuery, nil
+	case a.Func == fnSearch:
+		return spec.Name, ask(spec, askFacts), stageSearch, nil
+	case a.Func == fnReason && isCodeTool(spec) && strings.TrimSpace(code) != "":
+		return spec.Name, textArgs(spec, code, codeKeys), stageReason, nil
+	case a.Func == fnReason && isCodeTool(spec):
+		writer, ok := cheapestModel(s.Tools)
+		if !ok {
+			return "", nil, "", fmt.Errorf(`%w: %s runs code with %s and no model can write it; pass the Python in a "code" argument`, policy.ErrInvalidAction, a.Name, spec.Name)
+		}
+		return writer.Name, ask(writer, askCode), stageCode, nil
+	case a.Func == fnReason && hasCode:
+		return spec.Name, ask(spec, askCode), stageCode, nil
+	case a.Func == fnReason:
+		return spec.Name, ask(spec, askSteps), stageReason, nil
+	default: // fnAnswer
+		p := strings.TrimSpace(expertCtx+"\n\n"+problem) + "\n\n" + askAnswer
+		return spec.Name, textArgs(spec, p, promptKeys), stageAnswer, nil
+	}
+}
+
+// isCodeTool reports whether spec runs code rather than being a model.
+func isCodeTool(spec tool.Spec) bool { return spec.HasTag(tool.TagCode) && !spec.HasTag(tool.TagLLM) }
+
+// cheapestModel returns the least expensive language model of the run,
+// which writes the code for a code-tool reasoner.
+func cheapestModel(specs []tool.Spec) (tool.Spec, bool) {
+	var llms []tool.Spec
+	for _, s := range specs {
+		if s.HasTag(tool.TagLLM) {
+			llms = append(llms, s)
+		}
+	}
+	if len(llms) == 0 {
+		return tool.Spec{}, false
+	}
+	sortByPriceDesc(llms)
+	return llms[len(llms)-1], true
 }
 
 func offeredNames(defs []chat.ToolDef) string {

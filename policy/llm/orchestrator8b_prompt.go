@@ -82,6 +82,9 @@ func modelParams(fn string, as []alias) json.RawMessage {
 				b.WriteString(".")
 			}
 		}
+		if a.Writer != "" {
+			fmt.Fprintf(&b, " %s's code is written by %s, billed at its price.", a.Name, a.Writer)
+		}
 	}
 	b.WriteString(" The table below shows the pricing and latency of each model:\nModel | price per million input tokens | price per million output tokens | average latency")
 	var extra []string
@@ -190,7 +193,11 @@ func gather(s *policy.State) gathered {
 		case stageRun:
 			g.code = append(g.code, codeRun{code: argText(spec, a.Args, codeKeys), output: out})
 		case stageAnswer:
-			g.attempts = append(g.attempts, fmt.Sprintf("Attempt%d answer by %s: %s", len(g.attempts)+1, mk.alias, extractAnswer(out)))
+			ans := extractAnswer(out)
+			if ans == "" {
+				ans = "(no answer)"
+			}
+			g.attempts = append(g.attempts, fmt.Sprintf("Attempt%d answer by %s: %s", len(g.attempts)+1, mk.alias, ans))
 		default: // stageReason
 			if spec.HasTag(tool.TagCode) && !spec.HasTag(tool.TagLLM) {
 				g.code = append(g.code, codeRun{code: argText(spec, a.Args, codeKeys), output: out})

@@ -55,9 +55,19 @@ func TestOrchestrator8BMapping(t *testing.T) {
 			wantTool: "sandbox.python", wantArgs: `{"code":"print(4)"}`, wantStage: stageReason,
 		},
 		{
-			name: "reasoner on a code tool without code", aliases: map[string]string{"reasoner-1": "sandbox.python"},
+			name: "reasoner on a code tool without code or model", aliases: map[string]string{"reasoner-1": "sandbox.python"},
 			tools: pick("sandbox.python"), client: callReply(fnReason, `{"model": "reasoner-1"}`),
-			wantErr: `reasoner-1 runs code with sandbox.python; pass the Python in a "code" argument`,
+			wantErr: `reasoner-1 runs code with sandbox.python and no model can write it; pass the Python in a "code" argument`,
+		},
+		{
+			name: "reasoner on a code tool has the cheapest model write the code", tools: pick("gpt-5", "gpt-5-mini", "sandbox.python"),
+			client: callReply(fnReason, `{"model": "reasoner-3"}`), wantTool: "gpt-5-mini", wantArgs: "write additional python code", wantStage: stageCode,
+		},
+		{
+			name:     "code written for a code-tool alias runs in that tool",
+			tools:    []tool.Spec{pick("gpt-5")[0], {Name: "a.sandbox", Tags: []string{tool.TagCode}, Parameters: schema("source")}, pick("sandbox.python")[0]},
+			steps:    []episode.Step{step("gpt-5", "orchestrator8b: enhance_reasoning reasoner-2 code", "```python\nprint(4)\n```")},
+			wantTool: "sandbox.python", wantArgs: `{"code":"print(4)"}`, wantStage: stageRun,
 		},
 		{
 			name: "reasoner model without a code tool analyses", tools: pick("gpt-5"),
@@ -80,6 +90,11 @@ func TestOrchestrator8BMapping(t *testing.T) {
 		{
 			name: "answer finalises from the previous step", tools: pick("gpt-5"),
 			steps: []episode.Step{step("gpt-5", "orchestrator8b: answer answer-1 answer", "<answer>4</answer>")}, wantFinal: "4",
+		},
+		{
+			name: "empty answer goes back to the model", tools: pick("gpt-5"),
+			steps:  []episode.Step{step("gpt-5", "orchestrator8b: answer answer-1 answer", "<think>hm</think>")},
+			client: callReply(fnAnswer, `{"model": "answer-1"}`), wantTool: "gpt-5", wantArgs: "Attempt1 answer by answer-1: \n", wantStage: stageAnswer,
 		},
 		{
 			name: "function not offered", tools: pick("gpt-5"), client: callReply(fnSearch, `{"model": "search-1"}`),

@@ -77,7 +77,7 @@ func (c *Anthropic) Complete(ctx context.Context, req chat.Request) (*chat.Respo
 	if err != nil {
 		return nil, failure(ctx, "anthropic", err, ErrMalformed)
 	}
-	if !msg.JSON.Content.Valid() {
+	if msg == nil || !msg.JSON.Content.Valid() {
 		return nil, fmt.Errorf("llm: anthropic: %w: message has no content array", ErrMalformed)
 	}
 	return anthropicResponse(msg, msg.JSON.Usage.Valid()), nil

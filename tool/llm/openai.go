@@ -78,7 +78,7 @@ func (c *OpenAI) Complete(ctx context.Context, req chat.Request) (*chat.Response
 	if err != nil {
 		return nil, failure(ctx, "openai", err, ErrMalformed)
 	}
-	if len(comp.Choices) == 0 {
+	if comp == nil || len(comp.Choices) == 0 {
 		return nil, fmt.Errorf("llm: openai: %w: no choices in completion", ErrMalformed)
 	}
 	ch := comp.Choices[0]

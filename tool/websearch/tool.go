@@ -127,15 +127,15 @@ func (s *Search) Spec() tool.Spec { return s.spec }
 // caller's cancelled context is a Go error.
 func (s *Search) Call(ctx context.Context, args json.RawMessage) (*tool.Result, error) {
 	if s.Disabled() {
-		return tool.Errorf("%s: %s", s.spec.Name, s.disabledMessage()), nil
+		return tool.Rejectf("%s: %s", s.spec.Name, s.disabledMessage()), nil
 	}
 	var in Args
 	if err := json.Unmarshal(args, &in); err != nil {
-		return tool.Errorf("%s: arguments do not decode: %v", s.spec.Name, err), nil
+		return tool.Rejectf("%s: arguments do not decode: %v", s.spec.Name, err), nil
 	}
 	in.Query = strings.TrimSpace(in.Query)
 	if in.Query == "" {
-		return tool.Errorf("%s: /query is empty; say what to search for", s.spec.Name), nil
+		return tool.Rejectf("%s: /query is empty; say what to search for", s.spec.Name), nil
 	}
 	n := in.MaxResults
 	if n <= 0 || n > s.opts.MaxResults {
@@ -150,9 +150,9 @@ func (s *Search) Call(ctx context.Context, args json.RawMessage) (*tool.Result, 
 		case ctx.Err() != nil:
 			return nil, fmt.Errorf("websearch: %w", ctx.Err())
 		case errors.As(err, &ce):
-			return tool.Errorf("%s: %s", s.spec.Name, ce.msg), nil
+			return tool.Rejectf("%s: %s", s.spec.Name, ce.msg), nil
 		case cctx.Err() != nil:
-			return tool.Errorf("%s: timed out after %s", s.spec.Name, s.opts.Timeout), nil
+			return tool.Rejectf("%s: timed out after %s", s.spec.Name, s.opts.Timeout), nil
 		}
 		return nil, err
 	}
