@@ -43,9 +43,9 @@ func TestAnthropicComplete(t *testing.T) {
 		{
 			name: "tool use",
 			reply: aReply{
-				Text:         "Searching.",
-				ToolUses:     []aToolUse{{ID: "toolu_01", Name: "search", Input: `{"q":"capital of France","k":3}`}, {ID: "toolu_02", Name: "noargs", Input: `{}`}},
-				InputTokens:  300, OutputTokens: 45,
+				Text:        "Searching.",
+				ToolUses:    []aToolUse{{ID: "toolu_01", Name: "search", Input: `{"q":"capital of France","k":3}`}, {ID: "toolu_02", Name: "noargs", Input: `{}`}},
+				InputTokens: 300, OutputTokens: 45,
 			},
 			want: chat.Response{
 				Message: chat.Message{Role: chat.RoleAssistant, Content: "Searching.", ToolCalls: []chat.ToolCall{

@@ -351,7 +351,9 @@ func TestCostTranscript(t *testing.T) {
 // scriptedClient is a chat.Client for checks that need no wire.
 type scriptedClient struct{ resp *chat.Response }
 
-func (s scriptedClient) Complete(context.Context, chat.Request) (*chat.Response, error) { return s.resp, nil }
+func (s scriptedClient) Complete(context.Context, chat.Request) (*chat.Response, error) {
+	return s.resp, nil
+}
 
 func TestModelEstimatedCostExact(t *testing.T) {
 	// No usage reported: "What is 2+2?" is 12 bytes → 3 tokens, "4" → 1

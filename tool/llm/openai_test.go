@@ -3,7 +3,6 @@ package llm
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -330,37 +329,37 @@ func TestOpenAIErrors(t *testing.T) {
 			wantIs:  chat.ErrUpstream, wantCode: 401, wantMsg: "Unauthorized", wantCalls: 1,
 		},
 		{
-			name:      "retries disabled",
-			opts:      ClientOptions{MaxRetries: -1},
-			replies:   []chattest.Reply{{Status: 503, Raw: `{"error":"model is loading"}`}},
-			wantIs:    chat.ErrUpstream, wantCode: 503, wantMsg: "model is loading", wantCalls: 1,
+			name:    "retries disabled",
+			opts:    ClientOptions{MaxRetries: -1},
+			replies: []chattest.Reply{{Status: 503, Raw: `{"error":"model is loading"}`}},
+			wantIs:  chat.ErrUpstream, wantCode: 503, wantMsg: "model is loading", wantCalls: 1,
 		},
 		{
-			name:      "malformed JSON",
-			replies:   []chattest.Reply{{Raw: `{"id":"x","choices":[{"message":`}},
-			wantIs:    ErrMalformed, wantMsg: "is not JSON", wantCalls: 1,
+			name:    "malformed JSON",
+			replies: []chattest.Reply{{Raw: `{"id":"x","choices":[{"message":`}},
+			wantIs:  ErrMalformed, wantMsg: "is not JSON", wantCalls: 1,
 		},
 		{
-			name:      "HTML with status 200",
-			replies:   []chattest.Reply{{Raw: `<html><body>captive portal</body></html>`}},
-			wantIs:    ErrMalformed, wantMsg: "captive portal", wantCalls: 1,
+			name:    "HTML with status 200",
+			replies: []chattest.Reply{{Raw: `<html><body>captive portal</body></html>`}},
+			wantIs:  ErrMalformed, wantMsg: "captive portal", wantCalls: 1,
 		},
 		{
-			name:      "no choices",
-			replies:   []chattest.Reply{{Raw: `{"id":"x","object":"chat.completion","choices":[]}`}},
-			wantIs:    ErrMalformed, wantMsg: "no choices", wantCalls: 1,
+			name:    "no choices",
+			replies: []chattest.Reply{{Raw: `{"id":"x","object":"chat.completion","choices":[]}`}},
+			wantIs:  ErrMalformed, wantMsg: "no choices", wantCalls: 1,
 		},
 		{
-			name:      "oversized body",
-			opts:      ClientOptions{MaxResponseBytes: 1024},
-			replies:   []chattest.Reply{{Content: strings.Repeat("all work and no play ", 100)}},
-			wantIs:    ErrTooLarge, wantMsg: "exceeds 1024 bytes", wantCalls: 1,
+			name:    "oversized body",
+			opts:    ClientOptions{MaxResponseBytes: 1024},
+			replies: []chattest.Reply{{Content: strings.Repeat("all work and no play ", 100)}},
+			wantIs:  ErrTooLarge, wantMsg: "exceeds 1024 bytes", wantCalls: 1,
 		},
 		{
-			name:      "attempt timeout, retried, then gives up",
-			opts:      ClientOptions{Timeout: 50 * time.Millisecond, MaxRetries: 1},
-			replies:   []chattest.Reply{{Content: "late", Delay: 5 * time.Second}, {Content: "late", Delay: 5 * time.Second}},
-			wantIs:    ErrTimeout, wantMsg: "gave up after 2 attempts", wantCalls: 2, wantSleep: []time.Duration{backoffBase},
+			name:    "attempt timeout, retried, then gives up",
+			opts:    ClientOptions{Timeout: 50 * time.Millisecond, MaxRetries: 1},
+			replies: []chattest.Reply{{Content: "late", Delay: 5 * time.Second}, {Content: "late", Delay: 5 * time.Second}},
+			wantIs:  ErrTimeout, wantMsg: "gave up after 2 attempts", wantCalls: 2, wantSleep: []time.Duration{backoffBase},
 		},
 	}
 	for _, tt := range tests {
@@ -505,5 +504,4 @@ func TestOpenAIMaxCompletionTokensForOpenAIHost(t *testing.T) {
 	if !p.MaxCompletionTokens.Valid() || p.MaxTokens.Valid() {
 		t.Errorf("api.openai.com should get max_completion_tokens only: %+v / %+v", p.MaxCompletionTokens, p.MaxTokens)
 	}
-	_ = http.StatusOK
 }
