@@ -28,5 +28,13 @@
 //
 // The decision's own tokens and price are returned in Action.Usage and
 // Action.Cost, also alongside an error wrapping [policy.ErrInvalidAction],
-// since the model was paid for even when its reply was unusable.
+// since the model was paid for even when its reply was unusable. Both
+// policies implement [policy.CostBounder]: every request carries a reply
+// cap ([Model.MaxTokens], [DefaultMaxTokens]), so the most a decision can
+// cost is known before it is made and budgets can reserve it.
+//
+// Construct [Native] or [Orchestrator8B] directly around any
+// [chat.Client], or by name through [policy.New] ("llm",
+// "orchestrator8b") with [Options], which builds tool/llm's
+// OpenAI-compatible client.
 package llm

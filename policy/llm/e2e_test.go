@@ -125,8 +125,22 @@ func runTranscript(t *testing.T, path string) {
 	seen := 0
 	for i, tu := range tr.Turns {
 		s := &policy.State{Task: &tr.Task, Tools: tr.Tools, Steps: slices.Clone(steps), Turn: i + 1, Elapsed: time.Duration(i) * time.Second}
+		bounder, ok := p.(policy.CostBounder)
+		if !ok {
+			t.Fatalf("%T does not bound its decisions' cost", p)
+		}
+		bound, berr := bounder.MaxCost(s)
+		if berr != nil {
+			t.Fatalf("MaxCost: %v", berr)
+		}
 		act, err := p.Decide(ctx, s)
 		label := tu.Name
+		if act.Cost > bound {
+			t.Errorf("%s: decision cost %s above the bound %s reserved for it", label, act.Cost, bound)
+		}
+		if tu.Reply == nil && bound != 0 {
+			t.Errorf("%s: bound %s for a decision that asks no model", label, bound)
+		}
 		if label == "" {
 			label = "turn " + string(rune('1'+i))
 		}

@@ -2,6 +2,7 @@ package llm
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -20,8 +21,43 @@ type Model struct {
 	Price money.Price
 	// Temperature is sent when non-nil.
 	Temperature *float64
-	// MaxTokens caps each reply; 0 leaves the client's default.
+	// MaxTokens caps each reply; 0 means [DefaultMaxTokens]. A cap is
+	// always sent, so that what a decision can cost is known before it is
+	// made (see [policy.CostBounder]).
 	MaxTokens int
+}
+
+// DefaultMaxTokens caps a reply when Model.MaxTokens is 0: ample for
+// choosing a call, and it keeps the bound on a decision's cost small.
+const DefaultMaxTokens = 4096
+
+// Bounds on what a chat template adds around the text sent: role markers
+// per message, and the preamble that introduces the tools.
+const (
+	templateTokens   = 1024
+	perMessageTokens = 16
+)
+
+func (m *Model) maxTokens() int {
+	if m.MaxTokens > 0 {
+		return m.MaxTokens
+	}
+	return DefaultMaxTokens
+}
+
+// maxCost bounds what sending req can cost: no tokenizer makes more tokens
+// than the bytes of text, which the JSON form of req exceeds, plus the
+// template's own tokens; output is capped by max tokens.
+func (m *Model) maxCost(req chat.Request) (money.Amount, error) {
+	if m.Price.IsZero() {
+		return 0, nil
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		return 0, fmt.Errorf("policy/llm: bound the request: %w", err)
+	}
+	in := int64(len(b)) + templateTokens + perMessageTokens*int64(len(req.Messages))
+	return m.Price.Cost(money.Usage{InputTokens: in, OutputTokens: int64(m.maxTokens())}), nil
 }
 
 // reply is one completion with its billing.
@@ -42,7 +78,7 @@ func (m *Model) complete(ctx context.Context, req chat.Request) (reply, error) {
 	}
 	req.Model = m.Name
 	req.Temperature = m.Temperature
-	req.MaxTokens = m.MaxTokens
+	req.MaxTokens = m.maxTokens()
 	resp, err := m.Client.Complete(ctx, req)
 	if err != nil {
 		return reply{}, fmt.Errorf("policy/llm: %s: %w", m.Name, err)

@@ -148,3 +148,37 @@ func TestNativeAction(t *testing.T) {
 }
 
 func containsStr(s, sub string) bool { return strings.Contains(s, sub) }
+
+func TestModelMaxCost(t *testing.T) {
+	price := money.Price{InputPerM: money.MustParse("1.25"), OutputPerM: money.MustParse("10")}
+	req := chat.Request{Messages: []chat.Message{{Role: chat.RoleUser, Content: "hi"}}}
+	b, _ := json.Marshal(req)
+	in := int64(len(b)) + templateTokens + perMessageTokens
+	tests := []struct {
+		name string
+		m    Model
+		want money.Amount
+	}{
+		{name: "free model", m: Model{}, want: 0},
+		{name: "default cap", m: Model{Price: price}, want: price.Cost(money.Usage{InputTokens: in, OutputTokens: DefaultMaxTokens})},
+		{name: "own cap", m: Model{Price: price, MaxTokens: 100}, want: price.Cost(money.Usage{InputTokens: in, OutputTokens: 100})},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := tc.m.maxCost(req)
+			if err != nil || got != tc.want {
+				t.Errorf("maxCost = %s, %v; want %s", got, err, tc.want)
+			}
+		})
+	}
+	// The bound holds for an estimated usage of the same request whatever
+	// the reply, up to the cap.
+	m := Model{Price: price, MaxTokens: 10, Client: clientFunc(func(context.Context, chat.Request) (*chat.Response, error) {
+		return &chat.Response{Message: chat.Message{Content: strings.Repeat("x", 40)}}, nil
+	})}
+	bound, _ := m.maxCost(req)
+	r, err := m.complete(context.Background(), req)
+	if err != nil || r.cost > bound {
+		t.Errorf("estimated cost %s above bound %s (%v)", r.cost, bound, err)
+	}
+}

@@ -8,7 +8,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/batonhq/baton/chat"
 	"github.com/batonhq/baton/episode"
+	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/policy"
 )
 
@@ -35,7 +37,10 @@ type Native struct {
 	Instructions string
 }
 
-var _ policy.Policy = (*Native)(nil)
+var (
+	_ policy.Policy      = (*Native)(nil)
+	_ policy.CostBounder = (*Native)(nil)
+)
 
 var errNoTask = errors.New("policy/llm: state has no task")
 
@@ -44,16 +49,30 @@ func (n *Native) Decide(ctx context.Context, s *policy.State) (episode.Action, e
 	if s == nil || s.Task == nil {
 		return episode.Action{}, errNoTask
 	}
+	req, names := n.request(s)
+	r, err := n.Model.complete(ctx, req)
+	if err != nil {
+		return episode.Action{}, err
+	}
+	return nativeAction(r, names)
+}
+
+// MaxCost bounds what the next Decide can cost (see [policy.CostBounder]).
+func (n *Native) MaxCost(s *policy.State) (money.Amount, error) {
+	if s == nil || s.Task == nil {
+		return 0, nil
+	}
+	req, _ := n.request(s)
+	return n.Model.maxCost(req)
+}
+
+func (n *Native) request(s *policy.State) (chat.Request, *nameMap) {
 	names := newNameMap(specNames(s))
 	instr := n.Instructions
 	if strings.TrimSpace(instr) == "" {
 		instr = DefaultInstructions
 	}
-	r, err := n.Model.complete(ctx, nativeRequest(s, instr, names))
-	if err != nil {
-		return episode.Action{}, err
-	}
-	return nativeAction(r, names)
+	return nativeRequest(s, instr, names), names
 }
 
 // FuncName returns the function name under which [Native] offers the tool

@@ -8,6 +8,7 @@ import (
 
 	"github.com/batonhq/baton/chat"
 	"github.com/batonhq/baton/episode"
+	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/policy"
 	"github.com/batonhq/baton/tool"
 )
@@ -67,7 +68,10 @@ type Orchestrator8B struct {
 	Aliases map[string]string
 }
 
-var _ policy.Policy = (*Orchestrator8B)(nil)
+var (
+	_ policy.Policy      = (*Orchestrator8B)(nil)
+	_ policy.CostBounder = (*Orchestrator8B)(nil)
+)
 
 // Decide finishes a two-turn function call, or asks the model.
 func (o *Orchestrator8B) Decide(ctx context.Context, s *policy.State) (episode.Action, error) {
@@ -81,19 +85,39 @@ func (o *Orchestrator8B) Decide(ctx context.Context, s *policy.State) (episode.A
 	if act, ok := o.followUp(s, aliases); ok {
 		return act, nil
 	}
-	problem := s.Task.Prompt
-	req := chat.Request{
-		Messages: []chat.Message{
-			{Role: chat.RoleSystem, Content: system8B},
-			{Role: chat.RoleUser, Content: userPrompt8B(problem, gather(s).context(docLimit, contextLimit))},
-		},
-		Tools: tools8B(aliases, withheld(s.Steps, aliases)),
-	}
+	req := request8B(s, aliases)
 	r, err := o.Model.complete(ctx, req)
 	if err != nil {
 		return episode.Action{}, err
 	}
 	return o.act(s, r, aliases, req.Tools)
+}
+
+// MaxCost bounds what the next Decide can cost (see [policy.CostBounder]):
+// nothing when it finishes a two-turn call without asking the model.
+func (o *Orchestrator8B) MaxCost(s *policy.State) (money.Amount, error) {
+	if s == nil || s.Task == nil {
+		return 0, nil
+	}
+	aliases := resolveAliases(o.Aliases, s.Tools)
+	if len(aliases) == 0 {
+		return 0, nil
+	}
+	if _, ok := o.followUp(s, aliases); ok {
+		return 0, nil
+	}
+	return o.Model.maxCost(request8B(s, aliases))
+}
+
+// request8B is the prompt of a turn, rebuilt from the state.
+func request8B(s *policy.State, aliases []alias) chat.Request {
+	return chat.Request{
+		Messages: []chat.Message{
+			{Role: chat.RoleSystem, Content: system8B},
+			{Role: chat.RoleUser, Content: userPrompt8B(s.Task.Prompt, gather(s).context(docLimit, contextLimit))},
+		},
+		Tools: tools8B(aliases, withheld(s.Steps, aliases)),
+	}
 }
 
 // withheld returns the function called on each of the last two model

@@ -94,7 +94,7 @@ func TestOrchestrator8BMapping(t *testing.T) {
 		{
 			name: "empty answer goes back to the model", tools: pick("gpt-5"),
 			steps:  []episode.Step{step("gpt-5", "orchestrator8b: answer answer-1 answer", "<think>hm</think>")},
-			client: callReply(fnAnswer, `{"model": "answer-1"}`), wantTool: "gpt-5", wantArgs: "Attempt1 answer by answer-1: \n", wantStage: stageAnswer,
+			client: callReply(fnAnswer, `{"model": "answer-1"}`), wantTool: "gpt-5", wantArgs: "Attempt1 answer by answer-1: (no answer)", wantStage: stageAnswer,
 		},
 		{
 			name: "function not offered", tools: pick("gpt-5"), client: callReply(fnSearch, `{"model": "search-1"}`),

@@ -19,6 +19,9 @@ const (
 	DefaultModel8B = "nvidia/Orchestrator-8B"
 	// DefaultBaseURL8B is vLLM's default OpenAI-compatible endpoint.
 	DefaultBaseURL8B = "http://127.0.0.1:8000/v1"
+	// DefaultMaxTokens8B is the reply cap ToolOrchestra's evaluation gave
+	// Orchestrator-8B, whose replies open with its reasoning.
+	DefaultMaxTokens8B = 12000
 	// DefaultAPIKeyEnv is read for the "llm" kind when api_key_env is unset.
 	DefaultAPIKeyEnv = "OPENAI_API_KEY"
 )
@@ -42,7 +45,9 @@ type Options struct {
 	Price *money.Price `json:"price,omitempty"`
 	// Temperature is sent when set.
 	Temperature *float64 `json:"temperature,omitempty"`
-	// MaxTokens caps each reply; 0 keeps the server's default.
+	// MaxTokens caps each reply; 0 means DefaultMaxTokens for "llm" and
+	// DefaultMaxTokens8B for "orchestrator8b". The cap bounds what a
+	// decision can cost, which budgets reserve before each turn.
 	MaxTokens int `json:"max_tokens,omitempty"`
 	// Aliases maps Orchestrator-8B's expert aliases to tool names
 	// ("orchestrator8b" only).
@@ -93,6 +98,9 @@ func NewFromConfig(_ context.Context, kind string, cfg policy.Config) (policy.Po
 		if o.BaseURL == "" {
 			o.BaseURL = DefaultBaseURL8B
 		}
+		if o.MaxTokens == 0 {
+			o.MaxTokens = DefaultMaxTokens8B
+		}
 	} else {
 		if len(o.Aliases) > 0 {
 			return nil, errors.New(`policy/llm: option "aliases" applies to the orchestrator8b policy only`)
@@ -102,7 +110,7 @@ func NewFromConfig(_ context.Context, kind string, cfg policy.Config) (policy.Po
 		}
 	}
 	if o.MaxTokens < 0 {
-		return nil, fmt.Errorf("policy/llm: option \"max_tokens\" is %d; use 0 for the server's default or a positive cap", o.MaxTokens)
+		return nil, fmt.Errorf("policy/llm: option \"max_tokens\" is %d; use a positive cap, or 0 for the default", o.MaxTokens)
 	}
 	getenv := cfg.Getenv
 	if getenv == nil {

@@ -22,13 +22,15 @@ func TestNewFromConfig(t *testing.T) {
 		wantErr   string
 		wantModel string
 		wantPrice money.Price
+		wantMax   int
 	}{
 		{name: "llm minimal, catalog price", kind: "llm", options: `{"model": "gpt-5-mini"}`, wantModel: "gpt-5-mini",
 			wantPrice: money.Price{InputPerM: money.MustParse("0.25"), OutputPerM: money.MustParse("2")}},
 		{name: "explicit price wins", kind: "llm", options: `{"model": "gpt-5", "price": {"input_per_million": "1"}}`, wantModel: "gpt-5",
 			wantPrice: money.Price{InputPerM: money.MustParse("1")}},
-		{name: "8b defaults", kind: "orchestrator8b", options: ``, wantModel: DefaultModel8B},
-		{name: "8b aliases", kind: "orchestrator8b", options: `{"aliases": {"answer-1": "gpt-5"}, "api_key_env": "K"}`, wantModel: DefaultModel8B},
+		{name: "8b defaults", kind: "orchestrator8b", options: ``, wantModel: DefaultModel8B, wantMax: DefaultMaxTokens8B},
+		{name: "max_tokens kept", kind: "llm", options: `{"model": "m", "max_tokens": 300}`, wantModel: "m", wantMax: 300},
+		{name: "8b aliases", kind: "orchestrator8b", options: `{"aliases": {"answer-1": "gpt-5"}, "api_key_env": "K"}`, wantModel: DefaultModel8B, wantMax: DefaultMaxTokens8B},
 		{name: "unknown option", kind: "llm", options: `{"model": "m", "modle": "x"}`, wantErr: `unknown field "modle"`},
 		{name: "llm needs a model", kind: "llm", options: `{}`, wantErr: `option "model" is required`},
 		{name: "empty key env", kind: "llm", options: `{"model": "m", "api_key_env": "MISSING"}`, wantErr: "$MISSING, which is empty"},
@@ -59,6 +61,9 @@ func TestNewFromConfig(t *testing.T) {
 				m = p.Model
 			default:
 				t.Fatalf("policy is %T", p)
+			}
+			if m.MaxTokens != tc.wantMax {
+				t.Errorf("max tokens %d, want %d", m.MaxTokens, tc.wantMax)
 			}
 			if m.Name != tc.wantModel || m.Price != tc.wantPrice || m.Client == nil {
 				t.Errorf("model %q price %+v client %v; want %q %+v", m.Name, m.Price, m.Client, tc.wantModel, tc.wantPrice)
