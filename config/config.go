@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,30 +65,48 @@ func (b Budget) Episode() episode.Budget {
 	return episode.Budget{MaxCost: b.MaxCost, MaxTime: time.Duration(b.MaxTime), MaxTurns: b.MaxTurns}
 }
 
-// Duration is a time.Duration written as "90s" or "2m" in config files.
+// Duration is a time.Duration as people write it in baton.yaml: a Go
+// duration string ("90s", "1m30s") or a number of seconds (90, 0.5). Every
+// package decoding options uses it, so all of them read times alike.
 type Duration time.Duration
 
-// UnmarshalJSON accepts a duration string or a number of seconds.
+// UnmarshalJSON accepts "90s" or 90; negative or out-of-range values are
+// errors.
 func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		var secs float64
-		if err2 := json.Unmarshal(b, &secs); err2 != nil {
-			return fmt.Errorf("config: duration %s: want a string like \"90s\" or a number of seconds", b)
+	b = bytes.TrimSpace(b)
+	var v time.Duration
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("config: duration: %w", err)
 		}
-		*d = Duration(secs * float64(time.Second))
-		return nil
+		p, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("config: duration %q: %w (write e.g. \"30s\" or a number of seconds)", s, err)
+		}
+		v = p
+	} else {
+		var secs float64
+		if err := json.Unmarshal(b, &secs); err != nil {
+			return fmt.Errorf("config: duration %s: want a string such as \"30s\" or a number of seconds", b)
+		}
+		if math.IsNaN(secs) || math.Abs(secs) > float64(math.MaxInt64)/float64(time.Second) {
+			return fmt.Errorf("config: duration %s seconds is out of range", b)
+		}
+		v = time.Duration(secs * float64(time.Second))
 	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return fmt.Errorf("config: duration %q: %w", s, err)
+	if v < 0 {
+		return fmt.Errorf("config: duration %s is negative", b)
 	}
 	*d = Duration(v)
 	return nil
 }
 
-// MarshalJSON writes the duration as a string.
+// MarshalJSON writes the duration as a Go duration string.
 func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// D returns the value as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
 
 // Defaults fills unset fields with Baton's defaults.
 func (c *Config) Defaults() {

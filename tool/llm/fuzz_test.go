@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/batonhq/baton/config"
 	"io"
 	"net/http"
 	"strconv"
@@ -124,7 +125,7 @@ func FuzzDuration(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var d Duration
+		var d config.Duration
 		if err := json.Unmarshal(b, &d); err == nil && d < 0 {
 			t.Fatalf("%s decoded to negative %v", b, time.Duration(d))
 		}

@@ -3,6 +3,7 @@ package llm
 import (
 	"context"
 	"fmt"
+	"github.com/batonhq/baton/config"
 	"net"
 	"net/url"
 	"strings"
@@ -53,10 +54,10 @@ type Options struct {
 	// so nothing is ever metered at zero by accident.
 	Free bool `json:"free,omitempty"`
 	// Latency is the typical wall time of one call, for policies.
-	Latency Duration `json:"latency,omitempty"`
+	Latency config.Duration `json:"latency,omitempty"`
 	// Timeout bounds one call, retries included, and each attempt within
 	// it; default tool.DefaultTimeout.
-	Timeout Duration `json:"timeout,omitempty"`
+	Timeout config.Duration `json:"timeout,omitempty"`
 	// MaxTokens caps the output tokens of one call; default
 	// DefaultModelMaxTokens.
 	MaxTokens int `json:"max_tokens,omitempty"`

@@ -3,6 +3,7 @@ package mcp
 import (
 	"context"
 	"fmt"
+	"github.com/batonhq/baton/config"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -24,8 +25,8 @@ func init() {
 	})
 }
 
-// config is the options of one "mcp" instance in baton.yaml.
-type config struct {
+// kindOptions is the options of one "mcp" instance in baton.yaml.
+type kindOptions struct {
 	// Command starts a stdio server, e.g. ["npx", "-y", "@x/server"].
 	Command []string `json:"command"`
 	// URL is a streamable HTTP endpoint.
@@ -44,7 +45,7 @@ type config struct {
 	// instance's name, "" means no prefix.
 	Prefix *string `json:"prefix"`
 	// Timeout bounds each call, e.g. "30s".
-	Timeout duration `json:"timeout"`
+	Timeout config.Duration `json:"timeout"`
 	// PricePerCall is the price of one call in dollars.
 	PricePerCall money.Amount `json:"price_per_call"`
 }
@@ -70,7 +71,7 @@ func Open(ctx context.Context, cfg tool.Config) ([]tool.Tool, error) {
 }
 
 func optionsFromConfig(cfg tool.Config) (Options, error) {
-	var k config
+	var k kindOptions
 	if err := cfg.Decode(&k); err != nil {
 		return Options{}, fmt.Errorf("mcp: %w", err)
 	}

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"github.com/batonhq/baton/config"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +47,7 @@ func TestEveryIsolationMode(t *testing.T) {
 					}
 					return ""
 				}},
-				{name: "wall clock", code: "while True: pass", opts: func(o *PythonOptions) { o.Timeout = Duration(time.Second); o.CPUSeconds = 30 }, check: func(o *Output) string {
+				{name: "wall clock", code: "while True: pass", opts: func(o *PythonOptions) { o.Timeout = config.Duration(time.Second); o.CPUSeconds = 30 }, check: func(o *Output) string {
 					if !o.TimedOut {
 						return "want timed_out"
 					}

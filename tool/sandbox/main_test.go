@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/batonhq/baton/config"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,7 +44,7 @@ func TestMain(m *testing.M) {
 // machines are loaded; the cases about time set their own short ones.
 func testPythonOptions() PythonOptions {
 	return PythonOptions{
-		Timeout:        Duration(30 * time.Second),
+		Timeout:        config.Duration(30 * time.Second),
 		CPUSeconds:     30,
 		MemoryMB:       256,
 		MaxOutputBytes: 16 << 10,

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"github.com/batonhq/baton/config"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -53,7 +54,7 @@ func choose(ctx context.Context, opts PythonOptions) (choice, error) {
 		return choice{}, fmt.Errorf("sandbox: python interpreter %q not found; install python3 or set the python option of sandbox.python: %w", opts.Python, tool.ErrDisabled)
 	}
 	popts := opts
-	popts.Timeout = Duration(probeTimeout)
+	popts.Timeout = config.Duration(probeTimeout)
 	popts.CPUSeconds = int(probeTimeout / time.Second)
 	popts.MaxOutputBytes = 4 << 10
 	var fails []string

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"github.com/batonhq/baton/config"
 	"time"
 )
 
@@ -27,7 +28,7 @@ type StarlarkOptions struct {
 	// exact per-run account.
 	MemoryMB int `json:"memory_mb,omitempty"`
 	// Timeout is the wall-clock limit of one run (default 10s).
-	Timeout Duration `json:"timeout,omitempty"`
+	Timeout config.Duration `json:"timeout,omitempty"`
 }
 
 func (o StarlarkOptions) withDefaults() (StarlarkOptions, error) {
@@ -44,7 +45,7 @@ func (o StarlarkOptions) withDefaults() (StarlarkOptions, error) {
 		o.MemoryMB = DefaultStarlarkMemoryMB
 	}
 	if o.Timeout == 0 {
-		o.Timeout = Duration(DefaultStarlarkTimeout)
+		o.Timeout = config.Duration(DefaultStarlarkTimeout)
 	}
 	return o, nil
 }

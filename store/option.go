@@ -1,0 +1,42 @@
+package store
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Option configures a backend when it is opened.
+type Option func(*Options)
+
+// Options is what the backends are configured with; [Option] values fill it
+// and [NewOptions] supplies the defaults.
+type Options struct {
+	// Now is the clock that dates holds and runs and picks the budget day
+	// and month (UTC); tests pass a controllable one.
+	Now func() time.Time
+	// Logger receives what recovery repaired; it never sees secrets.
+	Logger *slog.Logger
+}
+
+// WithClock makes a backend read time from now instead of time.Now.
+func WithClock(now func() time.Time) Option { return func(o *Options) { o.Now = now } }
+
+// WithLogger makes a backend log to l instead of slog.Default().
+func WithLogger(l *slog.Logger) Option { return func(o *Options) { o.Logger = l } }
+
+// NewOptions applies opts over the defaults (time.Now, slog.Default()).
+func NewOptions(opts ...Option) Options {
+	o := Options{Now: time.Now, Logger: slog.Default()}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}

@@ -1,0 +1,104 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/batonhq/baton/budget"
+	"github.com/batonhq/baton/episode"
+	"github.com/batonhq/baton/money"
+)
+
+// Errors of this package, for errors.Is.
+var (
+	// ErrNotFound is wrapped when a key, run or hold does not exist.
+	ErrNotFound = errors.New("store: not found")
+	// ErrRevoked is wrapped when a key was revoked.
+	ErrRevoked = errors.New("store: key revoked")
+)
+
+// Store is the ledger and trace store behind `baton serve`. Two backends
+// implement it: SQLite (a file; the embedded default) and Postgres (shared
+// by server replicas). Every method is safe for concurrent use, also from
+// several processes sharing one database.
+type Store interface {
+	// Keys manages API keys and their budgets.
+	CreateKey(ctx context.Context, k NewKey) (Key, string, error) // returns the key and its secret (shown once)
+	Authenticate(ctx context.Context, secret string) (Key, error) // by secret; ErrNotFound / ErrRevoked
+	GetKey(ctx context.Context, id string) (Key, error)
+	ListKeys(ctx context.Context) ([]Key, error)
+	RevokeKey(ctx context.Context, id string) error
+	SetBudget(ctx context.Context, id string, b KeyBudget) error
+
+	// Account returns the budget account of a key: reservations on it are
+	// atomic across goroutines, processes and replicas, checked against the
+	// key's per-day, per-month and total limits.
+	Account(keyID string) budget.Account
+	// Spent returns what the key spent in the current day, month, and total.
+	Spent(ctx context.Context, keyID string) (Spending, error)
+
+	// Runs and their traces.
+	CreateRun(ctx context.Context, r Run) error
+	FinishRun(ctx context.Context, id string, ep *episode.Episode) error
+	GetRun(ctx context.Context, id string) (Run, error)
+	AppendEvent(ctx context.Context, runID string, e episode.Event) error
+	// Events returns the run's events with Seq > afterSeq, in order.
+	Events(ctx context.Context, runID string, afterSeq int) ([]episode.Event, error)
+
+	// Recover releases holds and marks runs left unfinished by a process
+	// that died (kill -9), so budgets and runs are consistent at start-up.
+	Recover(ctx context.Context, olderThan time.Time) (RecoverStats, error)
+
+	Close() error
+}
+
+// NewKey is what creating a key takes.
+type NewKey struct {
+	Name   string
+	Budget KeyBudget
+	// RatePerMinute limits requests per minute; 0 is unlimited.
+	RatePerMinute int
+}
+
+// KeyBudget caps a key's spending; zero fields are unlimited. Day and month
+// are UTC calendar periods.
+type KeyBudget struct {
+	PerDay   money.Amount `json:"per_day,omitempty"`
+	PerMonth money.Amount `json:"per_month,omitempty"`
+	Total    money.Amount `json:"total,omitempty"`
+}
+
+// Key is an API key's record; the secret itself is stored only as a hash.
+type Key struct {
+	ID            string    `json:"id"`
+	Name          string    `json:"name"`
+	Prefix        string    `json:"prefix"` // first characters of the secret, for display
+	Budget        KeyBudget `json:"budget"`
+	RatePerMinute int       `json:"rate_per_minute,omitempty"`
+	Created       time.Time `json:"created"`
+	Revoked       bool      `json:"revoked,omitempty"`
+}
+
+// Spending is what a key spent in its budget periods.
+type Spending struct {
+	Day, Month, Total money.Amount
+	Held              money.Amount // reserved, not yet committed
+}
+
+// Run is a stored run.
+type Run struct {
+	ID      string           `json:"id"`
+	KeyID   string           `json:"key_id,omitempty"`
+	Status  string           `json:"status"` // running, or an episode.Status, or "interrupted"
+	Task    episode.Task     `json:"task"`
+	Episode *episode.Episode `json:"episode,omitempty"`
+	Created time.Time        `json:"created"`
+	Updated time.Time        `json:"updated"`
+}
+
+// RecoverStats says what Recover repaired.
+type RecoverStats struct {
+	HoldsReleased int
+	RunsMarked    int
+}

@@ -1,0 +1,358 @@
+package storetest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/batonhq/baton/budget"
+	"github.com/batonhq/baton/money"
+	"github.com/batonhq/baton/store"
+)
+
+// URLOpener opens a store by URL, as each process sharing it does.
+type URLOpener func(ctx context.Context, url string) (store.Store, error)
+
+// Environment of a helper process.
+const (
+	envMode   = "BATON_STORETEST_HELPER" // hammer or crash
+	envURL    = "BATON_STORETEST_URL"
+	envKey    = "BATON_STORETEST_KEY"
+	envWorker = "BATON_STORETEST_WORKER"
+	envCalls  = "BATON_STORETEST_CALLS"
+)
+
+// linePrefix marks the helper's reports among the test framework's output.
+const linePrefix = "storetest: "
+
+// Helper process shape: goroutines per process and the largest call.
+const (
+	helperGoroutines = 4
+	helperMax        = 10 * money.Microdollar
+)
+
+// IsHelperProcess reports whether this test binary was started by
+// [RunProcesses]; a TestMain uses it to skip expensive set-up (such as
+// starting a database server) that the helper does not need.
+func IsHelperProcess() bool { return os.Getenv(envMode) != "" }
+
+// HelperProcess is the body of the child processes [RunProcesses] starts.
+// Call it from a test named TestHelperProcess in the backend's test package;
+// it returns at once when the test binary was not started as a helper.
+func HelperProcess(t *testing.T, open URLOpener) {
+	mode := os.Getenv(envMode)
+	if mode == "" {
+		return
+	}
+	ctx := context.Background()
+	s, err := open(ctx, os.Getenv(envURL))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "storetest helper: open: %v\n", err)
+		os.Exit(2)
+	}
+	worker, _ := strconv.Atoi(os.Getenv(envWorker))
+	calls, _ := strconv.Atoi(os.Getenv(envCalls))
+	out := &reporter{w: os.Stdout}
+	acct := reportingAccount{Account: s.Account(os.Getenv(envKey)), r: out}
+	switch mode {
+	case "hammer":
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var granted, refused int
+		for g := range helperGoroutines {
+			wg.Go(func() {
+				_, ok, no, err := Hammer(ctx, acct, worker*helperGoroutines+g, calls, helperMax)
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "storetest helper: %v\n", err)
+					os.Exit(3)
+				}
+				mu.Lock()
+				granted, refused = granted+ok, refused+no
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		out.printf("done %d %d", granted, refused)
+	case "crash":
+		runID := fmt.Sprintf("crash-run-%d", worker)
+		if err := s.CreateRun(ctx, store.Run{ID: runID}); err != nil {
+			fmt.Fprintf(os.Stderr, "storetest helper: %v\n", err)
+			os.Exit(3)
+		}
+		for i := range calls {
+			h, err := acct.Reserve(ctx, helperMax)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "storetest helper: %v\n", err)
+				os.Exit(3)
+			}
+			if i%2 == 0 {
+				if err := h.Commit(ctx, helperMax*7/10); err != nil {
+					fmt.Fprintf(os.Stderr, "storetest helper: %v\n", err)
+					os.Exit(3)
+				}
+				continue
+			}
+			out.printf("held %d", int64(helperMax))
+		}
+		out.printf("ready")
+		// Wait to be killed; a parent that died closes stdin.
+		_, _ = io.Copy(io.Discard, os.Stdin)
+	default:
+		fmt.Fprintf(os.Stderr, "storetest helper: unknown mode %q\n", mode)
+		os.Exit(2)
+	}
+	_ = s.Close()
+	os.Exit(0)
+}
+
+// reporter writes the helper's report lines, whole, from any goroutine.
+type reporter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (r *reporter) printf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fmt.Fprintf(r.w, linePrefix+format+"\n", args...)
+}
+
+// reportingAccount reports each commit after the store confirmed it, so
+// the parent knows a lower bound of what was billed even if it kills us.
+type reportingAccount struct {
+	budget.Account
+	r *reporter
+}
+
+func (a reportingAccount) Reserve(ctx context.Context, max money.Amount) (budget.Hold, error) {
+	h, err := a.Account.Reserve(ctx, max)
+	if err != nil {
+		return nil, err
+	}
+	return reportingHold{Hold: h, r: a.r}, nil
+}
+
+type reportingHold struct {
+	budget.Hold
+	r *reporter
+}
+
+func (h reportingHold) Commit(ctx context.Context, actual money.Amount) error {
+	err := h.Hold.Commit(ctx, actual)
+	if err == nil {
+		h.r.printf("committed %d", int64(actual))
+	}
+	return err
+}
+
+// child is a running helper process.
+type child struct {
+	cmd    *exec.Cmd
+	stdin  io.Closer
+	lines  chan string // report lines, without the prefix; closed at EOF
+	stderr *bytes.Buffer
+}
+
+func startChild(t *testing.T, mode, url, keyID string, worker, calls int) *child {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.timeout=5m")
+	cmd.Env = append(os.Environ(), envMode+"="+mode, envURL+"="+url, envKey+"="+keyID,
+		envWorker+"="+strconv.Itoa(worker), envCalls+"="+strconv.Itoa(calls))
+	c := &child{cmd: cmd, lines: make(chan string, 1024), stderr: new(bytes.Buffer)}
+	cmd.Stderr = c.stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.stdin, err = cmd.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting helper process: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = c.stdin.Close()
+	})
+	go func() {
+		defer close(c.lines)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if line, ok := strings.CutPrefix(sc.Text(), linePrefix); ok {
+				c.lines <- line
+			}
+		}
+	}()
+	return c
+}
+
+// tally is what a helper reported.
+type tally struct {
+	committed        money.Amount
+	commits, held    int
+	granted, refused int
+	done, ready      bool
+}
+
+// read consumes report lines until stop says so or the output ends.
+func (c *child) read(t *testing.T, stop func(tally) bool) tally {
+	t.Helper()
+	var tl tally
+	for line := range c.lines {
+		f := strings.Fields(line)
+		num := func(i int) int64 {
+			if len(f) <= i {
+				t.Fatalf("helper reported %q", line)
+			}
+			n, err := strconv.ParseInt(f[i], 10, 64)
+			if err != nil {
+				t.Fatalf("helper reported %q", line)
+			}
+			return n
+		}
+		switch f[0] {
+		case "committed":
+			tl.committed += money.Amount(num(1))
+			tl.commits++
+		case "held":
+			tl.held++
+		case "done":
+			tl.granted, tl.refused, tl.done = int(num(1)), int(num(2)), true
+		case "ready":
+			tl.ready = true
+		}
+		if stop != nil && stop(tl) {
+			return tl
+		}
+	}
+	return tl
+}
+
+// wait waits for a helper that is meant to exit by itself.
+func (c *child) wait(t *testing.T) {
+	t.Helper()
+	if err := c.cmd.Wait(); err != nil {
+		t.Fatalf("helper process: %v\nstderr:\n%s", err, c.stderr)
+	}
+}
+
+// kill kills the helper with SIGKILL and reaps it.
+func (c *child) kill(t *testing.T) {
+	t.Helper()
+	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatalf("killing helper: %v", err)
+	}
+	_ = c.cmd.Wait()
+	for range c.lines { // drain, so the reader goroutine ends
+	}
+}
+
+// RunProcesses checks a store shared by separate processes: two helpers
+// racing on one key's budget, and helpers killed with SIGKILL with holds
+// open, after which Recover must leave the ledger consistent. newURL
+// returns the URL of a fresh, empty store; the backend's test package
+// must call [HelperProcess] from TestHelperProcess.
+func RunProcesses(t *testing.T, newURL func(t *testing.T) string, open URLOpener) {
+	ctx := context.Background()
+	openKey := func(t *testing.T, total money.Amount) (string, store.Store, store.Key) {
+		url := newURL(t)
+		s, err := open(ctx, url)
+		if err != nil {
+			t.Fatalf("open %s: %v", url, err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		k, _, err := s.CreateKey(ctx, store.NewKey{Name: t.Name(), Budget: store.KeyBudget{Total: total}})
+		if err != nil {
+			t.Fatalf("CreateKey: %v", err)
+		}
+		return url, s, k
+	}
+
+	t.Run("TwoProcesses", func(t *testing.T) {
+		const limit = 1000 * money.Microdollar
+		url, s, k := openKey(t, limit)
+		children := []*child{startChild(t, "hammer", url, k.ID, 0, 50), startChild(t, "hammer", url, k.ID, 1, 50)}
+		var told money.Amount
+		var refused int
+		for _, c := range children {
+			tl := c.read(t, nil)
+			c.wait(t)
+			if !tl.done {
+				t.Fatalf("helper did not finish; stderr:\n%s", c.stderr)
+			}
+			told += tl.committed
+			refused += tl.refused
+		}
+		sp := spent(t, s, k.ID)
+		if sp.Held != 0 || sp.Total > limit || sp.Total != told {
+			t.Fatalf("Spent = %+v; want nothing held, at most %s spent, and exactly the %s the helpers were told", sp, limit, told)
+		}
+		if refused == 0 {
+			t.Errorf("no reservation was refused: the budget was not contended")
+		}
+	})
+
+	t.Run("KilledWithHoldsOpen", func(t *testing.T) {
+		const limit = 1000 * money.Microdollar
+		url, s, k := openKey(t, limit)
+		c := startChild(t, "crash", url, k.ID, 0, 10)
+		tl := c.read(t, func(tl tally) bool { return tl.ready })
+		if !tl.ready {
+			t.Fatalf("helper exited early; stderr:\n%s", c.stderr)
+		}
+		c.kill(t)
+		committed := 5 * helperMax * 7 / 10
+		if sp := spent(t, s, k.ID); sp.Held != money.Amount(tl.held)*helperMax || sp.Total != committed {
+			t.Fatalf("before Recover Spent = %+v, want %d holds of %s open and %s spent", sp, tl.held, helperMax, committed)
+		}
+		st, err := s.Recover(ctx, time.Now().Add(time.Second))
+		if err != nil {
+			t.Fatalf("Recover: %v", err)
+		}
+		if st.HoldsReleased != tl.held || st.RunsMarked != 1 {
+			t.Errorf("Recover = %+v, want %d holds released and the run marked", st, tl.held)
+		}
+		if sp := spent(t, s, k.ID); sp.Held != 0 || sp.Total != committed {
+			t.Fatalf("after Recover Spent = %+v, want nothing held and %s spent", sp, committed)
+		}
+		if r, err := s.GetRun(ctx, "crash-run-0"); err != nil || r.Status != "interrupted" {
+			t.Errorf("the dead helper's run: %+v, %v; want interrupted", r, err)
+		}
+	})
+
+	t.Run("KilledWhileHammering", func(t *testing.T) {
+		const limit = 100 * money.Dollar // never reached: the helper must be killed mid-way
+		url, s, k := openKey(t, limit)
+		c := startChild(t, "hammer", url, k.ID, 0, 100_000)
+		tl := c.read(t, func(tl tally) bool { return tl.commits >= 40 })
+		if tl.commits < 40 {
+			t.Fatalf("helper exited early; stderr:\n%s", c.stderr)
+		}
+		c.kill(t)
+		if _, err := s.Recover(ctx, time.Now().Add(time.Second)); err != nil {
+			t.Fatalf("Recover: %v", err)
+		}
+		sp := spent(t, s, k.ID)
+		// Each helper goroutine may have had one commit stored but not yet
+		// reported when it died; nothing else may differ.
+		slack := helperGoroutines * helperMax
+		if sp.Held != 0 || sp.Total < tl.committed || sp.Total > tl.committed+slack {
+			t.Fatalf("after Recover Spent = %+v; want nothing held and between the reported %s and %s more",
+				sp, tl.committed, slack)
+		}
+		// The store still works after the crash.
+		if err := reserve(t, s, k.ID, helperMax).Commit(ctx, helperMax); err != nil {
+			t.Fatalf("Commit after the crash: %v", err)
+		}
+	})
+}
