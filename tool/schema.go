@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
@@ -19,12 +20,46 @@ type Schema struct {
 
 var printer = message.NewPrinter(language.English)
 
+// compiled caches schemas by their text: environments build a fresh Set for
+// every rollout over the same few tools, and compiling dominated that.
+// Compiled schemas are immutable and safe for concurrent validation.
+var compiled struct {
+	sync.Mutex
+	m map[string]*Schema
+}
+
+// maxCachedSchemas bounds the cache; past it schemas are compiled anew.
+const maxCachedSchemas = 4096
+
 // CompileSchema compiles a JSON Schema document. An empty document accepts
-// any JSON object.
+// any JSON object. Identical documents share one compiled schema.
 func CompileSchema(doc json.RawMessage) (*Schema, error) {
 	if len(bytes.TrimSpace(doc)) == 0 {
 		doc = json.RawMessage(`{"type":"object"}`)
 	}
+	key := string(doc)
+	compiled.Lock()
+	s, ok := compiled.m[key]
+	compiled.Unlock()
+	if ok {
+		return s, nil
+	}
+	s, err := compileSchema(doc)
+	if err != nil {
+		return nil, err
+	}
+	compiled.Lock()
+	if compiled.m == nil {
+		compiled.m = map[string]*Schema{}
+	}
+	if len(compiled.m) < maxCachedSchemas {
+		compiled.m[key] = s
+	}
+	compiled.Unlock()
+	return s, nil
+}
+
+func compileSchema(doc json.RawMessage) (*Schema, error) {
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
 	if err != nil {
 		return nil, fmt.Errorf("tool: schema is not JSON: %w", err)

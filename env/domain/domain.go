@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/batonhq/baton/tool"
 )
 
 // Domain is a loaded domain: its initial database, policy, tasks and
@@ -23,6 +25,11 @@ type Domain struct {
 	byID   map[string]int
 	goldMu sync.Mutex
 	gold   map[string]goldState
+
+	schemaOnce sync.Once
+	tools      []Tool
+	index      map[string]int
+	schemas    []*tool.Schema
 }
 
 type goldState struct {

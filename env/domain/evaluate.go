@@ -63,6 +63,7 @@ type goldError struct {
 	msg      string
 }
 
+// Error implements error.
 func (e *goldError) Error() string {
 	kind := "read-only"
 	if e.mutating {

@@ -36,7 +36,7 @@ func CalculateTool() Tool {
 		Parameters: Schema(map[string]any{
 			"expression": Str("The mathematical expression to calculate, such as '2 + 2'. The expression can contain numbers, operators (+, -, *, /), parentheses, and spaces."),
 		}, "expression"),
-		Call: func(args json.RawMessage) (string, error) {
+		Call: func(_ DB, args json.RawMessage) (string, error) {
 			var in struct {
 				Expression string `json:"expression"`
 			}
@@ -56,7 +56,7 @@ func TransferTool() Tool {
 			"Only transfer if\n -  the user explicitly asks for a human agent\n" +
 			" -  given the policy and the available tools, you cannot solve the user's issue.",
 		Parameters: Schema(map[string]any{"summary": Str("A summary of the user's issue.")}, "summary"),
-		Call: func(args json.RawMessage) (string, error) {
+		Call: func(_ DB, args json.RawMessage) (string, error) {
 			var in struct {
 				Summary string `json:"summary"`
 			}
@@ -74,6 +74,6 @@ func ThinkTool() Tool {
 		Name:        "think",
 		Description: "Use the tool to think about something. It will not obtain new information or change the database, but just append the thought to the log. Use it when complex reasoning is needed.",
 		Parameters:  Schema(map[string]any{"thought": Str("A thought to think about.")}, "thought"),
-		Call:        func(json.RawMessage) (string, error) { return "", nil },
+		Call:        func(DB, json.RawMessage) (string, error) { return "", nil },
 	}
 }

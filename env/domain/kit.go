@@ -21,7 +21,8 @@ type DB interface {
 	Hash() string
 }
 
-// Tool is one agent tool of a domain, bound to one rollout's DB.
+// Tool is one agent tool of a domain: a static definition that runs on
+// whichever rollout's DB it is given.
 type Tool struct {
 	// Name, Description and Parameters (a JSON Schema) are what the agent
 	// sees, as tau2 derives them from the Python signature and docstring.
@@ -31,11 +32,11 @@ type Tool struct {
 	// Mutates marks tools that can change the DB (tau2's WRITE tools); only
 	// they are replayed when a trajectory's state is rebuilt.
 	Mutates bool
-	// Call runs the tool. Its string is the tool message content exactly as
+	// Call runs the tool on a rollout's database. Its string is the tool message content exactly as
 	// tau2 would produce it (a model as json.dumps(model_dump()), a str as
 	// is); an error is what the Python tool raised, shown to the agent as
 	// "Error: <message>".
-	Call func(args json.RawMessage) (string, error)
+	Call func(db DB, args json.RawMessage) (string, error)
 }
 
 // Layout names a domain's files inside its data directory.
@@ -55,8 +56,9 @@ type Kit interface {
 	Layout() Layout
 	// Load reads the initial database from the domain directory.
 	Load(ctx context.Context, dir string) (DB, error)
-	// Tools returns the agent tools bound to db, in a stable order.
-	Tools(db DB) []Tool
+	// Tools returns the agent tools in a stable order. It is called once
+	// per loaded domain; the tools are shared by every session.
+	Tools() []Tool
 }
 
 // FunctionRunner runs tau2 environment functions (initialization_actions
@@ -133,4 +135,5 @@ func Errorf(format string, args ...any) error { return &ToolError{Msg: fmt.Sprin
 // ToolError is an error a tool reports to the agent.
 type ToolError struct{ Msg string }
 
+// Error implements error: the message the agent reads after "Error: ".
 func (e *ToolError) Error() string { return e.Msg }

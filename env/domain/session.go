@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,13 +16,14 @@ import (
 // tools bound to it. Its methods are safe for concurrent use (calls are
 // serialised, as a conversation's are).
 type Session struct {
-	domain *Domain
-	mu     sync.Mutex
-	db     DB
-	tools  []Tool
-	byName map[string]int
-	set    *tool.Set
-	calls  []Call
+	domain  *Domain
+	mu      sync.Mutex
+	db      DB
+	tools   []Tool
+	byName  map[string]int
+	set     *tool.Set
+	setOnce sync.Once
+	calls   []Call
 }
 
 // Call is one tool call made in a session and what it returned.
@@ -58,21 +61,33 @@ func (d *Domain) NewSession(ctx context.Context, task *Task) (*Session, error) {
 }
 
 func (d *Domain) bind(db DB) *Session {
-	s := &Session{domain: d, db: db, byName: map[string]int{}}
-	s.tools = d.Kit.Tools(db)
-	ts := make([]tool.Tool, len(s.tools))
-	for i, t := range s.tools {
-		s.byName[t.Name] = i
-		ts[i] = &boundTool{s: s, i: i}
-	}
-	set, err := tool.NewSet(ts...)
-	if err != nil {
-		// Tool names and schemas are fixed by the kit; a bad one is a bug
-		// caught by the kit's tests.
-		panic(fmt.Sprintf("domain: %s tools: %v", d.Name(), err))
-	}
-	s.set = set
+	s := &Session{domain: d, db: db}
+	s.tools, s.byName = d.toolIndex()
 	return s
+}
+
+// toolIndex maps tool names to positions and compiles each tool's schema
+// once per domain: compiling is most of the cost of a tool.Set, and a
+// session validates with these instead until an orchestrator asks for its
+// Set.
+func (d *Domain) toolIndex() ([]Tool, map[string]int) {
+	d.schemaOnce.Do(func() {
+		ts := d.Kit.Tools()
+		d.tools = ts
+		d.index = map[string]int{}
+		d.schemas = make([]*tool.Schema, len(ts))
+		for i, t := range ts {
+			d.index[t.Name] = i
+			sch, err := tool.CompileSchema(t.Parameters)
+			if err != nil {
+				// Schemas are fixed by the kit; a bad one is a bug its
+				// tests catch.
+				panic(fmt.Sprintf("domain: %s tool %s: %v", d.Name(), t.Name, err))
+			}
+			d.schemas[i] = sch
+		}
+	})
+	return d.tools, d.index
 }
 
 func (s *Session) initialize(ctx context.Context, st *InitialState) error {
@@ -100,12 +115,45 @@ func (s *Session) initialize(ctx context.Context, st *InitialState) error {
 }
 
 // Set returns the session's tools as a [tool.Set]: arguments are validated
-// against each tool's schema before the call.
-func (s *Session) Set() *tool.Set { return s.set }
+// against each tool's schema before the call. It is built on first use
+// (building one compiles every schema again, about a millisecond).
+func (s *Session) Set() *tool.Set {
+	s.setOnce.Do(func() {
+		ts := make([]tool.Tool, len(s.tools))
+		for i := range s.tools {
+			ts[i] = &boundTool{s: s, i: i}
+		}
+		set, err := tool.NewSet(ts...)
+		if err != nil {
+			panic(fmt.Sprintf("domain: %s tools: %v", s.domain.Name(), err))
+		}
+		s.set = set
+	})
+	return s.set
+}
 
-// Call calls a tool through the Set, as an orchestrator does.
+// Call calls a tool as an orchestrator does through the [Session.Set]:
+// unknown tools and arguments that violate the schema come back as error
+// results worded as tool.Set words them. It uses the domain's compiled
+// schemas, so it costs no Set.
 func (s *Session) Call(ctx context.Context, name string, args json.RawMessage) (*tool.Result, error) {
-	return s.set.Call(ctx, name, args)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("domain: %s: %w", name, err)
+	}
+	i, ok := s.byName[name]
+	if !ok {
+		names := make([]string, 0, len(s.tools))
+		for _, t := range s.tools {
+			names = append(names, t.Name)
+		}
+		sort.Strings(names)
+		return &tool.Result{Content: fmt.Errorf("%w %q; available tools: %s", tool.ErrUnknownTool, name, strings.Join(names, ", ")).Error(), IsError: true}, nil
+	}
+	if err := s.domain.schemas[i].Validate(args); err != nil {
+		return &tool.Result{Content: fmt.Sprintf("%s: %v", name, err), IsError: true}, nil
+	}
+	content, isErr := s.run(i, args)
+	return &tool.Result{Content: content, IsError: isErr}, nil
 }
 
 // CallRaw calls a tool without schema validation, as tau2 calls the Python
@@ -123,7 +171,7 @@ func (s *Session) run(i int, args json.RawMessage) (content string, isErr bool) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.tools[i]
-	out, err := t.Call(args)
+	out, err := t.Call(s.db, args)
 	if err != nil {
 		content, isErr = "Error: "+err.Error(), true
 	} else {
@@ -171,6 +219,7 @@ var _ tool.Tool = (*boundTool)(nil)
 // database lookup.
 const ToolLatency = time.Millisecond
 
+// Spec implements tool.Tool: the domain tool as a free, local tool.
 func (b *boundTool) Spec() tool.Spec {
 	t := b.s.tools[b.i]
 	return tool.Spec{
@@ -182,6 +231,7 @@ func (b *boundTool) Spec() tool.Spec {
 	}
 }
 
+// Call implements tool.Tool.
 func (b *boundTool) Call(ctx context.Context, args json.RawMessage) (*tool.Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -29,6 +29,14 @@ type RewardInfo struct {
 	DBCheck         *DBCheck           `json:"db_check"`
 	RewardBasis     []string           `json:"reward_basis"`
 	RewardBreakdown map[string]float64 `json:"reward_breakdown"`
+	// ActionChecks and NLAssertions echo the gold actions and assertions
+	// of the task that was evaluated.
+	ActionChecks []struct {
+		Action Action `json:"action"`
+	} `json:"action_checks"`
+	NLAssertions []struct {
+		NLAssertion string `json:"nl_assertion"`
+	} `json:"nl_assertions"`
 }
 
 // DBCheck is the recorded database comparison.

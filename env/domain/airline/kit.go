@@ -3,7 +3,6 @@ package airline
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -29,16 +28,18 @@ func (Kit) Layout() domain.Layout {
 func (Kit) Load(ctx context.Context, dir string) (domain.DB, error) { return Load(ctx, dir) }
 
 // Tools implements domain.Kit.
-func (Kit) Tools(d domain.DB) []domain.Tool {
-	t := &tools{db: d.(*DB)}
+func (Kit) Tools() []domain.Tool {
 	return []domain.Tool{
-		t.bookReservation(), domain.CalculateTool(), t.cancelReservation(),
-		t.getReservationDetails(), t.getUserDetails(), t.listAllAirports(),
-		t.searchDirectFlight(), t.searchOnestopFlight(), t.sendCertificate(),
-		domain.ThinkTool(), domain.TransferTool(), t.updateReservationBaggages(),
-		t.updateReservationFlights(), t.updateReservationPassengers(), t.getFlightStatus(),
+		bookReservation(), domain.CalculateTool(), cancelReservation(),
+		getReservationDetails(), getUserDetails(), listAllAirports(),
+		searchDirectFlight(), searchOnestopFlight(), sendCertificate(),
+		domain.ThinkTool(), domain.TransferTool(), updateReservationBaggages(),
+		updateReservationFlights(), updateReservationPassengers(), getFlightStatus(),
 	}
 }
+
+// of views a rollout's database through the tool helpers.
+func of(db domain.DB) *tools { return &tools{db: db.(*DB)} }
 
 // Now is the airline world's fixed current time.
 const Now = "2024-05-15T15:00:00"
@@ -95,12 +96,13 @@ func pyRepr(s string) string {
 	return q + r.Replace(s) + q
 }
 
-func (t *tools) getUserDetails() domain.Tool {
+func getUserDetails() domain.Tool {
 	return domain.Tool{
 		Name:        "get_user_details",
 		Description: "Get the details of a user, including their reservations.",
 		Parameters:  domain.Schema(map[string]any{"user_id": domain.Str("The user ID, such as 'sara_doe_496'.")}, "user_id"),
-		Call: func(args json.RawMessage) (string, error) {
+		Call: func(db domain.DB, args json.RawMessage) (string, error) {
+			t := of(db)
 			var in struct {
 				UserID string `json:"user_id"`
 			}
@@ -116,12 +118,13 @@ func (t *tools) getUserDetails() domain.Tool {
 	}
 }
 
-func (t *tools) getReservationDetails() domain.Tool {
+func getReservationDetails() domain.Tool {
 	return domain.Tool{
 		Name:        "get_reservation_details",
 		Description: "Get the details of a reservation.",
 		Parameters:  domain.Schema(map[string]any{"reservation_id": domain.Str("The reservation ID, such as '8JX2WO'.")}, "reservation_id"),
-		Call: func(args json.RawMessage) (string, error) {
+		Call: func(db domain.DB, args json.RawMessage) (string, error) {
+			t := of(db)
 			var in struct {
 				ReservationID string `json:"reservation_id"`
 			}
@@ -145,18 +148,18 @@ var airports = []AirportCode{
 	{"MSP", "Minneapolis"}, {"DTW", "Detroit"}, {"PHL", "Philadelphia"}, {"LGA", "LaGuardia"},
 }
 
-func (t *tools) listAllAirports() domain.Tool {
+func listAllAirports() domain.Tool {
 	return domain.Tool{
 		Name:        "list_all_airports",
 		Description: "Returns a list of all available airports.",
 		Parameters:  domain.Schema(map[string]any{}),
-		Call: func(json.RawMessage) (string, error) {
+		Call: func(domain.DB, json.RawMessage) (string, error) {
 			return domain.PyJSON(airports), nil
 		},
 	}
 }
 
-func (t *tools) getFlightStatus() domain.Tool {
+func getFlightStatus() domain.Tool {
 	return domain.Tool{
 		Name:        "get_flight_status",
 		Description: "Get the status of a flight.",
@@ -164,7 +167,8 @@ func (t *tools) getFlightStatus() domain.Tool {
 			"flight_number": domain.Str("The flight number."),
 			"date":          domain.Str("The date of the flight."),
 		}, "flight_number", "date"),
-		Call: func(args json.RawMessage) (string, error) {
+		Call: func(db domain.DB, args json.RawMessage) (string, error) {
+			t := of(db)
 			var in struct {
 				FlightNumber string `json:"flight_number"`
 				Date         string `json:"date"`
@@ -224,12 +228,13 @@ type searchArgs struct {
 	Date        string `json:"date"`
 }
 
-func (t *tools) searchDirectFlight() domain.Tool {
+func searchDirectFlight() domain.Tool {
 	return domain.Tool{
 		Name:        "search_direct_flight",
 		Description: "Search direct flights between two cities on a specific date. It provides information about departure and arrival times, flight number, and price per cabin.",
 		Parameters:  searchParams,
-		Call: func(args json.RawMessage) (string, error) {
+		Call: func(db domain.DB, args json.RawMessage) (string, error) {
+			t := of(db)
 			var in searchArgs
 			if err := domain.DecodeArgs("search_direct_flight", args, &in); err != nil {
 				return "", err
@@ -243,12 +248,13 @@ func (t *tools) searchDirectFlight() domain.Tool {
 	}
 }
 
-func (t *tools) searchOnestopFlight() domain.Tool {
+func searchOnestopFlight() domain.Tool {
 	return domain.Tool{
 		Name:        "search_onestop_flight",
 		Description: "Search one-stop flights between two cities on a specific date. It provides information about departure and arrival times, flight number, and price per cabin.",
 		Parameters:  searchParams,
-		Call: func(args json.RawMessage) (string, error) {
+		Call: func(db domain.DB, args json.RawMessage) (string, error) {
+			t := of(db)
 			var in searchArgs
 			if err := domain.DecodeArgs("search_onestop_flight", args, &in); err != nil {
 				return "", err
@@ -294,5 +300,3 @@ func pyInt(s string) (int, error) {
 	}
 	return v, nil
 }
-
-func errf(format string, a ...any) error { return fmt.Errorf(format, a...) }

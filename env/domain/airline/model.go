@@ -64,15 +64,15 @@ type Passenger struct {
 
 // User is a customer.
 type User struct {
-	UserID          string                                 `json:"user_id"`
-	Name            Name                                   `json:"name"`
-	Address         Address                                `json:"address"`
-	Email           string                                 `json:"email"`
-	DOB             string                                 `json:"dob"`
-	PaymentMethods  domain.OrderedMap[*PaymentMethod]      `json:"payment_methods"`
-	SavedPassengers []Passenger                            `json:"saved_passengers"`
-	Membership      string                                 `json:"membership"`
-	Reservations    []string                               `json:"reservations"`
+	UserID          string                            `json:"user_id"`
+	Name            Name                              `json:"name"`
+	Address         Address                           `json:"address"`
+	Email           string                            `json:"email"`
+	DOB             string                            `json:"dob"`
+	PaymentMethods  domain.OrderedMap[*PaymentMethod] `json:"payment_methods"`
+	SavedPassengers []Passenger                       `json:"saved_passengers"`
+	Membership      string                            `json:"membership"`
+	Reservations    []string                          `json:"reservations"`
 }
 
 // Clone implements domain.Entity.
