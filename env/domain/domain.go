@@ -56,7 +56,11 @@ func Open(ctx context.Context, root, name string) (*Domain, error) {
 	}
 	lay := kit.Layout()
 	d := &Domain{Kit: kit, Dir: dir, byID: map[string]int{}, gold: map[string]goldState{}}
-	if lay.Policy != "" {
+	if pl, ok := kit.(PolicyLoader); ok {
+		if d.Policy, err = pl.Policy(dir); err != nil {
+			return nil, fmt.Errorf("domain: %s policy: %w", name, err)
+		}
+	} else if lay.Policy != "" {
 		b, err := os.ReadFile(filepath.Join(dir, lay.Policy))
 		if err != nil {
 			return nil, fmt.Errorf("domain: %s policy: %w", name, err)

@@ -61,6 +61,13 @@ type Kit interface {
 	Tools() []Tool
 }
 
+// PolicyLoader is implemented by kits whose agent policy is built from
+// several files (telecom's main policy plus its tech-support manual); Open
+// then uses it instead of Layout().Policy.
+type PolicyLoader interface {
+	Policy(dir string) (string, error)
+}
+
 // FunctionRunner runs tau2 environment functions (initialization_actions
 // and env_assertions) against a DB.
 type FunctionRunner interface {

@@ -15,6 +15,7 @@ import (
 	// The domains checked.
 	_ "github.com/batonhq/baton/env/domain/airline"
 	_ "github.com/batonhq/baton/env/domain/retail"
+	_ "github.com/batonhq/baton/env/domain/telecom"
 )
 
 // Report is the outcome of [Run].
