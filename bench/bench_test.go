@@ -147,3 +147,17 @@ func TestWriteReport(t *testing.T) {
 		t.Fatal("Row lookup failed")
 	}
 }
+
+func TestParetoPlotDegenerate(t *testing.T) {
+	for name, rows := range map[string][]Row{
+		"one row":         {{Policy: "llm:x", Accuracy: 0.5, CostUSD: 0.01}},
+		"same cost":       {{Policy: "a", Accuracy: 0.5, CostUSD: 0.01}, {Policy: "b", Accuracy: 0.6, CostUSD: 0.01}},
+		"everything free": {{Policy: "a", Accuracy: 0.5}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if err := ParetoPlot(filepath.Join(t.TempDir(), "p.png"), &Results{Dataset: name, Rows: rows}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"image/color"
+	"math"
 	"sort"
 	"strings"
 
@@ -19,8 +20,6 @@ func ParetoPlot(path string, r *Results) error {
 	p.Title.Text = "Cost vs accuracy: " + r.Dataset
 	p.X.Label.Text = "mean cost per task (USD, log scale)"
 	p.Y.Label.Text = "accuracy"
-	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
 	p.Add(plotter.NewGrid())
 
 	groups := map[string]plotter.XYs{}
@@ -36,6 +35,22 @@ func ParetoPlot(path string, r *Results) error {
 			labels = append(labels, row.Policy)
 			labelXY = append(labelXY, plotter.XY{X: row.CostUSD, Y: row.Accuracy})
 		}
+	}
+	// A log axis needs a positive range: one row, or rows of one cost, get
+	// a decade around it; rows that all cost nothing keep a linear axis.
+	lo, hi := math.Inf(1), 0.0
+	for _, pts := range groups {
+		for _, pt := range pts {
+			lo, hi = math.Min(lo, pt.X), math.Max(hi, pt.X)
+		}
+	}
+	if hi > 0 {
+		if lo == hi {
+			lo, hi = lo/3, hi*3
+		}
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.X.Min, p.X.Max = lo/1.2, hi*1.2
 	}
 	fams := make([]string, 0, len(groups))
 	for f := range groups {

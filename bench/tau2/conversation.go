@@ -171,6 +171,9 @@ func (r *Runner) Run(ctx context.Context, task *domain.Task, trial int) (*Conver
 	if r.Domain == nil || r.Policy == nil || r.User == nil {
 		return nil, errRunner
 	}
+	if task == nil {
+		return nil, errors.New("tau2: Run needs a task")
+	}
 	sess, err := r.Domain.NewSession(ctx, task)
 	if err != nil {
 		return nil, fmt.Errorf("tau2: task %s: %w", task.ID, err)

@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton/policy"
+	"github.com/batonhq/baton/server"
+	"github.com/batonhq/baton/store"
+	"github.com/batonhq/baton/store/storeopen"
+)
+
+func init() {
+	register(Command{Name: "serve", Short: "serve the OpenAI-compatible API (orchestrator and metered models)", Run: runServe})
+}
+
+const serveAbout = `Serves Baton over HTTP. POST /v1/chat/completions speaks OpenAI's chat
+completions API: model "baton" (or "baton:<policy>") runs the orchestrator
+over the configured tools; any configured model name (an llm.openai or
+llm.anthropic tool in baton.yaml) is passed straight through, metered and
+charged to the caller's key. Also: GET /v1/models, POST /v1/runs,
+GET /v1/runs/{id}, GET /v1/runs/{id}/events (SSE), POST /v1/runs/{id}/cancel,
+/metrics, /healthz, /readyz.
+
+Every API request needs a key ("Authorization: Bearer <key>"), created with
+"baton keys create --db <same db>". Budgets are reserved in the database
+before every paid call, so several replicas sharing one Postgres database
+never overspend a key.
+
+Examples:
+  baton serve
+  baton serve --addr 0.0.0.0:8080 --db postgres://baton@db/baton
+  curl -H "Authorization: Bearer $BATON_KEY" localhost:8080/v1/chat/completions \
+    -d '{"model":"baton","messages":[{"role":"user","content":"2^200 mod 1000000007"}]}'`
+
+func runServe(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "serve", "serve [flags]", serveAbout)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
+	cfgPath := configFlag(fs)
+	db := dbFlag(fs)
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	shutdownTimeout := fs.Duration("shutdown-timeout", 30*time.Second, "on SIGINT/SIGTERM, how long running requests may finish before they are cancelled")
+	recoverAge := fs.Duration("recover-age", -1, "at start-up, holds and runs older than this are taken as left by a dead process and released "+
+		"(default 0 for SQLite; 15m for Postgres, where other replicas may be running)")
+	maxBody := fs.Int64("max-body", server.DefaultMaxBodyBytes, "largest request body in bytes")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return fmt.Errorf("%w: serve takes no arguments, only flags", ErrUsage)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("%w: --log-level %q: want debug, info, warn or error", ErrUsage, *logLevel)
+	}
+	log := slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+	slog.SetDefault(log)
+
+	cfg, set, err := openTools(ctx, env, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer set.Close()
+	models, err := server.ModelsFromConfig(ctx, cfg, env.Getenv)
+	if err != nil {
+		return err
+	}
+	st, err := storeopen.Open(ctx, *db, store.WithLogger(log))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	age := *recoverAge
+	if age < 0 {
+		age = 0
+		if t, err := storeopen.Parse(*db); err == nil && t.Backend == storeopen.Postgres {
+			age = 15 * time.Minute
+		}
+	}
+	if _, err := st.Recover(ctx, time.Now().Add(-age)); err != nil {
+		return fmt.Errorf("serve: recovering the ledger: %w", err)
+	}
+	srv, err := server.New(server.Options{
+		Store: st, Tools: set, Models: models,
+		Policy: server.CachedPolicies(func(ctx context.Context, name string) (policy.Policy, error) {
+			return policy.New(ctx, name, cfg.PolicyConfig(name, 1))
+		}),
+		DefaultPolicy: cfg.Policy, DefaultBudget: cfg.Budget.Episode(), Logger: log, MaxBodyBytes: *maxBody,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	names := make([]string, 0, len(models))
+	for _, m := range models {
+		names = append(names, m.Name)
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "tools", set.Len(), "models", strings.Join(names, ","), "policy", cfg.Policy)
+	fmt.Fprintf(env.Stderr, "baton serve: listening on http://%s\n", ln.Addr())
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", *shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
+	defer cancel()
+	drained := make(chan error, 1)
+	go func() { drained <- srv.Shutdown(sctx) }()
+	herr := hs.Shutdown(sctx)
+	derr := <-drained // runs are cancelled and recorded by now
+	if herr != nil {
+		_ = hs.Close()
+	}
+	if err := errors.Join(derr, ignoreClosed(herr)); err != nil {
+		log.Warn("shutdown was not clean", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func ignoreClosed(err error) error {
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
