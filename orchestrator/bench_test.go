@@ -13,7 +13,9 @@ import (
 
 type noop struct{}
 
-func (noop) Spec() tool.Spec { return tool.Spec{Name: "noop", Parameters: json.RawMessage(`{"type":"object"}`)} }
+func (noop) Spec() tool.Spec {
+	return tool.Spec{Name: "noop", Parameters: json.RawMessage(`{"type":"object"}`)}
+}
 func (noop) Call(context.Context, json.RawMessage) (*tool.Result, error) {
 	return &tool.Result{Content: "ok"}, nil
 }

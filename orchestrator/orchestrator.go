@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -179,18 +178,13 @@ func (r *runner) call(ctx context.Context, tools *tool.Set, acct budget.Account,
 	if act.Tool == "" {
 		return fail(episode.EventInvalid, "invalid action: neither a tool call nor a final answer")
 	}
-	t, err := tools.Get(act.Tool)
+	call, err := tools.Prepare(act.Tool, act.Args)
 	if err != nil {
 		return fail(episode.EventInvalid, err.Error())
 	}
-	if len(act.Args) == 0 {
-		act.Args = json.RawMessage("{}")
-		step.Action.Args = act.Args
-	}
-	if err := tools.Validate(act.Tool, act.Args); err != nil {
-		return fail(episode.EventInvalid, err.Error())
-	}
-	worst, err := tool.WorstCase(t, act.Args)
+	act.Args = call.Args()
+	step.Action.Args = act.Args
+	worst, err := call.MaxCost()
 	if err != nil {
 		return fail(episode.EventInvalid, fmt.Sprintf("%s: cannot bound the cost of this call: %v", act.Tool, err))
 	}
@@ -199,7 +193,7 @@ func (r *runner) call(ctx context.Context, tools *tool.Set, acct budget.Account,
 		return fail(episode.EventRefused, fmt.Sprintf("refused %s: %v", act.Tool, err))
 	}
 	r.emit(episode.Event{Type: episode.EventCall, Turn: turn, Tool: act.Tool, Args: act.Args, Cost: worst})
-	res, err := tools.Call(ctx, act.Tool, act.Args)
+	res, err := call.Run(ctx)
 	if err != nil {
 		// The run was cancelled mid-call; what the tool may have spent is
 		// unknown, so the worst case is charged rather than nothing.

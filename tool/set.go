@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/batonhq/baton/money"
 )
 
 // DefaultTimeout bounds a call whose Spec sets no Timeout.
@@ -135,6 +137,40 @@ func (s *Set) Validate(name string, args json.RawMessage) error {
 	return nil
 }
 
+// Prepared is a call whose tool was found and whose arguments passed the
+// schema, ready to be bounded and run. The orchestrator prepares a call,
+// reserves its worst case, then runs it, validating only once.
+type Prepared struct {
+	e    *entry
+	args json.RawMessage
+}
+
+// Prepare looks up the named tool and validates args against its schema.
+// The error wraps [ErrUnknownTool] or [ErrInvalidArgs] and says what is
+// wrong in terms the policy can act on.
+func (s *Set) Prepare(name string, args json.RawMessage) (*Prepared, error) {
+	e, ok := s.byName[name]
+	if !ok {
+		return nil, s.unknown(name)
+	}
+	if len(args) == 0 {
+		args = json.RawMessage("{}")
+	}
+	if err := e.schema.Validate(args); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &Prepared{e: e, args: args}, nil
+}
+
+// Tool returns the prepared call's tool.
+func (p *Prepared) Tool() Tool { return p.e.tool }
+
+// Args returns the validated arguments.
+func (p *Prepared) Args() json.RawMessage { return p.args }
+
+// MaxCost returns the call's worst-case cost ([WorstCase]).
+func (p *Prepared) MaxCost() (money.Amount, error) { return WorstCase(p.e.tool, p.args) }
+
 // Call validates args and calls the named tool. Failures the caller's
 // policy can correct (unknown tool, invalid arguments, a tool error, a
 // timeout of the call) come back as an error Result with a nil error. A
@@ -144,13 +180,16 @@ func (s *Set) Validate(name string, args json.RawMessage) error {
 // tool's price and usage, unless the tool reported them (a replay of a
 // recorded call does).
 func (s *Set) Call(ctx context.Context, name string, args json.RawMessage) (*Result, error) {
-	e, ok := s.byName[name]
-	if !ok {
-		return &Result{Content: s.unknown(name).Error(), IsError: true, Unbilled: true}, nil
+	p, err := s.Prepare(name, args)
+	if err != nil {
+		return &Result{Content: err.Error(), IsError: true, Unbilled: true}, nil
 	}
-	if err := e.schema.Validate(args); err != nil {
-		return &Result{Content: fmt.Sprintf("%s: %v", name, err), IsError: true, Unbilled: true}, nil
-	}
+	return p.Run(ctx)
+}
+
+// Run calls the prepared tool under its timeout; see [Set.Call].
+func (p *Prepared) Run(ctx context.Context) (*Result, error) {
+	e, name := p.e, p.e.spec.Name
 	timeout := e.spec.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -158,7 +197,7 @@ func (s *Set) Call(ctx context.Context, name string, args json.RawMessage) (*Res
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := time.Now()
-	res, err := safeCall(cctx, e.tool, args)
+	res, err := safeCall(cctx, e.tool, p.args)
 	elapsed := time.Since(start)
 	if err != nil {
 		if ctx.Err() != nil {
