@@ -2,6 +2,21 @@
 // Group Relative Policy Optimisation on any env.Env, as ToolOrchestra
 // (arXiv 2511.21689) trains its orchestrator.
 //
+// # Warm start and the whole recipe
+//
+// GRPO from a random policy collapses onto the cheapest tool: the group
+// reward is 0 for every unsolved rollout, and a cheap tool is often right.
+// [WarmStart] therefore first fits the policy by supervised learning on
+// the training split's recorded outcomes, read back through the env
+// ([ProbeEnv] calls each tool alone on each task): per task and sampled
+// preference it maximises the entropy-regularised expected utility
+// a·outcome − c·cost/CostScale − l·latency/LatencyScale (the scales and
+// weights of [Eval.Score]) of the first call and of the turn after it, with
+// an L2 penalty on the text embedding so the policy learns kinds of
+// questions rather than single prompts. [Fit] runs the warm start, then
+// GRPO fine-tuning from it ([FineTuneDefaults]: small learning rate, KL to
+// the warm start), and keeps whichever validates better.
+//
 // # Algorithm
 //
 // Each step draws [Config.BatchTasks] training tasks (a seeded shuffle,

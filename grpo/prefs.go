@@ -60,3 +60,9 @@ func SamplePreferences(rng *rand.Rand, tools []string) episode.Preferences {
 	}
 	return p
 }
+
+// Fixed returns a sampler that gives every task the preference p, to train
+// a policy for one operating point.
+func Fixed(p episode.Preferences) PreferenceSampler {
+	return func(*rand.Rand, []string) episode.Preferences { return p }
+}

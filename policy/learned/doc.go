@@ -37,6 +37,11 @@
 // [Policy.Sample] samples and returns a [Trace] from which the trainer
 // recomputes log π under new weights and back-propagates ([Policy.Backward]).
 //
+// Supervised trainers use [Policy.Prepare] to build a turn's [Decision]
+// once and [Policy.BackwardLogits] to fit any function of its logits. The
+// text embedding starts small (see textInitSD) so that it grows only along
+// directions shared by many prompts.
+//
 // Embeddings are cached per task prompt and per tool for the current weights
 // (the cache is invalidated by [Policy.Touch]); the policy holds no episode
 // state between calls and is safe for concurrent use while its weights are

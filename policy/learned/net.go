@@ -58,11 +58,20 @@ func newLayout(c Config) layout {
 	return l
 }
 
-// initParams fills w with a fresh random initialisation: embeddings
-// N(0, 0.5²), first layers He-scaled, output weights small so the first
-// policy is close to uniform.
+// textInitSD is the initial spread of the text embedding. It is small so
+// that a prompt's embedding starts near zero and grows only along
+// directions that help across many prompts: with a large random table,
+// every prompt gets a unique random code the heads can memorise.
+const textInitSD = 0.05
+
+// initParams fills w with a fresh random initialisation: text embedding
+// N(0, textInitSD²), tool embedding N(0, 0.5²), first layers He-scaled,
+// output weights small so the first policy is close to uniform.
 func initParams(l layout, w []float64, rng *rand.Rand) {
-	for i := l.text; i < l.head[0].w1s; i++ {
+	for i := l.text; i < l.tool; i++ {
+		w[i] = rng.NormFloat64() * textInitSD
+	}
+	for i := l.tool; i < l.head[0].w1s; i++ {
 		w[i] = rng.NormFloat64() * 0.5
 	}
 	for h := range l.head {
