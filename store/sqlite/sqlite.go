@@ -40,7 +40,11 @@ func Open(ctx context.Context, path string, opts ...store.Option) (*Store, error
 	if path == ":memory:" || strings.HasPrefix(path, "file::memory:") {
 		return nil, fmt.Errorf("sqlite: in-memory databases are not supported; use a file path (a temporary file for tests)")
 	}
-	params := fmt.Sprintf("?_busy_timeout=%d&_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=1", busyTimeout.Milliseconds())
+	// modernc.org/sqlite takes pragmas as _pragma=name(value); the
+	// mattn-style _journal_mode=... parameters are silently ignored. WAL
+	// with synchronous=NORMAL survives a killed process (only a power cut
+	// can lose the last commits) and spares an fsync per transaction.
+	params := fmt.Sprintf("?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)", busyTimeout.Milliseconds())
 	w, err := sql.Open("sqlite", path+params+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -48,7 +52,7 @@ func Open(ctx context.Context, path string, opts ...store.Option) (*Store, error
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite", path+params+"&_query_only=1")
+	r, err := sql.Open("sqlite", path+params+"&_pragma=query_only(1)")
 	if err != nil {
 		_ = w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)

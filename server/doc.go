@@ -1,0 +1,27 @@
+// Package server is `baton serve`: an OpenAI-compatible HTTP API in front
+// of the orchestrator and of the configured models, with API keys, per-key
+// budgets and rate limits, a native runs API with streamed traces, and
+// Prometheus metrics.
+//
+// Routes (see [Server.Handler]):
+//
+//	POST /v1/chat/completions   model "baton" or "baton:<policy>" runs the
+//	                            orchestrator; a configured model name is a
+//	                            metered pass-through to that model
+//	GET  /v1/models
+//	POST /v1/runs               start a run (?wait=true waits for it)
+//	GET  /v1/runs/{id}          state, steps and cost
+//	GET  /v1/runs/{id}/events   SSE trace, resumable with Last-Event-ID
+//	POST /v1/runs/{id}/cancel
+//	GET  /metrics, /healthz, /readyz
+//
+// The wire format lives in package [github.com/batonhq/baton/server/openai];
+// inside, everything is Baton's chat and episode model. The [store.Store]
+// is the source of truth for keys, budgets, runs and events: budgets are
+// reserved on it before every paid call, so replicas sharing one database
+// never overspend a key together.
+//
+// Lifecycle: [New] builds a server (no side effects), [Server.Handler]
+// serves, [Server.Shutdown] refuses new runs, drains the running ones
+// until its context ends and then cancels the rest, recording each.
+package server
