@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/batonhq/baton/store"
@@ -25,7 +26,25 @@ type Store struct {
 	w    *sql.DB // one connection; every write goes through it
 	r    *sql.DB // readers, concurrent with the writer under WAL
 	opts store.Options
+
+	// Writes are group-committed: concurrent writes queue here and the
+	// writer goroutine runs each batch in one transaction, every write in
+	// its own savepoint, so a busy server pays one commit per batch
+	// instead of one per request.
+	queue     chan *writeReq
+	closing   chan struct{}
+	closeOnce sync.Once
+	writerWG  sync.WaitGroup
 }
+
+type writeReq struct {
+	ctx  context.Context
+	fn   func(tx *sql.Tx) error
+	done chan error
+}
+
+// maxBatch bounds how many writes share one transaction.
+const maxBatch = 256
 
 // Open opens (creating if needed) the SQLite database at path and migrates
 // it to the current schema. path is a file path; ":memory:" is refused,
@@ -58,7 +77,9 @@ func Open(ctx context.Context, path string, opts ...store.Option) (*Store, error
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(8)
-	s := &Store{w: w, r: r, opts: store.NewOptions(opts...)}
+	s := &Store{w: w, r: r, opts: store.NewOptions(opts...), queue: make(chan *writeReq, maxBatch), closing: make(chan struct{})}
+	s.writerWG.Add(1)
+	go s.writer()
 	if err := s.migrate(ctx); err != nil {
 		_ = s.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -66,25 +87,110 @@ func Open(ctx context.Context, path string, opts ...store.Option) (*Store, error
 	return s, nil
 }
 
-// Close implements [store.Store].
+// Close implements [store.Store]. Writes already queued finish first.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.writerWG.Wait()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
-// write runs fn in one BEGIN IMMEDIATE transaction on the writer.
+// ErrClosed is returned by writes after Close.
+var ErrClosed = errors.New("sqlite: store is closed")
+
+// write runs fn in a transaction on the writer, batched with concurrent
+// writes (each in its own savepoint, so one write's error rolls back only
+// its own changes). It returns fn's error, or the commit's. Once queued, a
+// write is waited for even if ctx ends, so the caller never mistakes a
+// committed write for a failed one.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case <-s.closing:
+		return ErrClosed
+	default:
 	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
+	select {
+	case s.queue <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.closing:
+		return ErrClosed
+	}
+	return <-req.done
+}
+
+// writer drains the queue in batches until Close, then finishes what is
+// queued.
+func (s *Store) writer() {
+	defer s.writerWG.Done()
+	for {
+		var first *writeReq
+		select {
+		case first = <-s.queue:
+		case <-s.closing:
+			for {
+				select {
+				case r := <-s.queue:
+					s.runBatch([]*writeReq{r})
+				default:
+					return
+				}
+			}
+		}
+		batch := []*writeReq{first}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-s.queue:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		s.runBatch(batch)
+	}
+}
+
+func (s *Store) runBatch(batch []*writeReq) {
+	errs := make([]error, len(batch))
+	ran := make([]bool, len(batch))
+	tx, err := s.w.BeginTx(context.Background(), nil)
+	if err != nil {
+		for _, r := range batch {
+			r.done <- fmt.Errorf("sqlite: begin: %w", err)
+		}
+		return
+	}
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if _, err := tx.Exec("SAVEPOINT w"); err != nil {
+			errs[i] = fmt.Errorf("sqlite: savepoint: %w", err)
+			continue
+		}
+		if err := r.fn(tx); err != nil {
+			errs[i] = err
+			if _, rerr := tx.Exec("ROLLBACK TO w"); rerr != nil {
+				errs[i] = errors.Join(err, fmt.Errorf("sqlite: rollback to savepoint: %w", rerr))
+			}
+		}
+		if _, err := tx.Exec("RELEASE w"); err != nil && errs[i] == nil {
+			errs[i] = fmt.Errorf("sqlite: release savepoint: %w", err)
+		}
+		ran[i] = true
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
+		for i := range batch {
+			if ran[i] && errs[i] == nil {
+				errs[i] = fmt.Errorf("sqlite: commit: %w", err)
+			}
+		}
 	}
-	return nil
+	for i, r := range batch {
+		r.done <- errs[i]
+	}
 }
 
 func (s *Store) now() time.Time { return s.opts.Now() }
