@@ -169,3 +169,31 @@ func rowOf(rows []benchRow, name string) float64 {
 	}
 	return -1
 }
+
+func TestSynthThenEnvCheckUsage(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, errs := run(t, nil, "synth", "--out", out, "--domains", "weather", "--tasks", "4", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, stdout, errs)
+	}
+	var rep struct {
+		Domains []struct {
+			Domain string `json:"domain"`
+			Kept   int    `json:"kept"`
+		} `json:"domains"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || len(rep.Domains) != 1 || rep.Domains[0].Kept == 0 {
+		t.Fatalf("report %+v, %v", rep, err)
+	}
+	for _, f := range []string{"db.json", "tools.json", "policy.md", "tasks.json", "split_tasks.json"} {
+		if _, err := os.Stat(filepath.Join(out, "weather", f)); err != nil {
+			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	if code, _, errs := run(t, nil, "synth", "--domains", "nosuch", "--out", out); code != 1 || !strings.Contains(errs, "unknown domain") {
+		t.Errorf("unknown domain: %d %s", code, errs)
+	}
+	if code, _, errs := run(t, nil, "env", "frobnicate"); code != 2 || !strings.Contains(errs, "baton env check") {
+		t.Errorf("env usage: %d %s", code, errs)
+	}
+}

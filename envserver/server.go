@@ -1,0 +1,459 @@
+package envserver
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/batonhq/baton/dataset"
+	"github.com/batonhq/baton/env/domain"
+	"github.com/batonhq/baton/episode"
+	mrand "math/rand"
+)
+
+// Options configures a [Server]. Zero fields take the defaults below.
+type Options struct {
+	// TTL is how long a session may sit idle before it expires.
+	TTL time.Duration
+	// SweepEvery is how often the janitor looks for expired sessions.
+	SweepEvery time.Duration
+	// MaxSessions bounds live sessions; a reset past it gets 429.
+	MaxSessions int
+	// MaxTurns ends an episode after this many steps unless a reset asks
+	// for fewer.
+	MaxTurns int
+	// MaxBodyBytes bounds a request body.
+	MaxBodyBytes int64
+	// Now is the clock; nil means time.Now. Tests pass their own.
+	Now func() time.Time
+	// Logger receives request errors; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Defaults of [Options].
+const (
+	DefaultTTL          = 10 * time.Minute
+	DefaultMaxSessions  = 1024
+	DefaultMaxTurns     = 50
+	DefaultMaxBodyBytes = 1 << 20
+)
+
+func (o Options) withDefaults() Options {
+	if o.TTL <= 0 {
+		o.TTL = DefaultTTL
+	}
+	if o.SweepEvery <= 0 {
+		o.SweepEvery = min(o.TTL/2, time.Minute)
+		if o.SweepEvery <= 0 {
+			o.SweepEvery = time.Millisecond
+		}
+	}
+	if o.MaxSessions <= 0 {
+		o.MaxSessions = DefaultMaxSessions
+	}
+	if o.MaxTurns <= 0 {
+		o.MaxTurns = DefaultMaxTurns
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// Server is the environment protocol's HTTP handler. Close stops its
+// janitor and ends every session.
+type Server struct {
+	reg  *Registry
+	opts Options
+	mux  *http.ServeMux
+
+	mu       sync.Mutex
+	sessions map[string]*session
+
+	stop     chan struct{}
+	stopOnce sync.Once
+	wg       sync.WaitGroup
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// NewHandler returns the protocol handler over reg; its janitor runs until
+// the returned handler's Close (it is a *[Server]).
+func NewHandler(reg *Registry, opts Options) http.Handler { return NewServer(reg, opts) }
+
+// NewServer is [NewHandler] with the concrete type.
+func NewServer(reg *Registry, opts Options) *Server {
+	s := &Server{reg: reg, opts: opts.withDefaults(), mux: http.NewServeMux(), sessions: map[string]*session{}, stop: make(chan struct{})}
+	s.mux.HandleFunc("GET /v1/envs", s.handleEnvs)
+	s.mux.HandleFunc("GET /v1/envs/{rest...}", s.handleTasks)
+	s.mux.HandleFunc("POST /v1/sessions", s.handleReset)
+	s.mux.HandleFunc("POST /v1/sessions/{id}/step", s.handleStep)
+	s.mux.HandleFunc("GET /v1/sessions/{id}", s.handleGet)
+	s.mux.HandleFunc("DELETE /v1/sessions/{id}", s.handleDelete)
+	s.wg.Add(1)
+	go s.janitor()
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Close stops the janitor and drops every session.
+func (s *Server) Close() error {
+	s.stopOnce.Do(func() { close(s.stop) })
+	s.wg.Wait()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, ss := range s.sessions {
+		_ = ss.set.Close()
+		delete(s.sessions, id)
+	}
+	return nil
+}
+
+// Len returns the number of live sessions.
+func (s *Server) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+func (s *Server) janitor() {
+	defer s.wg.Done()
+	t := time.NewTicker(s.opts.SweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.Sweep()
+		}
+	}
+}
+
+// Sweep removes sessions idle for longer than the TTL and returns how
+// many it removed. The janitor calls it periodically.
+func (s *Server) Sweep() int {
+	now := s.opts.Now()
+	var expired []*session
+	s.mu.Lock()
+	for id, ss := range s.sessions {
+		// A session whose lock is held is mid-step, hence not idle.
+		if !ss.mu.TryLock() {
+			continue
+		}
+		idle := now.Sub(ss.lastUsed)
+		ss.mu.Unlock()
+		if idle > s.opts.TTL {
+			expired = append(expired, ss)
+			delete(s.sessions, id)
+		}
+	}
+	s.mu.Unlock()
+	for _, ss := range expired {
+		_ = ss.set.Close()
+		s.opts.Logger.Debug("envserver: session expired", "session", ss.id, "env", ss.envName)
+	}
+	return len(expired)
+}
+
+// Serve listens on addr and serves reg until ctx is cancelled, then shuts
+// down gracefully.
+func Serve(ctx context.Context, addr string, reg *Registry, opts Options) error {
+	h := NewServer(reg, opts)
+	defer h.Close()
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("envserver: %w", err)
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			return fmt.Errorf("envserver: shutdown: %w", err)
+		}
+		return nil
+	}
+}
+
+func (s *Server) handleEnvs(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, EnvsResponse{ProtocolVersion: ProtocolVersion, Envs: s.reg.List()})
+}
+
+func (s *Server) handleTasks(w http.ResponseWriter, r *http.Request) {
+	rest := r.PathValue("rest")
+	name, ok := strings.CutSuffix(rest, "/tasks")
+	if !ok || name == "" {
+		writeError(w, http.StatusNotFound, "not_found", "want GET /v1/envs/{name}/tasks", nil)
+		return
+	}
+	e, err := s.reg.Open(r.Context(), name)
+	if err != nil {
+		s.envError(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	w.Header().Set("X-Protocol-Version", ProtocolVersion)
+	for i := range e.Tasks() {
+		b, err := exportTask(e, i)
+		if err != nil {
+			s.opts.Logger.Error("envserver: export", "env", name, "err", err)
+			return
+		}
+		w.Write(b)
+		w.Write([]byte{'\n'})
+	}
+}
+
+func (s *Server) envError(w http.ResponseWriter, err error) {
+	if errors.Is(err, ErrUnknownEnv) {
+		writeError(w, http.StatusNotFound, "unknown_env", err.Error(), nil)
+		return
+	}
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, domain.ErrNoDomainDir) || errors.Is(err, dataset.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "env_unavailable", err.Error(), nil)
+		return
+	}
+	s.opts.Logger.Error("envserver: open env", "err", err)
+	writeError(w, http.StatusInternalServerError, "env_unavailable", err.Error(), nil)
+}
+
+func (s *Server) decode(w http.ResponseWriter, r *http.Request, dst any) bool {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body over %d bytes", s.opts.MaxBodyBytes), nil)
+			return false
+		}
+		writeError(w, http.StatusBadRequest, "bad_request", "read body: "+err.Error(), nil)
+		return false
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		msg := "request body is not the expected JSON: " + err.Error()
+		writeError(w, http.StatusBadRequest, "bad_request", msg, &Observation{Content: msg, IsError: true})
+		return false
+	}
+	return true
+}
+
+func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
+	var req ResetRequest
+	if !s.decode(w, r, &req) {
+		return
+	}
+	if req.Env == "" {
+		writeError(w, http.StatusBadRequest, "bad_request", `missing "env"; GET /v1/envs lists them`, nil)
+		return
+	}
+	if s.Len() >= s.opts.MaxSessions {
+		writeError(w, http.StatusTooManyRequests, "too_many_sessions", fmt.Sprintf("%d sessions are live (the limit); DELETE finished ones", s.opts.MaxSessions), nil)
+		return
+	}
+	e, err := s.reg.Open(r.Context(), req.Env)
+	if err != nil {
+		s.envError(w, err)
+		return
+	}
+	tasks := e.Tasks()
+	if len(tasks) == 0 {
+		writeError(w, http.StatusNotFound, "no_tasks", "env "+req.Env+" has no tasks", nil)
+		return
+	}
+	i, msg := pickTask(tasks, req)
+	if msg != "" {
+		writeError(w, http.StatusNotFound, "unknown_task", msg, nil)
+		return
+	}
+	task := tasks[i]
+	set, err := e.Tools(r.Context(), task)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "env_error", err.Error(), nil)
+		return
+	}
+	if set, err = set.Subset(task.Tools); err != nil {
+		writeError(w, http.StatusInternalServerError, "env_error", err.Error(), nil)
+		return
+	}
+	turns := s.opts.MaxTurns
+	if req.MaxTurns > 0 && req.MaxTurns < turns {
+		turns = req.MaxTurns
+	}
+	if task.Budget.MaxTurns > 0 && task.Budget.MaxTurns < turns {
+		turns = task.Budget.MaxTurns
+	}
+	now := s.opts.Now()
+	ss := &session{id: newID(), envName: req.Env, env: e, task: task, set: set, maxTurns: turns, lastUsed: now}
+	ss.ep = episode.Episode{RunID: ss.id, Task: task}
+	s.mu.Lock()
+	if len(s.sessions) >= s.opts.MaxSessions {
+		s.mu.Unlock()
+		_ = set.Close()
+		writeError(w, http.StatusTooManyRequests, "too_many_sessions", fmt.Sprintf("%d sessions are live (the limit); DELETE finished ones", s.opts.MaxSessions), nil)
+		return
+	}
+	s.sessions[ss.id] = ss
+	s.mu.Unlock()
+
+	policy, instr := describe(e, task.ID)
+	resp := ResetResponse{ProtocolVersion: ProtocolVersion, SessionID: ss.id, Env: req.Env, TaskID: task.ID, MaxTurns: turns,
+		Observation: Observation{Prompt: task.Prompt, Policy: policy, Instructions: instr}}
+	for _, sp := range set.Specs() {
+		resp.Tools = append(resp.Tools, ToolInfo{Name: sp.Name, Description: sp.Description, Parameters: sp.Parameters})
+	}
+	writeJSON(w, http.StatusCreated, resp)
+}
+
+func pickTask(tasks []episode.Task, req ResetRequest) (int, string) {
+	switch {
+	case req.TaskID != "":
+		for i, t := range tasks {
+			if t.ID == req.TaskID {
+				return i, ""
+			}
+		}
+		return 0, fmt.Sprintf("env %s has no task %q; GET /v1/envs/%s/tasks lists them", req.Env, req.TaskID, req.Env)
+	case req.Index != nil:
+		if *req.Index < 0 || *req.Index >= len(tasks) {
+			return 0, fmt.Sprintf("index %d out of range: env %s has %d tasks", *req.Index, req.Env, len(tasks))
+		}
+		return *req.Index, ""
+	case req.Seed != nil:
+		return mrand.New(mrand.NewSource(*req.Seed)).Intn(len(tasks)), ""
+	}
+	return 0, ""
+}
+
+// lookup returns a live session, refusing expired ones.
+func (s *Server) lookup(w http.ResponseWriter, id string) *session {
+	s.mu.Lock()
+	ss, ok := s.sessions[id]
+	if ok && ss.mu.TryLock() { // a session mid-step is not idle
+		expired := s.opts.Now().Sub(ss.lastUsed) > s.opts.TTL
+		ss.mu.Unlock()
+		if expired {
+			delete(s.sessions, id)
+			_ = ss.set.Close()
+			ok = false
+		}
+	}
+	s.mu.Unlock()
+	if !ok {
+		writeError(w, http.StatusNotFound, "unknown_session", fmt.Sprintf("no session %q (never created, deleted, or expired after %s idle); POST /v1/sessions to start one", id, s.opts.TTL), nil)
+		return nil
+	}
+	return ss
+}
+
+func (s *Server) handleStep(w http.ResponseWriter, r *http.Request) {
+	ss := s.lookup(w, r.PathValue("id"))
+	if ss == nil {
+		return
+	}
+	var req StepRequest
+	if !s.decode(w, r, &req) {
+		ss.mu.Lock()
+		ss.lastUsed = s.opts.Now()
+		ss.mu.Unlock()
+		return
+	}
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	ss.lastUsed = s.opts.Now()
+	if ss.done {
+		writeError(w, http.StatusConflict, "episode_over", "the episode is over; DELETE this session and POST /v1/sessions for a new one", nil)
+		return
+	}
+	resp, err := ss.step(r.Context(), req)
+	if err != nil {
+		if r.Context().Err() != nil {
+			return // the client went away
+		}
+		s.opts.Logger.Error("envserver: step", "session", ss.id, "err", err)
+		writeError(w, http.StatusInternalServerError, "env_error", err.Error(), nil)
+		return
+	}
+	ss.lastUsed = s.opts.Now()
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// SessionState is the GET /v1/sessions/{id} body.
+type SessionState struct {
+	ProtocolVersion string           `json:"protocol_version"`
+	SessionID       string           `json:"session_id"`
+	Env             string           `json:"env"`
+	TaskID          string           `json:"task_id"`
+	Done            bool             `json:"done"`
+	Turns           int              `json:"turns"`
+	MaxTurns        int              `json:"max_turns"`
+	Episode         *episode.Episode `json:"episode"`
+	Score           any              `json:"score,omitempty"`
+}
+
+func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
+	ss := s.lookup(w, r.PathValue("id"))
+	if ss == nil {
+		return
+	}
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	ep := ss.ep
+	st := SessionState{ProtocolVersion: ProtocolVersion, SessionID: ss.id, Env: ss.envName, TaskID: ss.task.ID, Done: ss.done,
+		Turns: len(ss.ep.Steps), MaxTurns: ss.maxTurns, Episode: &ep}
+	if ss.score != nil {
+		st.Score = ss.score
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	s.mu.Lock()
+	ss, ok := s.sessions[id]
+	delete(s.sessions, id)
+	s.mu.Unlock()
+	if !ok {
+		writeError(w, http.StatusNotFound, "unknown_session", fmt.Sprintf("no session %q", id), nil)
+		return
+	}
+	_ = ss.set.Close()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Protocol-Version", ProtocolVersion)
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string, obs *Observation) {
+	writeJSON(w, status, ErrorResponse{ProtocolVersion: ProtocolVersion, Error: ErrorInfo{Code: code, Message: msg}, Observation: obs})
+}
