@@ -2,7 +2,6 @@ package baseline
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -47,7 +46,7 @@ func (b *Baseline) Decide(_ context.Context, s *policy.State) (episode.Action, e
 		if tried[spec.Name] {
 			continue
 		}
-		args, _ := PromptArgs(spec, s.Task.Prompt)
+		args, _ := policy.PromptArgs(spec, s.Task.Prompt)
 		return episode.Action{Tool: spec.Name, Args: args, Thought: b.name + ": try " + spec.Name}, nil
 	}
 	answer := "no tool could answer this task"
@@ -59,51 +58,6 @@ func (b *Baseline) Decide(_ context.Context, s *policy.State) (episode.Action, e
 	return episode.Action{Final: true, Answer: answer}, nil
 }
 
-// promptFields are argument names a task prompt can be passed as.
-var promptFields = []string{"prompt", "query", "question", "input", "text", "task", "expression"}
-
-// PromptArgs builds arguments that pass prompt to a tool: an empty object
-// for a tool that needs none (a replay model), or the prompt as the tool's
-// one required string field when it is named like a prompt. It reports
-// false when the tool cannot take a bare prompt (it needs code, say).
-func PromptArgs(spec tool.Spec, prompt string) (json.RawMessage, bool) {
-	var sch struct {
-		Required   []string                  `json:"required"`
-		Properties map[string]map[string]any `json:"properties"`
-	}
-	if len(spec.Parameters) > 0 {
-		if err := json.Unmarshal(spec.Parameters, &sch); err != nil {
-			return nil, false
-		}
-	}
-	field := ""
-	switch len(sch.Required) {
-	case 0:
-		for _, f := range promptFields {
-			if _, ok := sch.Properties[f]; ok {
-				field = f
-				break
-			}
-		}
-		if field == "" {
-			return json.RawMessage("{}"), true
-		}
-	case 1:
-		field = sch.Required[0]
-		ok := false
-		for _, f := range promptFields {
-			ok = ok || f == field
-		}
-		if !ok {
-			return nil, false
-		}
-	default:
-		return nil, false
-	}
-	b, _ := json.Marshal(map[string]string{field: prompt})
-	return b, true
-}
-
 // Candidates returns the tools a baseline may call: those that take a bare
 // prompt and are not tagged disabled.
 func Candidates(specs []tool.Spec) []tool.Spec {
@@ -112,7 +66,7 @@ func Candidates(specs []tool.Spec) []tool.Spec {
 		if s.HasTag("disabled") {
 			continue
 		}
-		if _, ok := PromptArgs(s, "x"); ok {
+		if _, ok := policy.PromptArgs(s, "x"); ok {
 			out = append(out, s)
 		}
 	}

@@ -157,3 +157,28 @@ func jsonInner(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b[1 : len(b)-1])
 }
+
+// FuzzParseMarker reads the marker line the 8B mapping leaves in a step's
+// thought; a thought can hold model text, so any string must parse or be
+// refused without a panic, and a parsed marker must print back as itself.
+func FuzzParseMarker(f *testing.F) {
+	for _, s := range []string{
+		markerPrefix + "search_web search-1 search",
+		"thinking...\n" + markerPrefix + "run_code reasoner-2 code\nmore",
+		markerPrefix + "too few",
+		"x" + markerPrefix + "a b c",
+		markerPrefix,
+		"",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, ok := parseMarker(s)
+		if !ok {
+			return
+		}
+		if m2, ok := parseMarker(m.String()); !ok || m2 != m {
+			t.Fatalf("%q parsed as %+v, which prints as %q and reparses as %+v, %v", s, m, m.String(), m2, ok)
+		}
+	})
+}
