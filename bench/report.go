@@ -60,7 +60,7 @@ func WriteReport(dir string, r *Results) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, "results.json"), append(b, '\n')); err != nil {
+	if err := WriteFileAtomic(filepath.Join(dir, "results.json"), append(b, '\n')); err != nil {
 		return err
 	}
 	if err := ParetoPlot(filepath.Join(dir, "pareto.png"), r); err != nil {
@@ -70,12 +70,14 @@ func WriteReport(dir string, r *Results) error {
 	if err := page.Execute(&sb, r); err != nil {
 		return fmt.Errorf("bench: render report: %w", err)
 	}
-	return writeFileAtomic(filepath.Join(dir, "index.html"), []byte(sb.String()))
+	return WriteFileAtomic(filepath.Join(dir, "index.html"), []byte(sb.String()))
 }
 
-// writeFileAtomic writes via a temporary file and rename, so an interrupted
-// run never leaves a half-written report.
-func writeFileAtomic(path string, b []byte) error {
+// WriteFileAtomic writes b to path through a temporary file in the same
+// directory and a rename, so an interrupted run leaves either the old file
+// or the new one, never half of one. The file is readable by all (0644),
+// as a report is meant to be shared.
+func WriteFileAtomic(path string, b []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
@@ -85,11 +87,20 @@ func writeFileAtomic(path string, b []byte) error {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("bench: write %s: %w", path, err)
 	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("bench: write %s: %w", path, err)
+	}
 	if err := tmp.Close(); err != nil {
 		os.Remove(tmp.Name())
-		return err
+		return fmt.Errorf("bench: write %s: %w", path, err)
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("bench: %w", err)
+	}
+	return nil
 }
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{

@@ -77,6 +77,7 @@ type Response struct {
 // Client completes chats. Implementations: tool/llm's OpenAI-compatible and
 // Anthropic clients.
 type Client interface {
+	// Complete sends req and returns the whole reply.
 	Complete(ctx context.Context, req Request) (*Response, error)
 }
 
@@ -88,6 +89,8 @@ type Delta struct {
 // Streamer is implemented by clients that can stream: each content delta is
 // passed to fn as it arrives, and the full response is returned at the end.
 type Streamer interface {
+	// Stream sends req, calls fn with each delta in order, and returns the
+	// assembled reply.
 	Stream(ctx context.Context, req Request, fn func(Delta)) (*Response, error)
 }
 
@@ -102,6 +105,7 @@ type StatusError struct {
 	RetryAfter time.Duration
 }
 
+// Error names the provider, the HTTP status and the provider's message.
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("chat: %s returned HTTP %d: %s", e.Provider, e.StatusCode, e.Message)
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -241,8 +242,10 @@ func ParsePreferences(s string) (episode.Preferences, error) {
 			}
 			continue
 		}
-		var w float64
-		if _, err := fmt.Sscanf(val, "%g", &w); err != nil || w < 0 {
+		// ParseFloat, not Sscanf: "1x" must not read as 1, and NaN or Inf
+		// would poison every score the weight multiplies.
+		w, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if err != nil || w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
 			return p, fmt.Errorf("config: preference %q: weight must be a non-negative number", item)
 		}
 		switch {

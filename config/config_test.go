@@ -1,6 +1,7 @@
 package config
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,7 +81,7 @@ func TestParsePreferences(t *testing.T) {
 	if err != nil || p.Cost != 1 || p.Tools["gpt-5"] != 0.2 {
 		t.Fatalf("%+v %v", p, err)
 	}
-	for _, bad := range []string{"speed", "cost=x", "cost=-1", "color=1"} {
+	for _, bad := range []string{"speed", "cost=x", "cost=-1", "color=1", "cost=NaN", "cost=Inf", "cost=1x", "accuracy="} {
 		if _, err := ParsePreferences(bad); err == nil {
 			t.Errorf("accepted %q", bad)
 		}
@@ -95,6 +96,28 @@ func FuzzParse(f *testing.F) {
 		c, err := Parse([]byte(s))
 		if err == nil && c.Policy == "" {
 			t.Fatal("defaults not applied")
+		}
+	})
+}
+
+func FuzzParsePreferences(f *testing.F) {
+	for _, s := range []string{"cost", "balanced, tool:gpt-5=0.2", "local,latency=2", "cost=NaN", "x=1", "tool:=1", ",,", "accuracy=1e400"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParsePreferences(s)
+		if err != nil {
+			return
+		}
+		for name, w := range map[string]float64{"accuracy": p.Accuracy, "cost": p.Cost, "latency": p.Latency} {
+			if w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
+				t.Fatalf("%q: accepted %s weight %v", s, name, w)
+			}
+		}
+		for name, w := range p.Tools {
+			if w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
+				t.Fatalf("%q: accepted tool %q weight %v", s, name, w)
+			}
 		}
 	})
 }

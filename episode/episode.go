@@ -42,9 +42,9 @@ func (p Preferences) IsZero() bool {
 
 // Budget caps one run. Zero fields are unlimited.
 type Budget struct {
-	MaxCost  money.Amount  `json:"max_cost,omitempty"`
-	MaxTime  time.Duration `json:"max_time,omitempty"`
-	MaxTurns int           `json:"max_turns,omitempty"`
+	MaxCost  money.Amount  `json:"max_cost,omitempty"`  // the most the run may spend
+	MaxTime  time.Duration `json:"max_time,omitempty"`  // wall time of the whole run
+	MaxTurns int           `json:"max_turns,omitempty"` // decisions, the answer included
 }
 
 // Action is what a policy decides for one turn: call a tool, or answer.
@@ -64,8 +64,8 @@ type Action struct {
 
 // Step is one turn as it happened.
 type Step struct {
-	Turn   int    `json:"turn"`
-	Action Action `json:"action"`
+	Turn   int    `json:"turn"`   // 1-based
+	Action Action `json:"action"` // what the policy decided
 	// Result is the tool's result; nil for the answer turn and for turns
 	// that failed before a call.
 	Result *tool.Result `json:"result,omitempty"`
@@ -95,11 +95,11 @@ const (
 
 // Episode is a finished run.
 type Episode struct {
-	RunID  string `json:"run_id,omitempty"`
-	Task   Task   `json:"task"`
-	Steps  []Step `json:"steps"`
-	Answer string `json:"answer"`
-	Status Status `json:"status"`
+	RunID  string `json:"run_id,omitempty"` // set when a server or store assigned one
+	Task   Task   `json:"task"`             // what was asked
+	Steps  []Step `json:"steps"`            // every turn, in order
+	Answer string `json:"answer"`           // the final answer; empty unless Status is answered
+	Status Status `json:"status"`           // how the episode ended
 	// Error is the system failure that ended a failed episode.
 	Error   string        `json:"error,omitempty"`
 	Cost    money.Amount  `json:"cost"`

@@ -27,20 +27,20 @@ const (
 // Event is one trace record, emitted as it happens so a CLI or server can
 // stream it. Seq numbers events of one run from 1.
 type Event struct {
-	Seq     int             `json:"seq"`
-	RunID   string          `json:"run_id,omitempty"`
-	Type    EventType       `json:"type"`
-	Time    time.Time       `json:"time"`
-	Turn    int             `json:"turn,omitempty"`
-	Tool    string          `json:"tool,omitempty"`
-	Args    json.RawMessage `json:"args,omitempty"`
-	Content string          `json:"content,omitempty"`
-	IsError bool            `json:"is_error,omitempty"`
-	Cost    money.Amount    `json:"cost,omitempty"`
+	Seq     int             `json:"seq"`                // 1, 2, ... within one run
+	RunID   string          `json:"run_id,omitempty"`   // the run this event belongs to, once stored
+	Type    EventType       `json:"type"`               // what happened; it says which fields below are set
+	Time    time.Time       `json:"time"`               // when it happened
+	Turn    int             `json:"turn,omitempty"`     // the turn it belongs to; 0 before the first
+	Tool    string          `json:"tool,omitempty"`     // the tool called, for call and result events
+	Args    json.RawMessage `json:"args,omitempty"`     // the call's arguments
+	Content string          `json:"content,omitempty"`  // a result's text, a thought or the answer
+	IsError bool            `json:"is_error,omitempty"` // a failure: a tool error, an invalid or refused action
+	Cost    money.Amount    `json:"cost,omitempty"`     // a decision's or call's cost; on a call event the worst case held
 	// Spent is the run's total cost after this event.
 	Spent   money.Amount  `json:"spent"`
 	Latency time.Duration `json:"latency,omitempty"`
-	Status  Status        `json:"status,omitempty"`
+	Status  Status        `json:"status,omitempty"` // how the run ended, on the final event
 }
 
 // Tracer receives events. It is called synchronously from the run's

@@ -18,8 +18,8 @@ var catalogJSON []byte
 type Catalog struct {
 	// Source and AsOf say where the prices were read and when.
 	Source string           `json:"source"`
-	AsOf   string           `json:"as_of"`
-	Models map[string]Price `json:"models"`
+	AsOf   string           `json:"as_of"`  // the date the prices were read
+	Models map[string]Price `json:"models"` // by model name; Lookup ignores case
 }
 
 // DefaultCatalog returns a fresh copy of the embedded price catalog.

@@ -102,7 +102,7 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 	s := string(b)
 	if strings.HasPrefix(s, `"`) {
 		if err := json.Unmarshal(b, &s); err != nil {
-			return fmt.Errorf("%w: %v", ErrParse, err)
+			return fmt.Errorf("%w: %w", ErrParse, err)
 		}
 	}
 	v, err := Parse(s)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -127,6 +128,34 @@ func FuzzParse(f *testing.F) {
 		b, err := Parse(a.Decimal())
 		if err != nil || b != a {
 			t.Fatalf("Parse(%q) = %d, but Decimal %q parses to %d (%v)", s, a, a.Decimal(), b, err)
+		}
+	})
+}
+
+func FuzzParseCatalog(f *testing.F) {
+	for _, s := range []string{
+		`{"source":"s","as_of":"2025-01-01","models":{"GPT-5":{"input_per_million":"1.25","output_per_million":"10"}}}`,
+		`{"models":{}}`,
+		`{"models":{"a":{"output_per_milion":"1"}}}`,
+		`{"models":{"a":{"input_per_million":"-1"}}}`,
+		`{"models":null}`,
+		`[]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := ParseCatalog(b)
+		if err != nil {
+			return
+		}
+		for _, name := range c.Names() {
+			p, ok := c.Lookup(strings.ToUpper(name))
+			if !ok {
+				t.Fatalf("model %q is listed but not found case-insensitively", name)
+			}
+			if err := p.Validate(); err != nil {
+				t.Fatalf("model %q: accepted an invalid price: %v", name, err)
+			}
 		}
 	})
 }

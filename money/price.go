@@ -11,17 +11,17 @@ import (
 // Token prices are per one million tokens, the unit every provider publishes,
 // so "$1.25 per 1M input tokens" is written InputPerM: MustParse("1.25").
 type Price struct {
-	PerCall    Amount `json:"per_call,omitempty" yaml:"per_call,omitempty"`
-	PerSecond  Amount `json:"per_second,omitempty" yaml:"per_second,omitempty"`
-	InputPerM  Amount `json:"input_per_million,omitempty" yaml:"input_per_million,omitempty"`
-	OutputPerM Amount `json:"output_per_million,omitempty" yaml:"output_per_million,omitempty"`
+	PerCall    Amount `json:"per_call,omitempty" yaml:"per_call,omitempty"`                     // charged once per call
+	PerSecond  Amount `json:"per_second,omitempty" yaml:"per_second,omitempty"`                 // charged per second of Usage.Duration
+	InputPerM  Amount `json:"input_per_million,omitempty" yaml:"input_per_million,omitempty"`   // per one million input tokens
+	OutputPerM Amount `json:"output_per_million,omitempty" yaml:"output_per_million,omitempty"` // per one million output tokens
 }
 
 // Usage is what one call consumed, the other factor of a cost.
 type Usage struct {
-	InputTokens  int64
-	OutputTokens int64
-	Duration     time.Duration
+	InputTokens  int64         // prompt tokens read
+	OutputTokens int64         // tokens generated
+	Duration     time.Duration // wall time, for per-second prices
 }
 
 // IsZero reports whether the price charges nothing at all.

@@ -26,9 +26,13 @@ type Store interface {
 	// Keys manages API keys and their budgets.
 	CreateKey(ctx context.Context, k NewKey) (Key, string, error) // returns the key and its secret (shown once)
 	Authenticate(ctx context.Context, secret string) (Key, error) // by secret; ErrNotFound / ErrRevoked
+	// GetKey returns the key with id; ErrNotFound if there is none.
 	GetKey(ctx context.Context, id string) (Key, error)
+	// ListKeys returns every key, revoked ones included, oldest first.
 	ListKeys(ctx context.Context) ([]Key, error)
+	// RevokeKey stops the key authenticating; revoking twice is no error.
 	RevokeKey(ctx context.Context, id string) error
+	// SetBudget replaces the key's limits; holds already granted stand.
 	SetBudget(ctx context.Context, id string, b KeyBudget) error
 
 	// Account returns the budget account of a key: reservations on it are
@@ -40,8 +44,12 @@ type Store interface {
 
 	// Runs and their traces.
 	CreateRun(ctx context.Context, r Run) error
+	// FinishRun stores the run's episode; the run takes its status.
 	FinishRun(ctx context.Context, id string, ep *episode.Episode) error
+	// GetRun returns the run with id; ErrNotFound if there is none.
 	GetRun(ctx context.Context, id string) (Run, error)
+	// AppendEvent stores e under the run; a seq already stored keeps its
+	// first event, so a retried append is harmless.
 	AppendEvent(ctx context.Context, runID string, e episode.Event) error
 	// Events returns the run's events with Seq > afterSeq, in order.
 	Events(ctx context.Context, runID string, afterSeq int) ([]episode.Event, error)
@@ -50,6 +58,7 @@ type Store interface {
 	// that died (kill -9), so budgets and runs are consistent at start-up.
 	Recover(ctx context.Context, olderThan time.Time) (RecoverStats, error)
 
+	// Close releases the database; writes already queued finish first.
 	Close() error
 }
 

@@ -85,12 +85,12 @@ func (s *Schema) Validate(args json.RawMessage) error {
 	}
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(args))
 	if err != nil {
-		return fmt.Errorf("%w: not valid JSON (%v); send a JSON object", ErrInvalidArgs, err)
+		return fmt.Errorf("%w: not valid JSON (%w); send a JSON object", ErrInvalidArgs, err)
 	}
 	if err := s.s.Validate(v); err != nil {
 		ve, ok := err.(*jsonschema.ValidationError)
 		if !ok {
-			return fmt.Errorf("%w: %v", ErrInvalidArgs, err)
+			return fmt.Errorf("%w: %w", ErrInvalidArgs, err)
 		}
 		return fmt.Errorf("%w: %s", ErrInvalidArgs, describe(ve))
 	}

@@ -17,7 +17,9 @@ import (
 // with IsError set and a nil error. A non-nil error means the system failed
 // (context cancelled, a bug); the orchestrator stops on it.
 type Tool interface {
+	// Spec describes the tool; it is constant over the tool's life.
 	Spec() Spec
+	// Call runs the tool once with JSON arguments matching Spec's schema.
 	Call(ctx context.Context, args json.RawMessage) (*Result, error)
 }
 
@@ -121,6 +123,7 @@ func Text(s string) *Result { return &Result{Content: s} }
 // counts its prompt template. The bound must never be below the real charge:
 // budgets rely on it.
 type CostBounder interface {
+	// MaxCost returns the most a call with args can be charged.
 	MaxCost(args json.RawMessage) (money.Amount, error)
 }
 

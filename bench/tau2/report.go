@@ -1,10 +1,9 @@
 package tau2
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 
@@ -29,26 +28,17 @@ func WriteReport(dir string, res *bench.Results, rows []TaskRow, convs []*Conver
 	if err != nil {
 		return fmt.Errorf("tau2: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, TasksFile), append(b, '\n'), 0o644); err != nil {
+	if err := bench.WriteFileAtomic(filepath.Join(dir, TasksFile), append(b, '\n')); err != nil {
 		return fmt.Errorf("tau2: %w", err)
 	}
-	f, err := os.Create(filepath.Join(dir, ConversationsFile))
-	if err != nil {
-		return fmt.Errorf("tau2: %w", err)
-	}
-	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	for _, c := range convs {
 		if err := enc.Encode(c); err != nil {
-			f.Close()
 			return fmt.Errorf("tau2: %w", err)
 		}
 	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("tau2: %w", err)
-	}
-	if err := f.Close(); err != nil {
+	if err := bench.WriteFileAtomic(filepath.Join(dir, ConversationsFile), buf.Bytes()); err != nil {
 		return fmt.Errorf("tau2: %w", err)
 	}
 	return nil

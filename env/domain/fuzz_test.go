@@ -1,6 +1,8 @@
 package domain_test
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/batonhq/baton/env/domain"
@@ -47,5 +49,41 @@ func FuzzParseResults(f *testing.F) {
 		for i := range r.Simulations {
 			_ = r.Simulations[i].AssistantTexts()
 		}
+	})
+}
+
+func FuzzParseSplits(f *testing.F) {
+	for _, s := range []string{`{"train":["1","2"],"test":["3"]}`, `{}`, `{"x":null}`, `{"x":[1]}`, `[]`, `null`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = domain.ParseSplits(b)
+	})
+}
+
+// FuzzDecodeArgs feeds model-written tool arguments through the numeric
+// argument types, which parse number text themselves.
+func FuzzDecodeArgs(f *testing.F) {
+	for _, s := range []string{
+		`{"n":2,"x":1.5}`, `{"n":2.0,"x":3}`, `{"n":2.5}`, `{"n":"2"}`, `{"x":1e400}`,
+		`{"n":9007199254740993.0}`, `{"x":-0.0}`, ``, `null`, `[`, `{"n":1e20}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var args struct {
+			N domain.Int    `json:"n"`
+			X domain.Number `json:"x"`
+		}
+		if err := domain.DecodeArgs("tool", b, &args); err != nil {
+			if !strings.Contains(err.Error(), "tool()") {
+				t.Fatalf("error %q does not name the tool", err)
+			}
+			return
+		}
+		if args.X.IsInt && args.X.String() != strconv.FormatInt(args.X.I, 10) {
+			t.Fatalf("int %d prints as %q", args.X.I, args.X.String())
+		}
+		_ = args.X.String()
 	})
 }

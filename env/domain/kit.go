@@ -65,17 +65,22 @@ type Kit interface {
 // several files (telecom's main policy plus its tech-support manual); Open
 // then uses it instead of Layout().Policy.
 type PolicyLoader interface {
+	// Policy returns the agent policy text of the domain in dir.
 	Policy(dir string) (string, error)
 }
 
 // FunctionRunner runs tau2 environment functions (initialization_actions
 // and env_assertions) against a DB.
 type FunctionRunner interface {
+	// RunFunction runs call against db (changing it, for an initialization
+	// action) and returns the function's result.
 	RunFunction(db DB, call FunctionCall) (any, error)
 }
 
 // Patcher applies a task's initialization_data.agent_data to a fresh DB.
 type Patcher interface {
+	// Patch merges agentData into db, a fresh fork the session owns, and
+	// returns the result.
 	Patch(db DB, agentData json.RawMessage) (DB, error)
 }
 

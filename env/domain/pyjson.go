@@ -15,6 +15,7 @@ import (
 // Python's json.dumps would (an insertion-ordered dict, a float that must
 // keep its ".0").
 type PyMarshaler interface {
+	// EncodePy writes the value to e.
 	EncodePy(e *PyEncoder)
 }
 

@@ -9,6 +9,8 @@ import (
 
 // Entity is a database record that can deep-copy itself.
 type Entity[T any] interface {
+	// Clone returns a deep copy that shares nothing mutable with the
+	// original, so a rollout's edit never reaches the shared base.
 	Clone() T
 }
 

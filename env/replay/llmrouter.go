@@ -228,7 +228,7 @@ func splitArray(raw []byte) ([]json.RawMessage, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, fmt.Errorf("invalid JSON: %v", err)
+		return nil, fmt.Errorf("invalid JSON: %w", err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
 		return nil, fmt.Errorf("want a JSON array of records, got %v", tok)
@@ -237,12 +237,12 @@ func splitArray(raw []byte) ([]json.RawMessage, error) {
 	for dec.More() {
 		var m json.RawMessage
 		if err := dec.Decode(&m); err != nil {
-			return nil, fmt.Errorf("record %d: invalid JSON: %v", len(out), err)
+			return nil, fmt.Errorf("record %d: invalid JSON: %w", len(out), err)
 		}
 		out = append(out, m)
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, fmt.Errorf("invalid JSON after record %d: %v", len(out)-1, err)
+		return nil, fmt.Errorf("invalid JSON after record %d: %w", len(out)-1, err)
 	}
 	return out, nil
 }

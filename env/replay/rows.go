@@ -71,7 +71,7 @@ func price(field string, n json.Number) (money.Amount, error) {
 // settings, so no amount passes through a float64.
 func decodeStrict(b []byte, v any) error {
 	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("invalid JSON: %v", err)
+		return fmt.Errorf("invalid JSON: %w", err)
 	}
 	return nil
 }

@@ -46,7 +46,7 @@ func parseResponse(body []byte) (*Response, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("%w: %v", errMalformed, err)
+		return nil, fmt.Errorf("%w: %w", errMalformed, err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%w: trailing data after the JSON object", errMalformed)
@@ -61,7 +61,7 @@ func parseResponse(body []byte) (*Response, error) {
 		Score   *float64 `json:"score"`
 	}
 	if err := json.Unmarshal(*raw.Results, &hits); err != nil {
-		return nil, fmt.Errorf("%w: \"results\": %v", errMalformed, err)
+		return nil, fmt.Errorf("%w: \"results\": %w", errMalformed, err)
 	}
 	r := &Response{Query: raw.Query, Results: make([]Hit, 0, len(hits))}
 	if raw.Answer != nil {

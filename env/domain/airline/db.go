@@ -61,34 +61,18 @@ func Parse(data []byte) (*DB, error) {
 	if err := json.Unmarshal(data, &r); err != nil {
 		return nil, fmt.Errorf("airline: db.json: %w", err)
 	}
-	for _, k := range r.Flights.Keys() {
-		if f, _ := r.Flights.Get(k); f == nil {
-			return nil, fmt.Errorf("airline: db.json: flight %q is null", k)
-		}
+	db := &DB{}
+	var err error
+	if db.Flights, err = domain.TableOf(&r.Flights, "flight"); err != nil {
+		return nil, fmt.Errorf("airline: db.json: %w", err)
 	}
-	for _, k := range r.Users.Keys() {
-		if u, _ := r.Users.Get(k); u == nil {
-			return nil, fmt.Errorf("airline: db.json: user %q is null", k)
-		}
+	if db.Users, err = domain.TableOf(&r.Users, "user"); err != nil {
+		return nil, fmt.Errorf("airline: db.json: %w", err)
 	}
-	for _, k := range r.Reservations.Keys() {
-		if x, _ := r.Reservations.Get(k); x == nil {
-			return nil, fmt.Errorf("airline: db.json: reservation %q is null", k)
-		}
+	if db.Reservations, err = domain.TableOf(&r.Reservations, "reservation"); err != nil {
+		return nil, fmt.Errorf("airline: db.json: %w", err)
 	}
-	return &DB{
-		Flights:      table(&r.Flights),
-		Users:        table(&r.Users),
-		Reservations: table(&r.Reservations),
-	}, nil
-}
-
-func table[T domain.Entity[T]](o *domain.OrderedMap[T]) *domain.Table[T] {
-	m := make(map[string]T, o.Len())
-	for _, k := range o.Keys() {
-		m[k], _ = o.Get(k)
-	}
-	return domain.NewTable(o.Keys(), m)
+	return db, nil
 }
 
 // Load reads dir/db.json.

@@ -61,30 +61,18 @@ func Parse(data []byte) (*DB, error) {
 	if err := json.Unmarshal(data, &r); err != nil {
 		return nil, fmt.Errorf("retail: db.json: %w", err)
 	}
-	for _, k := range r.Products.Keys() {
-		if p, _ := r.Products.Get(k); p == nil {
-			return nil, fmt.Errorf("retail: db.json: product %q is null", k)
-		}
+	db := &DB{}
+	var err error
+	if db.Products, err = domain.TableOf(&r.Products, "product"); err != nil {
+		return nil, fmt.Errorf("retail: db.json: %w", err)
 	}
-	for _, k := range r.Users.Keys() {
-		if u, _ := r.Users.Get(k); u == nil {
-			return nil, fmt.Errorf("retail: db.json: user %q is null", k)
-		}
+	if db.Users, err = domain.TableOf(&r.Users, "user"); err != nil {
+		return nil, fmt.Errorf("retail: db.json: %w", err)
 	}
-	for _, k := range r.Orders.Keys() {
-		if o, _ := r.Orders.Get(k); o == nil {
-			return nil, fmt.Errorf("retail: db.json: order %q is null", k)
-		}
+	if db.Orders, err = domain.TableOf(&r.Orders, "order"); err != nil {
+		return nil, fmt.Errorf("retail: db.json: %w", err)
 	}
-	return &DB{Products: table(&r.Products), Users: table(&r.Users), Orders: table(&r.Orders)}, nil
-}
-
-func table[T domain.Entity[T]](o *domain.OrderedMap[T]) *domain.Table[T] {
-	m := make(map[string]T, o.Len())
-	for _, k := range o.Keys() {
-		m[k], _ = o.Get(k)
-	}
-	return domain.NewTable(o.Keys(), m)
+	return db, nil
 }
 
 // Load reads dir/db.json.

@@ -94,7 +94,3 @@ func Load(ctx context.Context, dir string) (*DB, error) {
 	}
 	return db, nil
 }
-
-func table[T domain.Entity[T]](keys []string, m map[string]T) *domain.Table[T] {
-	return domain.NewTable(keys, m)
-}

@@ -328,4 +328,4 @@ func (k *keyed[T]) add(id string, v T) {
 	k.m[id] = v
 }
 
-func (k *keyed[T]) table() *domain.Table[T] { return table(k.keys, k.m) }
+func (k *keyed[T]) table() *domain.Table[T] { return domain.NewTable(k.keys, k.m) }
