@@ -256,8 +256,8 @@ func learnedPolicy(ctx context.Context, env *Env, train envs.Env, holdout []stri
 	if err != nil {
 		return nil, err
 	}
-	res.Notes["training"] = fmt.Sprintf("warm start (%d tasks, %d epochs) + GRPO %d steps (%s) in %s, seed %d; kept the %s policy",
-		stats.Warm.Tasks, len(stats.Warm.Utility), len(stats.GRPO.Steps), stats.GRPO.Stopped, time.Since(start).Round(time.Second), f.seed, stats.Chosen)
+	res.Notes["training"] = fmt.Sprintf("score-head start (%d tasks, best of %d epochs: %d) + GRPO %d steps (%s) in %s, seed %d; kept the %s policy",
+		stats.Warm.Tasks, len(stats.Warm.HeldOutLoss), stats.Warm.BestEpoch, len(stats.GRPO.Steps), stats.GRPO.Stopped, time.Since(start).Round(time.Second), f.seed, stats.Chosen)
 	if len(holdout) > 0 {
 		res.Notes["holdout_models"] = strings.Join(holdout, ",")
 	}

@@ -113,8 +113,8 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	if err := os.WriteFile(f.out, buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)
 	}
-	fmt.Fprintf(env.Stdout, "Trained on %s (%d tasks) in %s: warm start %d epochs, GRPO %d steps (%s); kept the %s policy.\n",
-		train.Name(), st.Warm.Tasks, time.Since(start).Round(time.Second), len(st.Warm.Utility), len(st.GRPO.Steps), st.GRPO.Stopped, st.Chosen)
+	fmt.Fprintf(env.Stdout, "Trained on %s (%d tasks) in %s: score-head start %d epochs (kept epoch %d), GRPO %d steps (%s); kept the %s policy.\n",
+		train.Name(), st.Warm.Tasks, time.Since(start).Round(time.Second), len(st.Warm.HeldOutLoss), st.Warm.BestEpoch, len(st.GRPO.Steps), st.GRPO.Stopped, st.Chosen)
 	if ev := st.WarmEval; ev != nil {
 		fmt.Fprintf(env.Stdout, "Validation score: warm start %.4f", ev.Score)
 		if b := st.GRPO.Best; b != nil {

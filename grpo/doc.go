@@ -2,7 +2,23 @@
 // Group Relative Policy Optimisation on any env.Env, as ToolOrchestra
 // (arXiv 2511.21689) trains its orchestrator.
 //
-// # Warm start and the whole recipe
+// # Score-head start (the default)
+//
+// [Fit] starts with [ScoreStart]: the policy is put in score mode
+// (package learned, [learned.ScoreHead]) and its call head learns, by
+// binary cross-entropy against the probed outcomes of each (task, tool)
+// pair, each tool's chance of being right on a task. The text embedding
+// takes plain gradient steps (so a bucket learns in proportion to how many
+// prompts share it: question types, not single prompts) while the other
+// weights use Adam; an exponential moving average of the weights is
+// validated on every tenth probed task, and the best epoch is kept
+// (early stopping after [WarmConfig.Patience] epochs). The utility of a
+// call is then a·ŝ − c·cost/CostScale − l·latency/LatencyScale + w, with
+// the scales calibrated on the probes, so preferences act exactly as the
+// trade-off weights of [Eval.Score] and no preference is sampled during
+// this phase. [FitConfig.Utility] selects the older [WarmStart] instead.
+//
+// # Utility warm start and the whole recipe
 //
 // GRPO from a random policy collapses onto the cheapest tool: the group
 // reward is 0 for every unsolved rollout, and a cheap tool is often right.
@@ -13,7 +29,7 @@
 // a·outcome − c·cost/CostScale − l·latency/LatencyScale (the scales and
 // weights of [Eval.Score]) of the first call and of the turn after it, with
 // an L2 penalty on the text embedding so the policy learns kinds of
-// questions rather than single prompts. [Fit] runs the warm start, then
+// questions rather than single prompts. [Fit] runs a start, then
 // GRPO fine-tuning from it ([FineTuneDefaults]: small learning rate, KL to
 // the warm start), and keeps whichever validates better.
 //

@@ -13,6 +13,9 @@ import (
 // GRPO fine-tuning from it.
 type FitConfig struct {
 	Warm WarmConfig
+	// Utility warm-starts with [WarmStart] (logits fitted to expected
+	// utility) instead of [ScoreStart] (a score head, the default).
+	Utility bool
 	// GRPO configures fine-tuning; GRPO.Steps < 0 skips it. Zero fields
 	// take [FineTuneDefaults] rather than [Config.Defaults], which are
 	// meant for training from scratch.
@@ -65,7 +68,11 @@ func FineTuneDefaults(c *Config) {
 // and config give the same policy.
 func Fit(ctx context.Context, cfg FitConfig, train, val env.Env) (*learned.Policy, FitStats, error) {
 	var st FitStats
-	warm, ws, err := WarmStart(ctx, cfg.Warm, train, nil)
+	start := ScoreStart
+	if cfg.Utility {
+		start = WarmStart
+	}
+	warm, ws, err := start(ctx, cfg.Warm, train, nil)
 	st.Warm = ws
 	if err != nil {
 		return nil, st, err

@@ -39,6 +39,9 @@ type WarmConfig struct {
 	// recorded outcomes are mostly noise around their kind's). Negative
 	// disables it.
 	L2 float64
+	// Patience stops [ScoreStart] after this many epochs without a lower
+	// held-out loss; negative never stops early.
+	Patience int
 	// Workers computes gradients in parallel. Results do not depend on it.
 	Workers int
 	// Prefs samples a preference per task and epoch; nil means
@@ -76,6 +79,9 @@ func (c *WarmConfig) Defaults() {
 	if c.Workers == 0 {
 		c.Workers = 2
 	}
+	if c.Patience == 0 {
+		c.Patience = 3
+	}
 	if c.Prefs == nil {
 		c.Prefs = SamplePreferences
 	}
@@ -105,7 +111,11 @@ type WarmStats struct {
 	Scale Scale `json:"scale"`
 	// Utility is the policy's mean expected utility on the training
 	// decisions of each epoch (before that epoch's updates).
-	Utility []float64 `json:"utility"`
+	Utility []float64 `json:"utility,omitempty"`
+	// HeldOutLoss is [ScoreStart]'s held-out cross-entropy after each
+	// epoch, and BestEpoch the (1-based) epoch whose weights it kept.
+	HeldOutLoss []float64 `json:"held_out_loss,omitempty"`
+	BestEpoch   int       `json:"best_epoch,omitempty"`
 }
 
 // gradShards is the fixed number of partial gradients a batch is split

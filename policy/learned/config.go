@@ -2,6 +2,7 @@ package learned
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 )
 
@@ -16,6 +17,41 @@ type Config struct {
 	Dim int `json:"dim"`
 	// Hidden is the number of hidden units of each head.
 	Hidden int `json:"hidden"`
+	// Score, when enabled, switches the policy to score mode (see the
+	// package comment): the call head predicts each tool's chance of
+	// answering the task correctly and the logits are the preference's
+	// utility of it. The zero value keeps the direct-logit mode, so
+	// checkpoints written before it load unchanged.
+	Score ScoreHead `json:"score,omitzero"`
+}
+
+// ScoreHead calibrates score mode: how a tool's price and latency enter
+// the utility U = a·ŝ − c·CostWeight·nominal − l·latency/LatencyScaleS + w
+// of calling it, in the units of the accuracy term.
+type ScoreHead struct {
+	// CostWeight turns a tool's nominal cost (dollars of a typical call)
+	// into utility: the measured cost per nominal dollar over the cost
+	// scale of the training env.
+	CostWeight float64 `json:"cost_weight"`
+	// LatencyScaleS is the latency in seconds that costs one unit of
+	// utility at full latency weight.
+	LatencyScaleS float64 `json:"latency_scale_s"`
+	// Temp divides utilities into logits; > 0 enables score mode.
+	Temp float64 `json:"temp"`
+}
+
+// Enabled reports whether the policy runs in score mode.
+func (h ScoreHead) Enabled() bool { return h.Temp > 0 }
+
+func (h ScoreHead) validate() error {
+	fin := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) && x >= 0 }
+	if !fin(h.CostWeight) || !fin(h.LatencyScaleS) || !fin(h.Temp) {
+		return fmt.Errorf("learned: config score = %+v: want finite, non-negative numbers", h)
+	}
+	if h.Temp > 0 && h.Temp < 1e-6 {
+		return fmt.Errorf("learned: config score temp = %v: want 0 (off) or ≥ 1e-6", h.Temp)
+	}
+	return nil
 }
 
 // DefaultConfig is the size of the embedded policy: about 210k
@@ -44,5 +80,5 @@ func (c Config) Validate() error {
 	if c.Hidden < 1 || c.Hidden > 1024 {
 		return fmt.Errorf("learned: config hidden = %d: want 1..1024", c.Hidden)
 	}
-	return nil
+	return c.Score.validate()
 }

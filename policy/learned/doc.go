@@ -37,6 +37,20 @@
 // [Policy.Sample] samples and returns a [Trace] from which the trainer
 // recomputes log π under new weights and back-propagates ([Policy.Backward]).
 //
+// # Score mode
+//
+// With [Config.Score] enabled ([Policy.SetScoreHead]) the call head is a
+// score predictor: run on the task text and each tool alone (neither
+// preferences nor episode state reach it), σ(output) = ŝ is the predicted
+// chance that the tool's answer is correct ([Policy.Scores], fitted with
+// [Policy.BackwardScores]). A call's logit is then
+// (a·ŝ − c·CostWeight·nominal − l·latency/LatencyScaleS + w)/Temp, an
+// answer's a·ŝ/Temp of its source tool, with a, c, l, w the normalised
+// preference; so greedy decisions maximise the preference's utility and
+// a dearer preference never picks a dearer tool for a lower score. The
+// answer head is unused in this mode; GRPO still trains through the same
+// logits.
+//
 // Supervised trainers use [Policy.Prepare] to build a turn's [Decision]
 // once and [Policy.BackwardLogits] to fit any function of its logits. The
 // text embedding starts small (see textInitSD) so that it grows only along

@@ -66,7 +66,7 @@ func (p *Policy) BackwardLogits(d *Decision, loss func(logits []float64) (float6
 			return 0, fmt.Errorf("learned: loss gradient is %v", g)
 		}
 	}
-	p.l.backward(p.w, d.dec, f, gz, grad)
+	p.backprop(f, gz, grad)
 	return v, nil
 }
 

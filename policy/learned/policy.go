@@ -185,12 +185,12 @@ func (p *Policy) Backward(tr *Trace, dLoss func(logp, entropy float64) (dLogp, d
 		// ∂H/∂(z_c/T) = −p_c (log p_c + H).
 		gz[c] = (gl*(ind-pr[c]) - ge*pr[c]*(lp[c]+h)) / tr.Temp
 	}
-	p.l.backward(p.w, tr.dec, f, gz, grad)
+	p.backprop(f, gz, grad)
 	return lp[tr.Index]
 }
 
-// forward runs the network on dec with cached activations.
-func (p *Policy) forward(dec *decision) *forward {
+// net runs the network on dec with cached activations.
+func (p *Policy) net(dec *decision) *forward {
 	v := p.version.Load()
 	t, ok := p.emb.text(v, dec.text)
 	if !ok {

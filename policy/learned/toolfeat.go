@@ -111,3 +111,8 @@ func relative(fs []*toolFeat) [][nRel]float64 {
 	}
 	return out
 }
+
+// NominalCost is the cost in dollars of a typical call of the tool (1000
+// tokens in, 500 out, plus per-call and per-second prices): the price
+// score mode weighs, so a trainer can calibrate [ScoreHead.CostWeight].
+func NominalCost(s tool.Spec) float64 { return nominalCost(s) }
