@@ -212,6 +212,13 @@ func benchSource(ctx context.Context, env *Env, src string, f benchFlags) (*benc
 	for _, pr := range grpo.Presets {
 		entries = append(entries, bench.Entry{Name: "learned:" + pr.Name, Policy: pol, Preferences: pr.Pref})
 	}
+	// As the kNN router is swept over thresholds, the learned policy is
+	// swept over the weight of cost against accuracy, so both families are
+	// compared as curves with points across the cost range.
+	for _, w := range learnedSweep {
+		entries = append(entries, bench.Entry{Name: fmt.Sprintf("learned:cost=%g", w), Policy: pol,
+			Preferences: episode.Preferences{Accuracy: 1, Cost: w}})
+	}
 	start := time.Now()
 	for _, e := range entries {
 		row, err := bench.Evaluate(ctx, eval, e, bench.Options{Budget: episode.Budget{MaxTurns: 5}})
@@ -224,6 +231,10 @@ func benchSource(ctx context.Context, env *Env, src string, f benchFlags) (*benc
 	res.AUC = curveAUC(res, thresholds)
 	return res, nil
 }
+
+// learnedSweep is the cost weights (against accuracy 1) of the learned
+// policy's accuracy-cost curve.
+var learnedSweep = []float64{0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 1, 2}
 
 // learnedPolicy trains a policy on train (minus held-out models), or loads
 // the one --checkpoint names.
