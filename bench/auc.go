@@ -6,7 +6,11 @@ import (
 )
 
 // Point is one operating point of a router: mean cost per task and accuracy.
-type Point struct{ Cost, Accuracy float64 }
+type Point struct {
+	// Cost is the mean cost per task in dollars; Accuracy the mean
+	// outcome over tasks, in [0, 1].
+	Cost, Accuracy float64
+}
 
 // AUC is the area under a router family's accuracy-cost curve, normalised
 // to [0, 1]: the mean over log-cost in [lo, hi] of the best accuracy the

@@ -20,14 +20,14 @@ type Entry struct {
 	// Name is the row's policy name in results.json, e.g. "single:gpt-4",
 	// "learned:balanced".
 	Name   string
-	Policy policy.Policy
+	Policy policy.Policy // Policy decides every task of the row; it is run as is, not copied.
 	// Preferences are set on every task of the run.
 	Preferences episode.Preferences
 }
 
 // Row is one line of the results table.
 type Row struct {
-	Policy string `json:"policy"`
+	Policy string `json:"policy"` // the Entry's Name
 	// Accuracy is the mean outcome over tasks (the recorded score of the
 	// adopted answer; 0/1 where the data is binary).
 	Accuracy float64 `json:"accuracy"`
@@ -37,7 +37,7 @@ type Row struct {
 	// LatencyS is the mean per-task latency in seconds: the sum of the
 	// latencies of the task's calls (recorded or simulated for replays).
 	LatencyS     float64 `json:"latency_s"`
-	CallsPerTask float64 `json:"calls_per_task"`
+	CallsPerTask float64 `json:"calls_per_task"` // mean tool and model calls per task, over every tool
 	// ToolShare is each tool's share of all calls.
 	ToolShare map[string]float64 `json:"tool_share"`
 	// TotalCost is the exact total spent over all tasks.
@@ -158,9 +158,9 @@ func Evaluate(ctx context.Context, e env.Env, entry Entry, o Options) (Row, erro
 
 // Results is what results.json holds.
 type Results struct {
-	Dataset string `json:"dataset"`
-	NEval   int    `json:"n_eval"`
-	Rows    []Row  `json:"rows"`
+	Dataset string `json:"dataset"` // evaluation set's name, e.g. the replay file's
+	NEval   int    `json:"n_eval"`  // how many held-out tasks each row was evaluated on
+	Rows    []Row  `json:"rows"`    // one per Entry, in the order run
 	// AUC is the area under each router family's accuracy-cost curve (see
 	// [AUC]); keys "knn" and "learned".
 	AUC map[string]float64 `json:"auc,omitempty"`

@@ -65,7 +65,7 @@ func Single(name string) policy.Policy { return baseline.New("single:"+name, bas
 // their recorded scores, and picks the cheapest model whose estimate clears
 // a threshold (the best estimate when none does).
 type KNN struct {
-	K       int
+	K       int // neighbours consulted per question; set by NewKNN
 	idf     map[string]float64
 	vecs    []sparseVec
 	scores  []map[string]float64 // per training task: tool → score

@@ -16,17 +16,17 @@ import (
 
 // Command is one subcommand of baton.
 type Command struct {
-	Name  string
-	Short string
+	Name  string // what the user types after baton
+	Short string // one-line summary for the usage listing
 	// Run executes the command with its arguments (after the name).
 	Run func(ctx context.Context, env *Env, args []string) error
 }
 
 // Env is what commands read and write, so tests can run them in-process.
 type Env struct {
-	Stdout, Stderr io.Writer
-	Stdin          io.Reader
-	Getenv         func(string) string
+	Stdout, Stderr io.Writer           // where output and diagnostics go
+	Stdin          io.Reader           // input for commands that read it
+	Getenv         func(string) string // environment lookup (os.Getenv in production)
 }
 
 var commands = map[string]Command{}
@@ -38,8 +38,11 @@ func register(c Command) { commands[c.Name] = c }
 var ErrUsage = errors.New("usage")
 
 // ExitError carries a specific exit status (e.g. a failed tool call).
-type ExitError struct{ Code int }
+type ExitError struct {
+	Code int // the process exit status Main uses
+}
 
+// Error renders the status as the shell would report it.
 func (e ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
 // Main runs baton with os.Args and exits.

@@ -49,16 +49,16 @@ type Config struct {
 
 // ToolConfig is one tool instance.
 type ToolConfig struct {
-	Kind    string          `json:"kind"`
-	Name    string          `json:"name,omitempty"`
-	Options json.RawMessage `json:"options,omitempty"`
+	Kind    string          `json:"kind"`              // registered tool kind, see tool.Register
+	Name    string          `json:"name,omitempty"`    // overrides the tool's name; empty keeps the kind's default
+	Options json.RawMessage `json:"options,omitempty"` // kind-specific options, decoded strictly by the kind
 }
 
 // Budget is a per-run budget in config form.
 type Budget struct {
-	MaxCost  money.Amount `json:"max_cost,omitempty"`
-	MaxTime  Duration     `json:"max_time,omitempty"`
-	MaxTurns int          `json:"max_turns,omitempty"`
+	MaxCost  money.Amount `json:"max_cost,omitempty"`  // the most one run may spend; zero means unlimited
+	MaxTime  Duration     `json:"max_time,omitempty"`  // wall time per run; Defaults sets 2m when zero
+	MaxTurns int          `json:"max_turns,omitempty"` // decisions per run, the answer included; Defaults sets 8 when zero
 }
 
 // Episode returns the budget in the orchestrator's form.

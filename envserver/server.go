@@ -400,15 +400,15 @@ func (s *Server) handleStep(w http.ResponseWriter, r *http.Request) {
 
 // SessionState is the GET /v1/sessions/{id} body.
 type SessionState struct {
-	ProtocolVersion string           `json:"protocol_version"`
-	SessionID       string           `json:"session_id"`
-	Env             string           `json:"env"`
-	TaskID          string           `json:"task_id"`
-	Done            bool             `json:"done"`
-	Turns           int              `json:"turns"`
-	MaxTurns        int              `json:"max_turns"`
-	Episode         *episode.Episode `json:"episode"`
-	Score           any              `json:"score,omitempty"`
+	ProtocolVersion string           `json:"protocol_version"` // always ProtocolVersion
+	SessionID       string           `json:"session_id"`       // the session asked about
+	Env             string           `json:"env"`              // the env it runs
+	TaskID          string           `json:"task_id"`          // the task it runs
+	Done            bool             `json:"done"`             // the episode has ended and been scored
+	Turns           int              `json:"turns"`            // steps taken
+	MaxTurns        int              `json:"max_turns"`        // the session's turn limit
+	Episode         *episode.Episode `json:"episode"`          // the episode so far
+	Score           any              `json:"score,omitempty"`  // the verifier's score once done; absent before
 }
 
 func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {

@@ -26,10 +26,10 @@ type Task struct {
 // accuracy, cost, latency and individual tools. Weights are non-negative;
 // only their ratios matter.
 type Preferences struct {
-	Accuracy float64            `json:"accuracy,omitempty"`
-	Cost     float64            `json:"cost,omitempty"`
-	Latency  float64            `json:"latency,omitempty"`
-	Tools    map[string]float64 `json:"tools,omitempty"`
+	Accuracy float64            `json:"accuracy,omitempty"` // weight on getting the answer right
+	Cost     float64            `json:"cost,omitempty"`     // weight on spending less
+	Latency  float64            `json:"latency,omitempty"`  // weight on finishing sooner
+	Tools    map[string]float64 `json:"tools,omitempty"`    // tool name → weight on using it; unlisted tools weigh 0
 	// Text is the natural-language form, for LLM policies ("prefer local
 	// tools; avoid gpt-5 unless needed").
 	Text string `json:"text,omitempty"`
@@ -54,7 +54,7 @@ type Action struct {
 	Args json.RawMessage `json:"args,omitempty"`
 	// Final marks the answer that ends the episode.
 	Final  bool   `json:"final,omitempty"`
-	Answer string `json:"answer,omitempty"`
+	Answer string `json:"answer,omitempty"` // the final answer when Final is true
 	// Thought is the policy's reasoning, when it has any to show.
 	Thought string `json:"thought,omitempty"`
 	// Usage and Cost are what deciding cost (an LLM policy's own tokens).
@@ -74,7 +74,7 @@ type Step struct {
 	Error string `json:"error,omitempty"`
 	// Cost is what the turn cost, the decision included.
 	Cost    money.Amount  `json:"cost"`
-	Latency time.Duration `json:"latency"`
+	Latency time.Duration `json:"latency"` // decision time plus the tool call's
 }
 
 // Failed reports whether the turn failed or its tool returned an error.
@@ -102,8 +102,8 @@ type Episode struct {
 	Status Status `json:"status"`           // how the episode ended
 	// Error is the system failure that ended a failed episode.
 	Error   string        `json:"error,omitempty"`
-	Cost    money.Amount  `json:"cost"`
-	Latency time.Duration `json:"latency"`
+	Cost    money.Amount  `json:"cost"`    // everything the run spent, worst cases held for cancelled calls included
+	Latency time.Duration `json:"latency"` // wall time of the whole run
 }
 
 // Calls counts the tool calls per tool name, failed ones included.

@@ -39,8 +39,8 @@ type Event struct {
 	Cost    money.Amount    `json:"cost,omitempty"`     // a decision's or call's cost; on a call event the worst case held
 	// Spent is the run's total cost after this event.
 	Spent   money.Amount  `json:"spent"`
-	Latency time.Duration `json:"latency,omitempty"`
-	Status  Status        `json:"status,omitempty"` // how the run ended, on the final event
+	Latency time.Duration `json:"latency,omitempty"` // a result's call time, or the run's on the final event
+	Status  Status        `json:"status,omitempty"`  // how the run ended, on the final event
 }
 
 // Tracer receives events. It is called synchronously from the run's

@@ -12,22 +12,22 @@ import (
 
 // EvalStats is a greedy policy's performance on an env under one preset.
 type EvalStats struct {
-	Preset   string  `json:"preset"`
-	Tasks    int     `json:"tasks"`
-	Accuracy float64 `json:"accuracy"`
+	Preset   string  `json:"preset"`   // preset name, e.g. "balanced"
+	Tasks    int     `json:"tasks"`    // tasks evaluated
+	Accuracy float64 `json:"accuracy"` // share of tasks solved
 	// MeanCostUSD is the mean episode cost in dollars, for display.
 	MeanCostUSD float64 `json:"mean_cost_usd"`
 	// MeanLatencyS is the mean nominal latency (sum of the called tools'
 	// Spec.Latency) in seconds.
 	MeanLatencyS float64 `json:"mean_latency_s"`
-	MeanCalls    float64 `json:"mean_calls"`
+	MeanCalls    float64 `json:"mean_calls"` // mean tool calls per episode
 }
 
 // Eval is one validation: per-preset stats and the score training
 // maximises.
 type Eval struct {
-	Step    int         `json:"step"`
-	Presets []EvalStats `json:"presets"`
+	Step    int         `json:"step"`    // the optimisation step it followed; 0 outside Train
+	Presets []EvalStats `json:"presets"` // one per preset
 	// Score is the mean over presets p of
 	//   w_acc·accuracy − w_cost·cost/CostScale − w_lat·latency/LatencyScale
 	// with w the preset's weights normalised to sum 1 and the scales the
@@ -38,8 +38,8 @@ type Eval struct {
 // Scale is what "expensive" and "slow" mean on an env: the mean cost and
 // nominal latency of an episode that calls every tool once.
 type Scale struct {
-	CostUSD  float64 `json:"cost_usd"`
-	LatencyS float64 `json:"latency_s"`
+	CostUSD  float64 `json:"cost_usd"`  // mean episode cost, dollars
+	LatencyS float64 `json:"latency_s"` // mean nominal latency, seconds
 }
 
 // callAll calls each tool once in name order, then answers with the last

@@ -17,36 +17,36 @@ const ExcerptBytes = 500
 
 // Record is one exported rollout, one JSON line (see the package comment).
 type Record struct {
-	Step       int                 `json:"step"`
-	Group      string              `json:"group"`
-	Rollout    int                 `json:"rollout"`
-	TaskID     string              `json:"task_id"`
-	Prompt     string              `json:"prompt"`
-	Tools      []tool.Spec         `json:"tools"`
-	Preference episode.Preferences `json:"preference"`
-	Actions    []ActionRecord      `json:"actions"`
-	Answer     string              `json:"answer"`
-	Status     episode.Status      `json:"status"`
-	Outcome    float64             `json:"outcome"`
-	Correct    bool                `json:"correct"`
-	Cost       money.Amount        `json:"cost"`
-	LatencyS   float64             `json:"latency_s"`
-	Reward     float64             `json:"reward"`
-	Advantage  float64             `json:"advantage"`
-	Skipped    bool                `json:"skipped"`
+	Step       int                 `json:"step"`       // optimisation step, 1-based
+	Group      string              `json:"group"`      // "s<step>-t<index in batch>": the rollouts of one task
+	Rollout    int                 `json:"rollout"`    // index within the group
+	TaskID     string              `json:"task_id"`    // env task id
+	Prompt     string              `json:"prompt"`     // task text
+	Tools      []tool.Spec         `json:"tools"`      // tools offered
+	Preference episode.Preferences `json:"preference"` // the rollout's sampled preference
+	Actions    []ActionRecord      `json:"actions"`    // one per turn, in order
+	Answer     string              `json:"answer"`     // final answer; "" if none
+	Status     episode.Status      `json:"status"`     // how the episode ended
+	Outcome    float64             `json:"outcome"`    // verifier outcome in [0, 1]
+	Correct    bool                `json:"correct"`    // verifier verdict
+	Cost       money.Amount        `json:"cost"`       // episode cost, exact
+	LatencyS   float64             `json:"latency_s"`  // nominal latency (sum of Spec.Latency) in seconds
+	Reward     float64             `json:"reward"`     // preference-weighted reward
+	Advantage  float64             `json:"advantage"`  // group-normalised advantage; 0 when Skipped
+	Skipped    bool                `json:"skipped"`    // the group had too little reward spread to train on
 }
 
 // ActionRecord is one turn of an exported rollout.
 type ActionRecord struct {
-	Turn    int             `json:"turn"`
-	Tool    string          `json:"tool,omitempty"`
-	Args    json.RawMessage `json:"args,omitempty"`
-	Final   bool            `json:"final,omitempty"`
-	Answer  string          `json:"answer,omitempty"`
-	Result  string          `json:"result,omitempty"`
-	IsError bool            `json:"is_error,omitempty"`
-	Error   string          `json:"error,omitempty"`
-	Cost    money.Amount    `json:"cost"`
+	Turn    int             `json:"turn"`               // 1-based turn number
+	Tool    string          `json:"tool,omitempty"`     // the tool called; empty on the answer turn
+	Args    json.RawMessage `json:"args,omitempty"`     // the call's arguments
+	Final   bool            `json:"final,omitempty"`    // marks the answer turn
+	Answer  string          `json:"answer,omitempty"`   // the answer, when Final
+	Result  string          `json:"result,omitempty"`   // the result's text, cut to ExcerptBytes
+	IsError bool            `json:"is_error,omitempty"` // the tool returned an error
+	Error   string          `json:"error,omitempty"`    // why the turn failed, if it did
+	Cost    money.Amount    `json:"cost"`               // the turn's cost, decision included
 	// LogProb is the sampling policy's log-probability of the action,
 	// absent for turns the policy did not choose among candidates.
 	LogProb *float64 `json:"logprob,omitempty"`

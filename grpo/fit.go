@@ -12,7 +12,7 @@ import (
 // FitConfig is the whole training recipe: a supervised warm start, then
 // GRPO fine-tuning from it.
 type FitConfig struct {
-	Warm WarmConfig
+	Warm WarmConfig // the supervised warm start
 	// Utility warm-starts with [WarmStart] (logits fitted to expected
 	// utility) instead of [ScoreStart] (a score head, the default).
 	Utility bool
@@ -24,8 +24,8 @@ type FitConfig struct {
 
 // FitStats reports a [Fit].
 type FitStats struct {
-	Warm WarmStats `json:"warm"`
-	GRPO Stats     `json:"grpo"`
+	Warm WarmStats `json:"warm"` // the warm start's report
+	GRPO Stats     `json:"grpo"` // fine-tuning's report; empty when skipped
 	// WarmEval is the warm-started policy's validation, the baseline GRPO
 	// has to beat.
 	WarmEval *Eval `json:"warm_eval,omitempty"`

@@ -16,10 +16,10 @@ import (
 // outcome of answering with its result, what the call cost, and the state a
 // policy faces right after it.
 type Probe struct {
-	Tool    string  `json:"tool"`
-	Outcome float64 `json:"outcome"`
-	Correct bool    `json:"correct"`
-	CostUSD float64 `json:"cost_usd"`
+	Tool    string  `json:"tool"`     // the tool called
+	Outcome float64 `json:"outcome"`  // verifier outcome of answering with its result, clamped to [0, 1]
+	Correct bool    `json:"correct"`  // verifier verdict
+	CostUSD float64 `json:"cost_usd"` // what the call cost, in dollars
 	// LatencyS is the tool's nominal latency (Spec.Latency) in seconds,
 	// as training measures latency.
 	LatencyS float64 `json:"latency_s"`
@@ -30,9 +30,9 @@ type Probe struct {
 
 // TaskProbes are the probes of every tool offered on one task.
 type TaskProbes struct {
-	Task   episode.Task
-	Tools  []tool.Spec
-	Probes []Probe // in Tools order
+	Task   episode.Task // the task probed
+	Tools  []tool.Spec  // tools offered on it, in the set's Specs order
+	Probes []Probe      // in Tools order
 }
 
 // ProbeEnv calls every tool of every task of e once, alone, and scores

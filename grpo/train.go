@@ -19,32 +19,32 @@ import (
 
 // StepStats reports one optimisation step.
 type StepStats struct {
-	Step int `json:"step"`
+	Step int `json:"step"` // 1-based step number
 	// MeanReward, Accuracy and MeanCostUSD are over the batch's rollouts.
 	MeanReward  float64 `json:"mean_reward"`
 	Accuracy    float64 `json:"accuracy"`
 	MeanCostUSD float64 `json:"mean_cost_usd"`
-	MeanTurns   float64 `json:"mean_turns"`
+	MeanTurns   float64 `json:"mean_turns"` // mean turns per rollout
 	// Groups and Skipped count the batch's groups and those skipped for
 	// too little reward spread.
 	Groups  int `json:"groups"`
 	Skipped int `json:"skipped"`
 	// Samples is the number of decisions trained on.
 	Samples  int     `json:"samples"`
-	Loss     float64 `json:"loss"`
-	KL       float64 `json:"kl"`
-	ClipFrac float64 `json:"clip_frac"`
-	GradNorm float64 `json:"grad_norm"`
-	Entropy  float64 `json:"entropy"`
+	Loss     float64 `json:"loss"`      // mean clipped surrogate loss, first epoch
+	KL       float64 `json:"kl"`        // mean k3 estimate of KL(π‖π_ref), first epoch
+	ClipFrac float64 `json:"clip_frac"` // share of samples whose ratio was clipped
+	GradNorm float64 `json:"grad_norm"` // gradient norm before clipping
+	Entropy  float64 `json:"entropy"`   // mean policy entropy at the samples' decisions
 }
 
 // Stats summarises a training run.
 type Stats struct {
-	Steps   []StepStats `json:"steps"`
-	Evals   []Eval      `json:"evals"`
-	Scale   Scale       `json:"scale"`
-	Best    *Eval       `json:"best,omitempty"`
-	Stopped string      `json:"stopped"`
+	Steps   []StepStats `json:"steps"`          // one per optimisation step
+	Evals   []Eval      `json:"evals"`          // one per validation, in order
+	Scale   Scale       `json:"scale"`          // the training env's cost and latency scale
+	Best    *Eval       `json:"best,omitempty"` // the best validation, whose policy Train returns; nil without any
+	Stopped string      `json:"stopped"`        // why training ended: "steps" or the early stop
 }
 
 // Train runs GRPO on train's tasks starting from init (nil: a fresh

@@ -107,8 +107,8 @@ func (c WarmConfig) Validate() error {
 
 // WarmStats summarises a warm start.
 type WarmStats struct {
-	Tasks int   `json:"tasks"`
-	Scale Scale `json:"scale"`
+	Tasks int   `json:"tasks"` // training tasks probed
+	Scale Scale `json:"scale"` // cost and latency scale the utilities used
 	// Utility is the policy's mean expected utility on the training
 	// decisions of each epoch (before that epoch's updates).
 	Utility []float64 `json:"utility,omitempty"`

@@ -22,6 +22,7 @@ import (
 // recorded as a failed turn the policy sees next time, and counts toward the
 // turn budget; any other error ends the episode as failed.
 type Policy interface {
+	// Decide picks the next turn's action from s, as described above.
 	Decide(ctx context.Context, s *State) (episode.Action, error)
 }
 
@@ -38,7 +39,7 @@ var ErrInvalidAction = errors.New("policy: invalid action")
 // State is what a policy sees when deciding a turn. It is read-only for the
 // policy.
 type State struct {
-	Task *episode.Task
+	Task *episode.Task // the task being solved, Preferences and Budget included
 	// Tools are the specs of the tools this run may call, sorted by name.
 	Tools []tool.Spec
 	// Steps are the turns so far, failed ones included.
@@ -89,9 +90,9 @@ func (c Config) Decode(v any) error {
 
 // Kind is a registered policy constructor.
 type Kind struct {
-	Name string
-	Doc  string
-	New  func(ctx context.Context, cfg Config) (Policy, error)
+	Name string                                                // what baton.yaml's policy field names
+	Doc  string                                                // one-line description for `baton policies`
+	New  func(ctx context.Context, cfg Config) (Policy, error) // builds the policy from its config
 }
 
 var (
@@ -149,5 +150,6 @@ func New(ctx context.Context, name string, cfg Config) (Policy, error) {
 // Decide so that deciding can never overspend a budget either; the bound must
 // never be below the Action.Cost the decision then reports.
 type CostBounder interface {
+	// MaxCost bounds what the next Decide on s can cost.
 	MaxCost(s *State) (money.Amount, error)
 }

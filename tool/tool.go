@@ -93,8 +93,8 @@ type Result struct {
 
 // Usage is the token usage of a call.
 type Usage struct {
-	InputTokens  int64 `json:"input_tokens,omitempty"`
-	OutputTokens int64 `json:"output_tokens,omitempty"`
+	InputTokens  int64 `json:"input_tokens,omitempty"`  // tokens sent to a model
+	OutputTokens int64 `json:"output_tokens,omitempty"` // tokens the model produced
 	// Estimated is set when the provider reported no usage and the counts
 	// were estimated (see [EstimateTokens]).
 	Estimated bool `json:"estimated,omitempty"`

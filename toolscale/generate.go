@@ -48,20 +48,20 @@ const DefaultTasksPerDomain = 20
 
 // Report says what [Generate] wrote.
 type Report struct {
-	Domains []DomainReport `json:"domains"`
+	Domains []DomainReport `json:"domains"` // one per domain generated, in order
 }
 
 // DomainReport is one domain's outcome.
 type DomainReport struct {
-	Domain  string `json:"domain"`
-	Dir     string `json:"dir"`
-	Records int    `json:"records"`
-	Tools   int    `json:"tools"`
+	Domain  string `json:"domain"`  // domain name, e.g. "bank"
+	Dir     string `json:"dir"`     // the domain's output directory
+	Records int    `json:"records"` // records in the generated db.json, all collections
+	Tools   int    `json:"tools"`   // tools in tools.json
 	// Candidates is the number of tasks proposed; Kept of them passed.
 	Candidates int `json:"candidates"`
 	Kept       int `json:"kept"`
-	Evolved    int `json:"evolved"`
-	LLM        int `json:"llm"`
+	Evolved    int `json:"evolved"` // kept tasks evolved from a base task (Options.Evolve)
+	LLM        int `json:"llm"`     // kept tasks the LLM proposed (Options.LLM)
 	// Dropped counts rejected candidates per reason.
 	Dropped map[DropReason]int `json:"dropped,omitempty"`
 }

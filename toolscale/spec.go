@@ -29,16 +29,16 @@ type Collection struct {
 	// the first free zero-padded number.
 	IDPrefix string  `json:"id_prefix"`
 	IDWidth  int     `json:"id_width"`
-	Fields   []Field `json:"fields"`
+	Fields   []Field `json:"fields"` // the record's fields, in order
 }
 
 // Field is one typed field of a record.
 type Field struct {
-	Name string `json:"name"`
+	Name string `json:"name"` // field name in the record
 	// Type is "string", "integer", "number" or "boolean".
 	Type        string   `json:"type"`
-	Enum        []string `json:"enum,omitempty"`
-	Description string   `json:"description,omitempty"`
+	Enum        []string `json:"enum,omitempty"`        // allowed values; empty means any
+	Description string   `json:"description,omitempty"` // what the field holds, shown to the agent
 	// Ref names the collection whose key this field holds.
 	Ref string `json:"ref,omitempty"`
 }
@@ -55,11 +55,11 @@ const (
 
 // ToolSpec is one tool with a declarative semantics.
 type ToolSpec struct {
-	Name        string  `json:"name"`
-	Description string  `json:"description"`
-	Kind        string  `json:"kind"`
-	Collection  string  `json:"collection"`
-	Params      []Param `json:"params"`
+	Name        string  `json:"name"`        // tool name the agent calls
+	Description string  `json:"description"` // what the tool does, shown to the agent
+	Kind        string  `json:"kind"`        // one of the Kind constants
+	Collection  string  `json:"collection"`  // the collection the tool acts on
+	Params      []Param `json:"params"`      // the tool's parameters, in order
 	// KeyParam names the parameter holding the target record's id (get,
 	// update, delete).
 	KeyParam string `json:"key_param,omitempty"`
@@ -79,54 +79,54 @@ type ToolSpec struct {
 
 // Param is one tool parameter.
 type Param struct {
-	Name        string   `json:"name"`
-	Type        string   `json:"type"`
-	Description string   `json:"description"`
-	Enum        []string `json:"enum,omitempty"`
-	Minimum     *float64 `json:"minimum,omitempty"`
-	Optional    bool     `json:"optional,omitempty"`
+	Name        string   `json:"name"`               // parameter name
+	Type        string   `json:"type"`               // "string", "integer", "number" or "boolean", as Field.Type
+	Description string   `json:"description"`        // what to pass, shown to the agent
+	Enum        []string `json:"enum,omitempty"`     // allowed values; empty means any
+	Minimum     *float64 `json:"minimum,omitempty"`  // least allowed value of a numeric parameter; nil means none
+	Optional    bool     `json:"optional,omitempty"` // the agent may leave it out
 }
 
 // Bind ties a record field to a parameter.
 type Bind struct {
-	Field string `json:"field"`
-	Param string `json:"param"`
+	Field string `json:"field"` // record field to compare
+	Param string `json:"param"` // parameter whose value it must equal
 }
 
 // Precondition requires a field's value (as text) to be in In, or not in
 // NotIn. Message is the error the agent reads when it fails; "{value}"
 // and "{id}" are replaced by the field's value and the record's id.
 type Precondition struct {
-	Field   string   `json:"field"`
-	In      []string `json:"in,omitempty"`
-	NotIn   []string `json:"not_in,omitempty"`
-	Message string   `json:"message"`
+	Field   string   `json:"field"`            // record field checked
+	In      []string `json:"in,omitempty"`     // allowed values as text; empty means any
+	NotIn   []string `json:"not_in,omitempty"` // forbidden values as text
+	Message string   `json:"message"`          // error the agent reads on failure, with {value} and {id} filled
 }
 
 // Ref is a record referred to by parameter Param in collection Collection.
 type Ref struct {
-	Param      string         `json:"param"`
-	Collection string         `json:"collection"`
-	Require    []Precondition `json:"require,omitempty"`
+	Param      string         `json:"param"`             // parameter holding the referred record's id
+	Collection string         `json:"collection"`        // collection the record must be in
+	Require    []Precondition `json:"require,omitempty"` // preconditions on the referred record
 }
 
 // Assign sets Field from parameter Param, or to the constant Value.
 type Assign struct {
-	Field string          `json:"field"`
-	Param string          `json:"param,omitempty"`
-	Value json.RawMessage `json:"value,omitempty"`
+	Field string          `json:"field"`           // record field assigned
+	Param string          `json:"param,omitempty"` // parameter to copy; empty means use Value
+	Value json.RawMessage `json:"value,omitempty"` // constant JSON value, used when Param is empty
 }
 
 // Adjust adds Sign times parameter Param to numeric Field of the target
 // record, or of the record referred to by parameter On. A result below Min
 // fails with Message.
 type Adjust struct {
-	Field   string   `json:"field"`
-	Param   string   `json:"param"`
-	Sign    int      `json:"sign"`
-	On      string   `json:"on,omitempty"`
-	Min     *float64 `json:"min,omitempty"`
-	Message string   `json:"message,omitempty"`
+	Field   string   `json:"field"`             // numeric record field changed
+	Param   string   `json:"param"`             // parameter holding the amount
+	Sign    int      `json:"sign"`              // +1 adds the amount, -1 subtracts it
+	On      string   `json:"on,omitempty"`      // parameter naming the referred record to change; empty means the target
+	Min     *float64 `json:"min,omitempty"`     // least allowed result; nil means no bound
+	Message string   `json:"message,omitempty"` // error the agent reads when the result is below Min
 }
 
 // Mutates reports whether the tool can change the database.

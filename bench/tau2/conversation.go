@@ -76,8 +76,8 @@ type Runner struct {
 
 // Conversation is one finished conversation and its verdict.
 type Conversation struct {
-	TaskID string `json:"task_id"`
-	Trial  int    `json:"trial"`
+	TaskID string `json:"task_id"` // tau2 task id, as in the domain's tasks.json
+	Trial  int    `json:"trial"`   // 0-based trial number of this task
 	// Messages is the transcript: the agent's and the user's messages and
 	// the agent's tool calls, in order.
 	Messages []Message `json:"messages"`

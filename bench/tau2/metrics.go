@@ -37,52 +37,52 @@ func PassHatK(n, c, k int) float64 {
 
 // TaskRow is one task's results over its trials.
 type TaskRow struct {
-	TaskID    string `json:"task_id"`
-	Trials    int    `json:"trials"`
-	Successes int    `json:"successes"`
+	TaskID    string `json:"task_id"`   // tau2 task id
+	Trials    int    `json:"trials"`    // conversations run for the task
+	Successes int    `json:"successes"` // trials with reward 1
 	// Rewards are the trials' rewards in trial order.
 	Rewards    []float64 `json:"rewards"`
-	MeanReward float64   `json:"mean_reward"`
+	MeanReward float64   `json:"mean_reward"` // mean of Rewards
 	// PassHatK[k-1] is pass^k for k = 1..Trials.
 	PassHatK []float64 `json:"pass_hat_k"`
 	// Mean costs per trial in dollars, and the exact totals.
 	AgentCostUSD  float64      `json:"agent_cost_usd"`
-	ExpertCostUSD float64      `json:"expert_cost_usd"`
-	UserCostUSD   float64      `json:"user_cost_usd"`
-	AgentCost     money.Amount `json:"agent_cost"`
-	ExpertCost    money.Amount `json:"expert_cost"`
-	UserCost      money.Amount `json:"user_cost"`
+	ExpertCostUSD float64      `json:"expert_cost_usd"` // call_expert calls
+	UserCostUSD   float64      `json:"user_cost_usd"`   // user simulator
+	AgentCost     money.Amount `json:"agent_cost"`      // exact total of the policy and every tool but the expert
+	ExpertCost    money.Amount `json:"expert_cost"`     // exact total of the call_expert calls
+	UserCost      money.Amount `json:"user_cost"`       // exact total of the user simulator
 	// Means per trial.
-	LatencyS   float64 `json:"latency_s"`
-	AgentTurns float64 `json:"agent_turns"`
-	ToolCalls  float64 `json:"tool_calls"`
+	LatencyS   float64 `json:"latency_s"`   // wall time per conversation, seconds
+	AgentTurns float64 `json:"agent_turns"` // agent turns (episodes)
+	ToolCalls  float64 `json:"tool_calls"`  // tool calls, every tool counted
 	// Terminations counts the trials' endings by reason.
 	Terminations map[string]int `json:"terminations"`
 }
 
 // Summary aggregates every task.
 type Summary struct {
-	Tasks         int `json:"tasks"`
-	Conversations int `json:"conversations"`
+	Tasks         int `json:"tasks"`         // distinct tasks
+	Conversations int `json:"conversations"` // conversations over all tasks and trials
 	// PassHatK[k-1] is pass^k averaged over tasks, for k up to the fewest
 	// trials any task has.
 	PassHatK   []float64 `json:"pass_hat_k"`
-	MeanReward float64   `json:"mean_reward"`
+	MeanReward float64   `json:"mean_reward"` // mean reward over conversations
 	// Exact totals over all conversations.
-	AgentCost  money.Amount `json:"agent_cost"`
-	ExpertCost money.Amount `json:"expert_cost"`
-	UserCost   money.Amount `json:"user_cost"`
+	AgentCost  money.Amount `json:"agent_cost"`  // policy decisions and tools but the expert
+	ExpertCost money.Amount `json:"expert_cost"` // call_expert calls
+	UserCost   money.Amount `json:"user_cost"`   // user simulator
 	// Means per conversation.
-	AgentCostUSD  float64            `json:"agent_cost_usd"`
-	ExpertCostUSD float64            `json:"expert_cost_usd"`
-	UserCostUSD   float64            `json:"user_cost_usd"`
-	LatencyS      float64            `json:"latency_s"`
-	AgentTurns    float64            `json:"agent_turns"`
-	ToolCalls     float64            `json:"tool_calls"`
-	ToolShare     map[string]float64 `json:"tool_share"`
+	AgentCostUSD  float64            `json:"agent_cost_usd"`  // dollars
+	ExpertCostUSD float64            `json:"expert_cost_usd"` // dollars
+	UserCostUSD   float64            `json:"user_cost_usd"`   // dollars
+	LatencyS      float64            `json:"latency_s"`       // wall time, seconds
+	AgentTurns    float64            `json:"agent_turns"`     // agent turns (episodes)
+	ToolCalls     float64            `json:"tool_calls"`      // tool calls
+	ToolShare     map[string]float64 `json:"tool_share"`      // each tool's share of all tool calls
 	// Normal is the share of conversations that ended normally.
 	Normal       float64        `json:"normal"`
-	Terminations map[string]int `json:"terminations"`
+	Terminations map[string]int `json:"terminations"` // conversations by termination reason (TermUserStop...)
 }
 
 // Summarise groups conversations by task (in order of first appearance;

@@ -19,8 +19,8 @@ const Greeting = "Hi! How can I help you today?"
 // Message is one entry of a conversation: a message between the agent and
 // the customer, or one tool call the agent made and what it returned.
 type Message struct {
-	Role    string `json:"role"`
-	Content string `json:"content"`
+	Role    string `json:"role"`    // RoleAgent, RoleUser or RoleTool
+	Content string `json:"content"` // message text, or a RoleTool entry's result
 	// Tool and Args name the call of a RoleTool entry; Content is then
 	// its result and IsError marks a failed call.
 	Tool    string          `json:"tool,omitempty"`

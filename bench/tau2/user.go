@@ -126,10 +126,10 @@ type User struct {
 
 // UserTurn is one simulator message and what it cost.
 type UserTurn struct {
-	Text    string
-	Usage   tool.Usage
-	Cost    money.Amount
-	Latency time.Duration
+	Text    string        // the simulated customer's message
+	Usage   tool.Usage    // tokens the provider reported, else estimated (Estimated set)
+	Cost    money.Amount  // Usage priced at User.Price
+	Latency time.Duration // wall time of the simulator call
 }
 
 var errNoUserClient = errors.New("tau2: User.Client is nil")

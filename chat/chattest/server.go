@@ -38,23 +38,23 @@ type Reply struct {
 
 // ToolCall is a scripted tool call.
 type ToolCall struct {
-	ID        string `json:"id,omitempty"`
-	Name      string `json:"name"`
-	Arguments string `json:"arguments"`
+	ID        string `json:"id,omitempty"` // call id; empty lets the client go without one
+	Name      string `json:"name"`         // function name
+	Arguments string `json:"arguments"`    // JSON arguments text, sent as is (may be malformed)
 }
 
 // Usage is scripted token usage.
 type Usage struct {
-	PromptTokens     int64 `json:"prompt_tokens"`
-	CompletionTokens int64 `json:"completion_tokens"`
+	PromptTokens     int64 `json:"prompt_tokens"`     // reported as usage.prompt_tokens
+	CompletionTokens int64 `json:"completion_tokens"` // reported as usage.completion_tokens
 }
 
 // Request is a request the server received.
 type Request struct {
-	Path   string
-	Header http.Header
-	Body   map[string]any
-	Raw    []byte
+	Path   string         // URL path, e.g. /v1/chat/completions
+	Header http.Header    // headers as sent
+	Body   map[string]any // Raw decoded as JSON; nil when it is not an object
+	Raw    []byte         // the body bytes as received
 }
 
 // Server is a scripted OpenAI-compatible server.

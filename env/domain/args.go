@@ -43,9 +43,9 @@ func (n *Int) UnmarshalJSON(b []byte) error {
 // Number is a numeric argument that remembers whether Python would have
 // seen an int or a float, so echoing it matches str(value).
 type Number struct {
-	F     float64
-	IsInt bool
-	I     int64
+	F     float64 // the value
+	IsInt bool    // JSON gave an integer (no fraction or exponent)
+	I     int64   // the exact integer when IsInt
 }
 
 // UnmarshalJSON implements json.Unmarshaler.

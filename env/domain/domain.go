@@ -15,11 +15,11 @@ import (
 // splits. It is immutable and safe for concurrent use; every rollout gets
 // its own [Session].
 type Domain struct {
-	Kit    Kit
-	Dir    string // the domain directory, e.g. .../tau2-bench/airline
-	Policy string
-	Tasks  []Task
-	Splits map[string][]string
+	Kit    Kit                 // the domain's tools and database loader
+	Dir    string              // the domain directory, e.g. .../tau2-bench/airline
+	Policy string              // the agent policy document (policy.md)
+	Tasks  []Task              // every task in tasks.json, in file order
+	Splits map[string][]string // split name (e.g. "train", "test") → task ids, from split_tasks.json
 
 	base   DB
 	byID   map[string]int

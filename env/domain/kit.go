@@ -145,7 +145,9 @@ func namesLocked() []string {
 func Errorf(format string, args ...any) error { return &ToolError{Msg: fmt.Sprintf(format, args...)} }
 
 // ToolError is an error a tool reports to the agent.
-type ToolError struct{ Msg string }
+type ToolError struct {
+	Msg string // what the agent reads after "Error: "
+}
 
 // Error implements error: the message the agent reads after "Error: ".
 func (e *ToolError) Error() string { return e.Msg }

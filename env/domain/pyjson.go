@@ -31,7 +31,7 @@ type PyMarshaler interface {
 // pointer to a slice for an Optional[list]).
 type PyEncoder struct {
 	buf      []byte
-	SortKeys bool
+	SortKeys bool // write every dict's keys sorted, as json.dumps(sort_keys=True)
 }
 
 // PyJSON returns v encoded as Python's json.dumps(v) would.

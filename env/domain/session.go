@@ -28,10 +28,10 @@ type Session struct {
 
 // Call is one tool call made in a session and what it returned.
 type Call struct {
-	Name    string
-	Args    json.RawMessage
-	Content string
-	IsError bool
+	Name    string          // the tool called
+	Args    json.RawMessage // its arguments as sent
+	Content string          // what the agent read back
+	IsError bool            // the call failed ("Error: ..." content)
 }
 
 // NewSession starts a rollout of task (nil: no task, the plain initial

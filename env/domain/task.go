@@ -8,16 +8,16 @@ import (
 
 // Task is one tau2 task as stored in tasks.json.
 type Task struct {
-	ID                 string          `json:"id"`
-	Description        json.RawMessage `json:"description,omitempty"`
-	UserScenario       UserScenario    `json:"user_scenario"`
-	InitialState       *InitialState   `json:"initial_state"`
-	EvaluationCriteria *Criteria       `json:"evaluation_criteria"`
+	ID                 string          `json:"id"`                    // task id, e.g. "0" or "[mobile_data_issue]..."
+	Description        json.RawMessage `json:"description,omitempty"` // purpose, relevant_policies, notes; kept verbatim
+	UserScenario       UserScenario    `json:"user_scenario"`         // the simulated user's side
+	InitialState       *InitialState   `json:"initial_state"`         // setup before the conversation; nil for none
+	EvaluationCriteria *Criteria       `json:"evaluation_criteria"`   // how the conversation is judged; nil for none
 }
 
 // UserScenario is what the simulated user knows and wants.
 type UserScenario struct {
-	Persona *string `json:"persona"`
+	Persona *string `json:"persona"` // the user's persona; nil for the default
 	// Instructions is either a plain string or an object with domain,
 	// reason_for_call, known_info, unknown_info and task_instructions.
 	Instructions json.RawMessage `json:"instructions"`
@@ -25,32 +25,32 @@ type UserScenario struct {
 
 // InitialState prepares the environment before the conversation.
 type InitialState struct {
-	InitializationData    *InitializationData `json:"initialization_data"`
-	InitializationActions []FunctionCall      `json:"initialization_actions"`
-	MessageHistory        []json.RawMessage   `json:"message_history"`
+	InitializationData    *InitializationData `json:"initialization_data"`    // DB content merged in; nil for none
+	InitializationActions []FunctionCall      `json:"initialization_actions"` // functions called on the envs before the conversation
+	MessageHistory        []json.RawMessage   `json:"message_history"`        // messages to start the conversation from; none in the shipped tasks
 }
 
 // InitializationData is DB content merged into the initial databases.
 type InitializationData struct {
-	AgentData json.RawMessage `json:"agent_data"`
-	UserData  json.RawMessage `json:"user_data"`
+	AgentData json.RawMessage `json:"agent_data"` // merged into the agent's DB
+	UserData  json.RawMessage `json:"user_data"`  // merged into the user's DB (telecom's phone and surroundings)
 }
 
 // FunctionCall is a tau2 EnvFunctionCall or EnvAssertion.
 type FunctionCall struct {
-	EnvType     string          `json:"env_type"`
-	FuncName    string          `json:"func_name"`
-	Arguments   json.RawMessage `json:"arguments"`
-	AssertValue *bool           `json:"assert_value,omitempty"`
-	Message     *string         `json:"message,omitempty"`
+	EnvType     string          `json:"env_type"`               // "assistant" (the agent's DB) or "user" (the user's device)
+	FuncName    string          `json:"func_name"`              // function name, e.g. "set_data_usage" or "assert_mobile_data_status"
+	Arguments   json.RawMessage `json:"arguments"`              // its keyword arguments object
+	AssertValue *bool           `json:"assert_value,omitempty"` // what an assertion must return; nil means true
+	Message     *string         `json:"message,omitempty"`      // an assertion's explanation; nil for none
 }
 
 // Criteria is a task's evaluation_criteria.
 type Criteria struct {
-	Actions         []Action       `json:"actions"`
-	CommunicateInfo []string       `json:"communicate_info"`
-	NLAssertions    []string       `json:"nl_assertions"`
-	EnvAssertions   []FunctionCall `json:"env_assertions"`
+	Actions         []Action       `json:"actions"`          // gold tool calls, replayed to get the expected DB
+	CommunicateInfo []string       `json:"communicate_info"` // strings the agent must say to the user
+	NLAssertions    []string       `json:"nl_assertions"`    // natural-language checks for a judge model
+	EnvAssertions   []FunctionCall `json:"env_assertions"`   // checks run on the envs after the conversation
 	// RewardBasis lists DB, COMMUNICATE, ENV_ASSERTION, ACTION, NL_ASSERTION;
 	// empty means [DefaultRewardBasis].
 	RewardBasis []string `json:"reward_basis"`
@@ -58,12 +58,12 @@ type Criteria struct {
 
 // Action is one gold tool call.
 type Action struct {
-	ActionID    string          `json:"action_id"`
-	Requestor   string          `json:"requestor,omitempty"`
-	Name        string          `json:"name"`
-	Arguments   json.RawMessage `json:"arguments"`
-	Info        *string         `json:"info,omitempty"`
-	CompareArgs []string        `json:"compare_args,omitempty"`
+	ActionID    string          `json:"action_id"`              // unique within the task, e.g. "27_0"
+	Requestor   string          `json:"requestor,omitempty"`    // who calls it: "assistant" or "user" (telecom); empty in airline and retail
+	Name        string          `json:"name"`                   // tool name
+	Arguments   json.RawMessage `json:"arguments"`              // the call's arguments object
+	Info        *string         `json:"info,omitempty"`         // annotator's note; nil for none
+	CompareArgs []string        `json:"compare_args,omitempty"` // argument names compared in the ACTION check; nil means all, empty means none
 }
 
 // Reward basis names.

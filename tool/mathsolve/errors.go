@@ -21,9 +21,9 @@ var (
 // characters) of the token it concerns; Col is 0 when no single token is to
 // blame.
 type Error struct {
-	Kind error
-	Col  int
-	Msg  string
+	Kind error  // ErrSyntax, ErrMath or ErrLimit, matched by Is
+	Col  int    // 1-based column of the token to blame; 0 when none is
+	Msg  string // what went wrong, without the column
 	// Hint says what to do instead, e.g. the names that are known.
 	Hint string
 }

@@ -9,7 +9,7 @@ import (
 // Evaluator evaluates expressions within its [Limits]. The zero value uses
 // the default limits. An Evaluator is safe for concurrent use.
 type Evaluator struct {
-	Limits Limits
+	Limits Limits // bounds on work; zero fields take the defaults
 }
 
 // Eval evaluates expr with the default limits.

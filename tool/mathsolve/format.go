@@ -32,8 +32,8 @@ type Answer struct {
 
 // Factor is one prime power of a factorisation.
 type Factor struct {
-	Prime string `json:"prime"`
-	Exp   int    `json:"exp"`
+	Prime string `json:"prime"` // the prime, in decimal (it may not fit an int64)
+	Exp   int    `json:"exp"`   // its exponent, at least 1
 }
 
 // String is the text a policy reads: "42", "1/3 (≈ 0.333…)", "3/10 (= 0.3)",

@@ -44,7 +44,7 @@ type Options struct {
 
 // Args are the tool's arguments.
 type Args struct {
-	Expression string `json:"expression" jsonschema:"the arithmetic expression to evaluate exactly, e.g. 2^200 mod 1000000007 or 1/3 + 1/6 or binomial(50, 25)"`
+	Expression string `json:"expression" jsonschema:"the arithmetic expression to evaluate exactly, e.g. 2^200 mod 1000000007 or 1/3 + 1/6 or binomial(50, 25)"` // the expression, in the syntax the package doc describes
 }
 
 // Tool is the math engine as a [tool.Tool].

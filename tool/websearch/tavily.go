@@ -18,17 +18,17 @@ type tavilyRequest struct {
 
 // Hit is one search result.
 type Hit struct {
-	Title   string  `json:"title"`
-	URL     string  `json:"url"`
-	Content string  `json:"content"`
-	Score   float64 `json:"score,omitempty"`
+	Title   string  `json:"title"`           // page title
+	URL     string  `json:"url"`             // page address
+	Content string  `json:"content"`         // the provider's extract of the page relevant to the query
+	Score   float64 `json:"score,omitempty"` // provider's relevance score; 0 when it sent none
 }
 
 // Response is a search's outcome as the tool reports it in Data.
 type Response struct {
-	Query   string `json:"query"`
-	Answer  string `json:"answer,omitempty"`
-	Results []Hit  `json:"results"`
+	Query   string `json:"query"`            // the query as searched
+	Answer  string `json:"answer,omitempty"` // provider's generated answer, when include_answer is set
+	Results []Hit  `json:"results"`          // hits, best first
 }
 
 // errMalformed is wrapped when a 2xx body is not the expected JSON.

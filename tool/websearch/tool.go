@@ -48,8 +48,8 @@ func init() {
 
 // Args are the tool's arguments.
 type Args struct {
-	Query      string `json:"query"`
-	MaxResults int    `json:"max_results,omitempty"`
+	Query      string `json:"query"`                 // what to search the web for
+	MaxResults int    `json:"max_results,omitempty"` // results wanted; 0 or above the configured max_results means that maximum
 }
 
 // parameters is the JSON Schema of [Args].

@@ -14,9 +14,9 @@ import (
 
 // DB is the airline database: flights, users and reservations.
 type DB struct {
-	Flights      *domain.Table[*Flight]
-	Users        *domain.Table[*User]
-	Reservations *domain.Table[*Reservation]
+	Flights      *domain.Table[*Flight]      // keyed by flight number, e.g. "HAT001"
+	Users        *domain.Table[*User]        // keyed by user id, e.g. "chen_jackson_3290"
+	Reservations *domain.Table[*Reservation] // keyed by reservation id, e.g. "4WQ150"
 }
 
 var _ domain.DB = (*DB)(nil)

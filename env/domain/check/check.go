@@ -20,14 +20,14 @@ import (
 
 // Report is the outcome of [Run].
 type Report struct {
-	Domains []DomainReport
-	Passed  int
-	Failed  int
+	Domains []DomainReport // one per domain checked, in order
+	Passed  int            // checks that passed, all domains
+	Failed  int            // checks that failed, all domains
 }
 
 // DomainReport counts one domain's checks.
 type DomainReport struct {
-	Domain string
+	Domain string // domain directory name, e.g. "airline"
 	// Note says why a domain or its trajectories were skipped.
 	Note string
 	// Tasks is how many tasks had their gold actions replayed; GoldOK those
@@ -59,6 +59,8 @@ type DomainReport struct {
 
 // Mismatch is one failed check.
 type Mismatch struct {
+	// Task and Simulation say where (Simulation empty for gold checks), What
+	// which check failed, Got and Want the values compared.
 	Task, Simulation, What, Got, Want string
 }
 

@@ -14,9 +14,9 @@ import (
 
 // DB is the retail database: products, users and orders.
 type DB struct {
-	Products *domain.Table[*Product]
-	Users    *domain.Table[*User]
-	Orders   *domain.Table[*Order]
+	Products *domain.Table[*Product] // keyed by product id, e.g. "9523456873"
+	Users    *domain.Table[*User]    // keyed by user id, e.g. "noah_brown_6181"
+	Orders   *domain.Table[*Order]   // keyed by order id, e.g. "#W2611340"
 }
 
 var _ domain.DB = (*DB)(nil)

@@ -8,28 +8,28 @@ import (
 
 // Name is a person's name.
 type Name struct {
-	FirstName string `json:"first_name"`
-	LastName  string `json:"last_name"`
+	FirstName string `json:"first_name"` // given name
+	LastName  string `json:"last_name"`  // family name
 }
 
 // Address is a postal address.
 type Address struct {
-	Address1 string `json:"address1"`
-	Address2 string `json:"address2"`
-	City     string `json:"city"`
-	Country  string `json:"country"`
-	State    string `json:"state"`
-	Zip      string `json:"zip"`
+	Address1 string `json:"address1"` // street line
+	Address2 string `json:"address2"` // second line, e.g. "Suite 991"; may be empty
+	City     string `json:"city"`     // city name
+	Country  string `json:"country"`  // country name, e.g. "USA"
+	State    string `json:"state"`    // state code, e.g. "NY"
+	Zip      string `json:"zip"`      // postal code
 }
 
 // PaymentMethod is a credit card (brand, last_four), a gift card (balance,
 // a Python float) or a PayPal account.
 type PaymentMethod struct {
-	Source   string   `json:"source"`
-	ID       string   `json:"id"`
-	Balance  *float64 `json:"balance,omitempty"`
-	Brand    *string  `json:"brand,omitempty"`
-	LastFour *string  `json:"last_four,omitempty"`
+	Source   string   `json:"source"`              // "credit_card", "gift_card" or "paypal"
+	ID       string   `json:"id"`                  // payment method id, e.g. "paypal_5727330"; the key in User.PaymentMethods
+	Balance  *float64 `json:"balance,omitempty"`   // gift card balance in dollars; nil for other sources
+	Brand    *string  `json:"brand,omitempty"`     // card brand, e.g. "mastercard"; credit cards only
+	LastFour *string  `json:"last_four,omitempty"` // last four card digits; credit cards only
 }
 
 // IsGiftCard reports whether the method is a gift card.
@@ -61,12 +61,12 @@ func (p *PaymentMethod) clone() *PaymentMethod {
 
 // User is a customer.
 type User struct {
-	UserID         string                            `json:"user_id"`
-	Name           Name                              `json:"name"`
-	Address        Address                           `json:"address"`
-	Email          string                            `json:"email"`
-	PaymentMethods domain.OrderedMap[*PaymentMethod] `json:"payment_methods"`
-	Orders         []string                          `json:"orders"`
+	UserID         string                            `json:"user_id"`         // user id, e.g. "noah_brown_6181"
+	Name           Name                              `json:"name"`            // the customer's name
+	Address        Address                           `json:"address"`         // default shipping address
+	Email          string                            `json:"email"`           // contact email
+	PaymentMethods domain.OrderedMap[*PaymentMethod] `json:"payment_methods"` // payment methods keyed by id, in the data's order
+	Orders         []string                          `json:"orders"`          // ids of the user's orders, e.g. "#W7678072"
 }
 
 // Clone implements domain.Entity.
@@ -79,17 +79,17 @@ func (u *User) Clone() *User {
 
 // Variant is one item (a product with chosen options).
 type Variant struct {
-	ItemID    string                    `json:"item_id"`
-	Options   domain.OrderedMap[string] `json:"options"`
-	Available bool                      `json:"available"`
-	Price     float64                   `json:"price"`
+	ItemID    string                    `json:"item_id"`   // the item's id, e.g. "9612497925"; the key in Product.Variants
+	Options   domain.OrderedMap[string] `json:"options"`   // option name → value, e.g. "color": "blue", in the data's order
+	Available bool                      `json:"available"` // in stock and orderable
+	Price     float64                   `json:"price"`     // unit price in dollars
 }
 
 // Product is a product type and its variants.
 type Product struct {
-	Name      string                      `json:"name"`
-	ProductID string                      `json:"product_id"`
-	Variants  domain.OrderedMap[*Variant] `json:"variants"`
+	Name      string                      `json:"name"`       // product type name, e.g. "T-Shirt"
+	ProductID string                      `json:"product_id"` // product id, e.g. "9523456873"
+	Variants  domain.OrderedMap[*Variant] `json:"variants"`   // variants keyed by item id
 }
 
 // Clone implements domain.Entity.
@@ -105,42 +105,42 @@ func (p *Product) Clone() *Product {
 
 // OrderItem is one item of an order.
 type OrderItem struct {
-	Name      string                    `json:"name"`
-	ProductID string                    `json:"product_id"`
-	ItemID    string                    `json:"item_id"`
-	Price     float64                   `json:"price"`
-	Options   domain.OrderedMap[string] `json:"options"`
+	Name      string                    `json:"name"`       // product type name
+	ProductID string                    `json:"product_id"` // the product's id
+	ItemID    string                    `json:"item_id"`    // the variant ordered
+	Price     float64                   `json:"price"`      // price paid in dollars
+	Options   domain.OrderedMap[string] `json:"options"`    // the variant's options
 }
 
 // Fulfillment is a shipment.
 type Fulfillment struct {
-	TrackingID []string `json:"tracking_id"`
-	ItemIDs    []string `json:"item_ids"`
+	TrackingID []string `json:"tracking_id"` // carrier tracking numbers
+	ItemIDs    []string `json:"item_ids"`    // item ids shipped in it
 }
 
 // OrderPayment is a payment or refund of an order.
 type OrderPayment struct {
-	TransactionType string  `json:"transaction_type"`
-	Amount          float64 `json:"amount"`
-	PaymentMethodID string  `json:"payment_method_id"`
+	TransactionType string  `json:"transaction_type"`  // "payment" or "refund"
+	Amount          float64 `json:"amount"`            // dollars
+	PaymentMethodID string  `json:"payment_method_id"` // payment method charged or refunded
 }
 
 // Order is a customer order.
 type Order struct {
-	OrderID                 string         `json:"order_id"`
-	UserID                  string         `json:"user_id"`
-	Address                 Address        `json:"address"`
-	Items                   []OrderItem    `json:"items"`
-	Status                  string         `json:"status"`
-	Fulfillments            []Fulfillment  `json:"fulfillments"`
-	PaymentHistory          []OrderPayment `json:"payment_history"`
-	CancelReason            *string        `json:"cancel_reason"`
-	ExchangeItems           *[]string      `json:"exchange_items"`
-	ExchangeNewItems        *[]string      `json:"exchange_new_items"`
-	ExchangePaymentMethodID *string        `json:"exchange_payment_method_id"`
-	ExchangePriceDifference *float64       `json:"exchange_price_difference"`
-	ReturnItems             *[]string      `json:"return_items"`
-	ReturnPaymentMethodID   *string        `json:"return_payment_method_id"`
+	OrderID                 string         `json:"order_id"`                   // e.g. "#W2611340"
+	UserID                  string         `json:"user_id"`                    // the ordering user's id
+	Address                 Address        `json:"address"`                    // shipping address
+	Items                   []OrderItem    `json:"items"`                      // items ordered; an item id may repeat
+	Status                  string         `json:"status"`                     // "pending", "processed", "delivered", "cancelled", "pending (item modified)", "exchange requested" or "return requested"
+	Fulfillments            []Fulfillment  `json:"fulfillments"`               // shipments so far
+	PaymentHistory          []OrderPayment `json:"payment_history"`            // payments and refunds, in order
+	CancelReason            *string        `json:"cancel_reason"`              // "no longer needed" or "ordered by mistake" once cancelled; nil otherwise
+	ExchangeItems           *[]string      `json:"exchange_items"`             // item ids to exchange; nil until an exchange is requested
+	ExchangeNewItems        *[]string      `json:"exchange_new_items"`         // replacement item ids, pairwise with ExchangeItems
+	ExchangePaymentMethodID *string        `json:"exchange_payment_method_id"` // payment method for the exchange's price difference
+	ExchangePriceDifference *float64       `json:"exchange_price_difference"`  // new items' price minus old items', dollars
+	ReturnItems             *[]string      `json:"return_items"`               // item ids to return; nil until a return is requested
+	ReturnPaymentMethodID   *string        `json:"return_payment_method_id"`   // payment method the refund goes to
 }
 
 // Clone implements domain.Entity.

@@ -16,12 +16,12 @@ import (
 // and surroundings (tau2's TelecomUserDB). tau2 keeps them in two toolkits
 // of one environment; here they fork, hash and replay together.
 type DB struct {
-	Plans     *domain.Table[*Plan]
-	Customers *domain.Table[*Customer]
-	Lines     *domain.Table[*Line]
-	Bills     *domain.Table[*Bill]
-	Devices   *domain.Table[*Device]
-	User      *UserDB
+	Plans     *domain.Table[*Plan]     // keyed by plan id, e.g. "P1001"
+	Customers *domain.Table[*Customer] // keyed by customer id, e.g. "C1001"
+	Lines     *domain.Table[*Line]     // keyed by line id, e.g. "L1001"
+	Bills     *domain.Table[*Bill]     // keyed by bill id, e.g. "B1001"
+	Devices   *domain.Table[*Device]   // keyed by device id, e.g. "D1001"
+	User      *UserDB                  // the user's phone and surroundings
 }
 
 var _ domain.DB = (*DB)(nil)

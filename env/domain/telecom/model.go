@@ -77,8 +77,8 @@ func parseDateTime(field, s string) (DateTime, error) {
 // assignment: set_data_usage stores whatever the task gave (15.1 or 16), and
 // str() / json.dumps print it as Python would.
 type Num struct {
-	F     float64
-	IsInt bool
+	F     float64 // the value
+	IsInt bool    // the value was given as an int, so it prints without ".0"
 }
 
 // EncodePy implements domain.PyMarshaler.
@@ -96,11 +96,11 @@ func numOf(x domain.Number) Num { return Num{F: x.F, IsInt: x.IsInt} }
 
 // Plan is a service plan.
 type Plan struct {
-	PlanID                  string  `json:"plan_id"`
-	Name                    string  `json:"name"`
-	DataLimitGB             float64 `json:"data_limit_gb"`
-	PricePerMonth           float64 `json:"price_per_month"`
-	DataRefuelingPricePerGB float64 `json:"data_refueling_price_per_gb"`
+	PlanID                  string  `json:"plan_id"`                     // e.g. "P1001"
+	Name                    string  `json:"name"`                        // e.g. "Basic Plan"
+	DataLimitGB             float64 `json:"data_limit_gb"`               // monthly data allowance, GB
+	PricePerMonth           float64 `json:"price_per_month"`             // dollars per month
+	DataRefuelingPricePerGB float64 `json:"data_refueling_price_per_gb"` // dollars per extra GB refuelled
 }
 
 // Clone implements domain.Entity.
@@ -108,14 +108,14 @@ func (p *Plan) Clone() *Plan { c := *p; return &c }
 
 // Device is a customer device on the agent side.
 type Device struct {
-	DeviceID             string    `json:"device_id"`
-	DeviceType           string    `json:"device_type"`
-	Model                string    `json:"model"`
-	IMEI                 *string   `json:"imei"`
-	IsESIMCapable        bool      `json:"is_esim_capable"`
-	Activated            bool      `json:"activated"`
-	ActivationDate       *DateTime `json:"activation_date"`
-	LastESIMTransferDate *DateTime `json:"last_esim_transfer_date"`
+	DeviceID             string    `json:"device_id"`               // e.g. "D1001"
+	DeviceType           string    `json:"device_type"`             // "phone" or "tablet"
+	Model                string    `json:"model"`                   // model name, e.g. "Smartphone X"
+	IMEI                 *string   `json:"imei"`                    // 15-digit IMEI; nil when unknown
+	IsESIMCapable        bool      `json:"is_esim_capable"`         // the device can take an eSIM
+	Activated            bool      `json:"activated"`               // the device is activated on the network
+	ActivationDate       *DateTime `json:"activation_date"`         // when it was activated; nil if never
+	LastESIMTransferDate *DateTime `json:"last_esim_transfer_date"` // last eSIM transfer; nil if none
 }
 
 // Clone implements domain.Entity.
@@ -123,18 +123,18 @@ func (d *Device) Clone() *Device { c := *d; return &c }
 
 // Line is a phone or data line.
 type Line struct {
-	LineID                 string  `json:"line_id"`
-	PhoneNumber            string  `json:"phone_number"`
-	Status                 string  `json:"status"`
-	PlanID                 string  `json:"plan_id"`
-	DeviceID               *string `json:"device_id"`
-	DataUsedGB             Num     `json:"data_used_gb"`
-	DataRefuelingGB        float64 `json:"data_refueling_gb"`
-	RoamingEnabled         bool    `json:"roaming_enabled"`
-	ContractEndDate        *Date   `json:"contract_end_date"`
-	LastPlanChangeDate     *Date   `json:"last_plan_change_date"`
-	LastSIMReplacementDate *Date   `json:"last_sim_replacement_date"`
-	SuspensionStartDate    *Date   `json:"suspension_start_date"`
+	LineID                 string  `json:"line_id"`                   // e.g. "L1001"
+	PhoneNumber            string  `json:"phone_number"`              // e.g. "555-123-2001"
+	Status                 string  `json:"status"`                    // e.g. "Active" or "Suspended"
+	PlanID                 string  `json:"plan_id"`                   // the line's plan
+	DeviceID               *string `json:"device_id"`                 // device the line is on; nil for none
+	DataUsedGB             Num     `json:"data_used_gb"`              // data used this cycle, GB
+	DataRefuelingGB        float64 `json:"data_refueling_gb"`         // extra data bought this cycle, GB
+	RoamingEnabled         bool    `json:"roaming_enabled"`           // roaming turned on for the line (agent side)
+	ContractEndDate        *Date   `json:"contract_end_date"`         // end of the contract; nil for none
+	LastPlanChangeDate     *Date   `json:"last_plan_change_date"`     // nil if never changed
+	LastSIMReplacementDate *Date   `json:"last_sim_replacement_date"` // nil if never replaced
+	SuspensionStartDate    *Date   `json:"suspension_start_date"`     // when the line was suspended; nil unless suspended
 }
 
 // Clone implements domain.Entity.
@@ -142,23 +142,23 @@ func (l *Line) Clone() *Line { c := *l; return &c }
 
 // LineItem is one charge or credit on a bill.
 type LineItem struct {
-	Description string  `json:"description"`
-	Amount      float64 `json:"amount"`
-	Date        Date    `json:"date"`
-	ItemType    string  `json:"item_type"`
+	Description string  `json:"description"` // e.g. "Data Overage - Line 555-123-2002"
+	Amount      float64 `json:"amount"`      // dollars; negative for a credit
+	Date        Date    `json:"date"`        // when it was charged
+	ItemType    string  `json:"item_type"`   // e.g. "Plan Charge", "Overage", "Fee"
 }
 
 // Bill is one billing period's bill.
 type Bill struct {
-	BillID      string     `json:"bill_id"`
-	CustomerID  string     `json:"customer_id"`
-	PeriodStart Date       `json:"period_start"`
-	PeriodEnd   Date       `json:"period_end"`
-	IssueDate   Date       `json:"issue_date"`
-	TotalDue    float64    `json:"total_due"`
-	DueDate     Date       `json:"due_date"`
-	LineItems   []LineItem `json:"line_items"`
-	Status      string     `json:"status"`
+	BillID      string     `json:"bill_id"`      // e.g. "B1001"
+	CustomerID  string     `json:"customer_id"`  // the billed customer
+	PeriodStart Date       `json:"period_start"` // first day billed
+	PeriodEnd   Date       `json:"period_end"`   // last day billed
+	IssueDate   Date       `json:"issue_date"`   // when the bill was issued
+	TotalDue    float64    `json:"total_due"`    // dollars
+	DueDate     Date       `json:"due_date"`     // when payment is due
+	LineItems   []LineItem `json:"line_items"`   // charges making up TotalDue
+	Status      string     `json:"status"`       // e.g. "Draft", "Issued", "Paid", "Overdue", "Disputed"
 }
 
 // Clone implements domain.Entity.
@@ -170,34 +170,34 @@ func (b *Bill) Clone() *Bill {
 
 // PaymentMethod is a stored payment method.
 type PaymentMethod struct {
-	MethodType         string `json:"method_type"`
-	AccountNumberLast4 string `json:"account_number_last_4"`
-	ExpirationDate     string `json:"expiration_date"`
+	MethodType         string `json:"method_type"`           // "Credit Card", "Debit Card" or "PayPal"
+	AccountNumberLast4 string `json:"account_number_last_4"` // last four digits of the account
+	ExpirationDate     string `json:"expiration_date"`       // "MM/YYYY"
 }
 
 // Address is a billing address.
 type Address struct {
-	Street  string `json:"street"`
-	City    string `json:"city"`
-	State   string `json:"state"`
-	ZipCode string `json:"zip_code"`
+	Street  string `json:"street"`   // street line
+	City    string `json:"city"`     // city name
+	State   string `json:"state"`    // state code, e.g. "CA"
+	ZipCode string `json:"zip_code"` // postal code
 }
 
 // Customer is an account holder.
 type Customer struct {
-	CustomerID                 string          `json:"customer_id"`
-	FullName                   string          `json:"full_name"`
-	DateOfBirth                string          `json:"date_of_birth"`
-	Email                      string          `json:"email"`
-	PhoneNumber                string          `json:"phone_number"`
-	Address                    Address         `json:"address"`
-	AccountStatus              string          `json:"account_status"`
-	PaymentMethods             []PaymentMethod `json:"payment_methods"`
-	LineIDs                    []string        `json:"line_ids"`
-	BillIDs                    []string        `json:"bill_ids"`
-	CreatedAt                  DateTime        `json:"created_at"`
-	LastExtensionDate          *Date           `json:"last_extension_date"`
-	GoodwillCreditUsedThisYear float64         `json:"goodwill_credit_used_this_year"`
+	CustomerID                 string          `json:"customer_id"`                    // e.g. "C1001"
+	FullName                   string          `json:"full_name"`                      // e.g. "John Smith"
+	DateOfBirth                string          `json:"date_of_birth"`                  // "YYYY-MM-DD"
+	Email                      string          `json:"email"`                          // contact email
+	PhoneNumber                string          `json:"phone_number"`                   // contact number, e.g. "555-123-2002"
+	Address                    Address         `json:"address"`                        // billing address
+	AccountStatus              string          `json:"account_status"`                 // e.g. "Active", "Suspended", "Pending Verification"
+	PaymentMethods             []PaymentMethod `json:"payment_methods"`                // payment methods on file
+	LineIDs                    []string        `json:"line_ids"`                       // the customer's lines
+	BillIDs                    []string        `json:"bill_ids"`                       // the customer's bills
+	CreatedAt                  DateTime        `json:"created_at"`                     // when the account was opened
+	LastExtensionDate          *Date           `json:"last_extension_date"`            // last payment extension granted; nil if none
+	GoodwillCreditUsedThisYear float64         `json:"goodwill_credit_used_this_year"` // goodwill credits given this year, dollars
 }
 
 // Clone implements domain.Entity.

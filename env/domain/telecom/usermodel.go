@@ -67,12 +67,12 @@ var (
 
 // APNSettings is the active access point configuration.
 type APNSettings struct {
-	APNName       string  `json:"apn_name"`
-	ResetAtReboot bool    `json:"reset_at_reboot"`
-	MMSAPN        *string `json:"mms_apn"`
-	MMSCURL       *string `json:"mmsc_url"`
-	MMSProxy      *string `json:"mms_proxy"`
-	MMSPort       *int64  `json:"mms_port"`
+	APNName       string  `json:"apn_name"`        // APNInternet or APNBroken
+	ResetAtReboot bool    `json:"reset_at_reboot"` // reboot_device restores the default APN; set by reset_apn_settings
+	MMSAPN        *string `json:"mms_apn"`         // MMS APN; nil when unset (MMS fails)
+	MMSCURL       *string `json:"mmsc_url"`        // MMS centre URL; nil when unset (MMS fails)
+	MMSProxy      *string `json:"mms_proxy"`       // nil when unset
+	MMSPort       *int64  `json:"mms_port"`        // nil when unset
 }
 
 func defaultAPN() APNSettings {
@@ -99,17 +99,17 @@ func clonePtr[T any](p *T) *T {
 
 // VPNDetails describes a VPN connection.
 type VPNDetails struct {
-	ServerAddress     *string `json:"server_address"`
-	Protocol          *string `json:"protocol"`
-	ServerPerformance string  `json:"server_performance"`
+	ServerAddress     *string `json:"server_address"`     // VPN server; nil when unknown
+	Protocol          *string `json:"protocol"`           // e.g. "OpenVPN"; nil when unknown
+	ServerPerformance string  `json:"server_performance"` // "unknown", "poor", "fair", "good" or "excellent"; poor slows data
 }
 
 // AppPermissions are the permissions tracked per app, in model order.
 type AppPermissions struct {
-	SMS     bool `json:"sms"`
-	Storage bool `json:"storage"`
-	Phone   bool `json:"phone"`
-	Network bool `json:"network"`
+	SMS     bool `json:"sms"`     // send and read SMS (MMS needs it)
+	Storage bool `json:"storage"` // read and write storage (MMS needs it)
+	Phone   bool `json:"phone"`   // phone access
+	Network bool `json:"network"` // network access
 }
 
 // permNames is the model order of [AppPermissions].
@@ -131,34 +131,34 @@ func (p *AppPermissions) field(name string) *bool {
 
 // AppStatus is one installed app.
 type AppStatus struct {
-	AppName     string         `json:"app_name"`
-	Permissions AppPermissions `json:"permissions"`
+	AppName     string         `json:"app_name"`    // e.g. "messaging"
+	Permissions AppPermissions `json:"permissions"` // what the app is allowed
 }
 
 // Phone is the mock phone's state (tau2's MockPhoneAttributes).
 type Phone struct {
-	SIMCardStatus              string                        `json:"sim_card_status"`
-	SIMCardMissing             bool                          `json:"sim_card_missing"`
-	AirplaneMode               bool                          `json:"airplane_mode"`
-	NetworkSignalStrength      string                        `json:"network_signal_strength"`
-	NetworkTechnologyConnected string                        `json:"network_technology_connected"`
-	NetworkConnectionStatus    string                        `json:"network_connection_status"`
-	BatteryLevel               int64                         `json:"battery_level"`
-	DataEnabled                bool                          `json:"data_enabled"`
-	RoamingEnabled             bool                          `json:"roaming_enabled"`
-	NetworkModePreference      string                        `json:"network_mode_preference"`
-	ActiveAPNSettings          APNSettings                   `json:"active_apn_settings"`
-	WifiEnabled                bool                          `json:"wifi_enabled"`
-	WifiConnected              bool                          `json:"wifi_connected"`
-	WifiSSID                   *string                       `json:"wifi_ssid"`
-	WifiSignalStrength         string                        `json:"wifi_signal_strength"`
-	WifiCallingEnabled         bool                          `json:"wifi_calling_enabled"`
-	WifiCallingMMSOverWifi     bool                          `json:"wifi_calling_mms_over_wifi"`
-	DataSaverMode              bool                          `json:"data_saver_mode"`
-	VPNEnabledSetting          bool                          `json:"vpn_enabled_setting"`
-	VPNConnected               bool                          `json:"vpn_connected"`
-	VPNDetails                 *VPNDetails                   `json:"vpn_details"`
-	AppStatuses                domain.OrderedMap[*AppStatus] `json:"app_statuses"`
+	SIMCardStatus              string                        `json:"sim_card_status"`              // one of the SIM constants, e.g. SIMActive
+	SIMCardMissing             bool                          `json:"sim_card_missing"`             // the SIM is physically out
+	AirplaneMode               bool                          `json:"airplane_mode"`                // airplane mode on: no radio
+	NetworkSignalStrength      string                        `json:"network_signal_strength"`      // a Signal constant, set by the network search
+	NetworkTechnologyConnected string                        `json:"network_technology_connected"` // a Tech constant, set by the network search
+	NetworkConnectionStatus    string                        `json:"network_connection_status"`    // a Net constant, set by the network search
+	BatteryLevel               int64                         `json:"battery_level"`                // percent, 0 to 100
+	DataEnabled                bool                          `json:"data_enabled"`                 // mobile data switched on
+	RoamingEnabled             bool                          `json:"roaming_enabled"`              // roaming on in the phone's settings
+	NetworkModePreference      string                        `json:"network_mode_preference"`      // a Mode constant
+	ActiveAPNSettings          APNSettings                   `json:"active_apn_settings"`          // the APN in use
+	WifiEnabled                bool                          `json:"wifi_enabled"`                 // Wi-Fi radio on
+	WifiConnected              bool                          `json:"wifi_connected"`               // joined to a Wi-Fi network
+	WifiSSID                   *string                       `json:"wifi_ssid"`                    // network name; nil when not connected
+	WifiSignalStrength         string                        `json:"wifi_signal_strength"`         // a Signal constant
+	WifiCallingEnabled         bool                          `json:"wifi_calling_enabled"`         // calls over Wi-Fi allowed
+	WifiCallingMMSOverWifi     bool                          `json:"wifi_calling_mms_over_wifi"`   // MMS over Wi-Fi when Wi-Fi calling is on
+	DataSaverMode              bool                          `json:"data_saver_mode"`              // data saver on: slows data
+	VPNEnabledSetting          bool                          `json:"vpn_enabled_setting"`          // VPN switched on in settings
+	VPNConnected               bool                          `json:"vpn_connected"`                // the VPN is connected
+	VPNDetails                 *VPNDetails                   `json:"vpn_details"`                  // the connection; nil without one
+	AppStatuses                domain.OrderedMap[*AppStatus] `json:"app_statuses"`                 // installed apps by name
 }
 
 func defaultPhone() Phone {
@@ -188,21 +188,21 @@ func (p *Phone) clone() Phone {
 
 // PaymentRequest is a bill the agent asked the user to pay.
 type PaymentRequest struct {
-	BillID    string  `json:"bill_id"`
-	AmountDue float64 `json:"amount_due"`
-	Paid      bool    `json:"paid"`
+	BillID    string  `json:"bill_id"`    // the bill to pay
+	AmountDue float64 `json:"amount_due"` // dollars
+	Paid      bool    `json:"paid"`       // the user has paid it
 }
 
 // Surroundings is the user's situation (tau2's UserSurroundings).
 type Surroundings struct {
-	Name                    *string                   `json:"name"`
-	PhoneNumber             *string                   `json:"phone_number"`
-	IsAbroad                bool                      `json:"is_abroad"`
-	RoamingAllowed          bool                      `json:"roaming_allowed"`
-	SignalStrength          domain.OrderedMap[string] `json:"signal_strength"`
-	MobileDataUsageExceeded bool                      `json:"mobile_data_usage_exceeded"`
-	LineActive              bool                      `json:"line_active"`
-	PaymentRequest          *PaymentRequest           `json:"payment_request"`
+	Name                    *string                   `json:"name"`                       // the user's name; nil until set_user_info
+	PhoneNumber             *string                   `json:"phone_number"`               // the user's number; nil until set_user_info
+	IsAbroad                bool                      `json:"is_abroad"`                  // the user is outside their home country
+	RoamingAllowed          bool                      `json:"roaming_allowed"`            // the line may roam (mirrors the agent's Line.RoamingEnabled)
+	SignalStrength          domain.OrderedMap[string] `json:"signal_strength"`            // Tech constant → Signal constant available where the user is
+	MobileDataUsageExceeded bool                      `json:"mobile_data_usage_exceeded"` // the line's data allowance is used up
+	LineActive              bool                      `json:"line_active"`                // the line is active (not suspended)
+	PaymentRequest          *PaymentRequest           `json:"payment_request"`            // a pending bill payment; nil for none
 }
 
 func defaultSurroundings() Surroundings {
@@ -226,8 +226,8 @@ func (s *Surroundings) clone() Surroundings {
 // UserDB is the user's side of the world: the phone and its surroundings
 // (tau2's TelecomUserDB).
 type UserDB struct {
-	Device       Phone        `json:"device"`
-	Surroundings Surroundings `json:"surroundings"`
+	Device       Phone        `json:"device"`       // the phone's state
+	Surroundings Surroundings `json:"surroundings"` // the user's situation
 }
 
 func (u *UserDB) clone() *UserDB {

@@ -51,8 +51,8 @@ func (r *Recorder) Cancelled() int {
 
 // Snapshot is what the calls tool reports.
 type Snapshot struct {
-	Calls     map[string]int `json:"calls"`
-	Cancelled int            `json:"cancelled"`
+	Calls     map[string]int `json:"calls"`     // tools/call requests received per tool name
+	Cancelled int            `json:"cancelled"` // slow calls ended by cancellation
 }
 
 func (r *Recorder) snapshot() Snapshot {
@@ -67,33 +67,33 @@ func (r *Recorder) snapshot() Snapshot {
 
 // AddIn is the argument of add.
 type AddIn struct {
-	A int `json:"a" jsonschema:"the first addend"`
-	B int `json:"b" jsonschema:"the second addend"`
+	A int `json:"a" jsonschema:"the first addend"`  // first addend
+	B int `json:"b" jsonschema:"the second addend"` // second addend
 }
 
 // AddOut is the structured result of add.
 type AddOut struct {
-	Sum int `json:"sum"`
+	Sum int `json:"sum"` // A + B
 }
 
 // EchoIn is the argument of echo.
 type EchoIn struct {
-	Text string `json:"text" jsonschema:"the text to return"`
+	Text string `json:"text" jsonschema:"the text to return"` // returned unchanged
 }
 
 // SlowIn is the argument of slow.
 type SlowIn struct {
-	MS int `json:"ms" jsonschema:"how long to sleep, in milliseconds"`
+	MS int `json:"ms" jsonschema:"how long to sleep, in milliseconds"` // sleep, in milliseconds
 }
 
 // NameIn is the argument of env.
 type NameIn struct {
-	Name string `json:"name" jsonschema:"an environment variable"`
+	Name string `json:"name" jsonschema:"an environment variable"` // environment variable to read
 }
 
 // CodeIn is the argument of crash.
 type CodeIn struct {
-	Code int `json:"code" jsonschema:"the exit status"`
+	Code int `json:"code" jsonschema:"the exit status"` // exit status the server dies with
 }
 
 // Empty is the argument of tools without arguments.
