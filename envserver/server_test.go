@@ -327,7 +327,7 @@ func TestEnvListAndTaskExport(t *testing.T) {
 	for _, e := range envs.Envs {
 		names = append(names, e.Name)
 	}
-	want := "echo replay-llmrouter replay-routellm replay-routerarena synth: tau2-airline tau2-retail"
+	want := "echo replay-llmrouter replay-routellm replay-routerarena synth: tau2-airline tau2-retail tau2-telecom"
 	if strings.Join(names, " ") != want {
 		t.Fatalf("envs = %v, want %s", names, want)
 	}
