@@ -27,7 +27,7 @@ func (s *Server) authenticate(next http.HandlerFunc) http.HandlerFunc {
 			s.writeError(w, r, errUnauthorized("missing API key: send it as \"Authorization: Bearer <key>\" (create one with `baton keys create`)"))
 			return
 		}
-		key, err := s.store.Authenticate(r.Context(), secret)
+		key, err := s.authenticateSecret(r.Context(), secret)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			s.metrics.authFailures.WithLabelValues("unknown").Inc()
@@ -64,4 +64,16 @@ func bearer(h string) (string, bool) {
 	}
 	tok = strings.TrimSpace(tok)
 	return tok, tok != ""
+}
+
+// authenticateSecret resolves secret through the cache, then the store.
+func (s *Server) authenticateSecret(ctx context.Context, secret string) (store.Key, error) {
+	if k, ok := s.auth.get(secret); ok {
+		return k, nil
+	}
+	k, err := s.store.Authenticate(ctx, secret)
+	if err == nil {
+		s.auth.put(secret, k)
+	}
+	return k, err
 }

@@ -64,6 +64,14 @@ func (s *Server) chatGateway(w http.ResponseWriter, r *http.Request, req *openai
 			s.writeError(w, r, errBudget(fmt.Sprintf("budget exceeded for this key: %v", err)))
 			return
 		}
+		if errors.Is(err, store.ErrRevoked) {
+			// Authentication may have come from the cache; the
+			// reservation is where revocation is enforced.
+			s.auth.forget(key.ID)
+			s.metrics.authFailures.WithLabelValues("revoked").Inc()
+			s.writeError(w, r, errUnauthorized("this API key was revoked"))
+			return
+		}
 		if ctx.Err() == nil {
 			s.writeError(w, r, fmt.Errorf("server: reserve: %w", err))
 		}
@@ -182,19 +190,38 @@ func (c *gatewayCall) stream(ctx context.Context, w http.ResponseWriter, r *http
 func (c *gatewayCall) succeed(ctx context.Context, resp *chat.Response) (*episode.Episode, chat.Usage) {
 	latency := c.s.now().Sub(c.start)
 	cost, usage, estimated := c.m.cost(c.req, resp, latency)
-	bctx := context.WithoutCancel(ctx)
-	if err := c.hold.Commit(bctx, cost); err != nil {
-		// An overrun is charged in full by the store; it means the bound
-		// was wrong, which the log must show.
-		c.s.log.Warn("pass-through call cost more than its reservation", "model", c.m.Name, "run", c.runID, "err", err)
-	}
-	c.s.metrics.cost.WithLabelValues(c.m.Name, c.key.ID).Add(cost.USD())
 	res := &tool.Result{Content: resp.Message.Content, Cost: cost, Latency: latency,
 		Usage: tool.Usage{InputTokens: usage.InputTokens, OutputTokens: usage.OutputTokens, Estimated: estimated}}
 	ep := c.episode(episode.StatusAnswered, "", res, cost, latency)
 	ep.Answer = resp.Message.Content
-	c.finish(bctx, ep)
+	c.settle(context.WithoutCancel(ctx), cost, ep)
+	c.s.metrics.cost.WithLabelValues(c.m.Name, c.key.ID).Add(cost.USD())
 	return ep, usage
+}
+
+// settle commits cost on the hold and records the finished run, in one
+// store write when the store can (a busy SQLite writer is the server's
+// bottleneck), else in two.
+func (c *gatewayCall) settle(ctx context.Context, cost money.Amount, ep *episode.Episode) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	rc, ok := c.hold.(store.RunCommitter)
+	if !ok {
+		c.commit(ctx, cost)
+		c.finish(ctx, ep)
+		return
+	}
+	if err := rc.CommitRun(ctx, cost, c.run(ep)); err != nil {
+		c.s.log.Warn("settling a pass-through call", "model", c.m.Name, "run", c.runID, "err", err)
+	}
+}
+
+// commit commits cost on the hold. An overrun is charged in full by the
+// store; it means the bound was wrong, which the log must show.
+func (c *gatewayCall) commit(ctx context.Context, cost money.Amount) {
+	if err := c.hold.Commit(ctx, cost); err != nil {
+		c.s.log.Warn("pass-through call cost more than its reservation", "model", c.m.Name, "run", c.runID, "err", err)
+	}
 }
 
 // fail settles the reservation of a failed call: a provider's HTTP error
@@ -206,20 +233,24 @@ func (c *gatewayCall) fail(ctx context.Context, err error) {
 	latency := c.s.now().Sub(c.start)
 	var se *chat.StatusError
 	charged := money.Amount(0)
-	if errors.As(err, &se) {
-		_ = c.hold.Release(bctx)
-	} else {
+	released := errors.As(err, &se)
+	if !released {
 		charged = c.worst
-		_ = c.hold.Commit(bctx, c.worst)
-		c.s.metrics.cost.WithLabelValues(c.m.Name, c.key.ID).Add(charged.USD())
 	}
-	c.s.metrics.upstreamErrors.WithLabelValues(c.m.Name).Inc()
 	status := episode.StatusFailed
 	if ctx.Err() != nil {
 		status = episode.StatusCancelled
 	}
 	res := &tool.Result{Content: err.Error(), IsError: true, Cost: charged, Latency: latency}
-	c.finish(bctx, c.episode(status, err.Error(), res, charged, latency))
+	ep := c.episode(status, err.Error(), res, charged, latency)
+	if released {
+		_ = c.hold.Release(bctx)
+		c.finish(bctx, ep)
+	} else {
+		c.settle(bctx, charged, ep)
+		c.s.metrics.cost.WithLabelValues(c.m.Name, c.key.ID).Add(charged.USD())
+	}
+	c.s.metrics.upstreamErrors.WithLabelValues(c.m.Name).Inc()
 }
 
 func (c *gatewayCall) episode(st episode.Status, msg string, res *tool.Result, cost money.Amount, d time.Duration) *episode.Episode {
@@ -237,8 +268,12 @@ func (c *gatewayCall) episode(st episode.Status, msg string, res *tool.Result, c
 func (c *gatewayCall) finish(ctx context.Context, ep *episode.Episode) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	run := store.Run{ID: c.runID, KeyID: c.key.ID, Status: string(ep.Status), Task: ep.Task, Episode: ep, Created: c.start}
-	if err := c.s.store.CreateRun(ctx, run); err != nil {
+	if err := c.s.store.CreateRun(ctx, c.run(ep)); err != nil {
 		c.s.log.Error("recording the end of a pass-through run failed", "run", c.runID, "err", err)
 	}
+}
+
+// run is the finished run's record.
+func (c *gatewayCall) run(ep *episode.Episode) store.Run {
+	return store.Run{ID: c.runID, KeyID: c.key.ID, Status: string(ep.Status), Task: ep.Task, Episode: ep, Created: c.start}
 }

@@ -126,7 +126,7 @@ func ModelsFromConfig(ctx context.Context, cfg *config.Config, getenv func(strin
 		if o.APIKeyEnv != "" {
 			keyEnv = o.APIKeyEnv
 		}
-		co := llm.ClientOptions{BaseURL: o.BaseURL, APIKey: getenv(keyEnv), Timeout: spec.Timeout}
+		co := llm.ClientOptions{BaseURL: o.BaseURL, APIKey: getenv(keyEnv), Timeout: spec.Timeout, HTTPClient: gatewayHTTPClient()}
 		if o.MaxRetries != nil {
 			co.MaxRetries = *o.MaxRetries
 			if co.MaxRetries == 0 {

@@ -175,11 +175,21 @@ func TestCrashRecovery(t *testing.T) {
 	p := startServe(t, bin, cfg, db)
 	results := make(chan []loadResult, 1)
 	go func() { results <- runLoadQuiet(p.url, secrets, 10*perKey) }()
-	for len(up.Requests()) < 20 {
-		time.Sleep(2 * time.Millisecond)
+	// Kill once calls are in flight. The budgets admit only a couple of
+	// concurrent calls per key, so a fast server may refuse the rest of
+	// the load before many calls reach the upstream: stop waiting then.
+	var first []loadResult
+	for first == nil {
+		select {
+		case first = <-results:
+		case <-time.After(2 * time.Millisecond):
+			if len(up.Requests()) >= 10 {
+				p.kill()
+				first = <-results
+			}
+		}
 	}
 	p.kill()
-	first := <-results
 
 	p = startServe(t, bin, cfg, db) // recovers at start-up
 	st, err := storeopen.Open(context.Background(), db)

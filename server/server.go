@@ -70,6 +70,7 @@ type Server struct {
 	registry      *prometheus.Registry
 	metrics       *metrics
 	limiter       *limiter
+	auth          *authCache
 	now           func() time.Time
 	runs          *manager
 	draining      atomic.Bool
@@ -131,6 +132,7 @@ func New(o Options) (*Server, error) {
 	sort.Strings(s.modelNames)
 	s.metrics = newMetrics(s.registry)
 	s.limiter = newLimiter(s.now)
+	s.auth = newAuthCache()
 	s.runs = newManager(s)
 	s.handler = s.routes()
 	return s, nil

@@ -103,13 +103,34 @@ type hold struct {
 	id string
 }
 
+var _ store.RunCommitter = (*hold)(nil)
+
 // Commit implements [budget.Hold]. The hold's row is locked first, so of
 // concurrent settlements exactly one finds it open. A hold that Recover
 // already released is still charged on a late commit (the call ran),
 // without freeing it twice.
 func (h *hold) Commit(ctx context.Context, actual money.Amount) error {
+	return h.commit(ctx, actual, nil)
+}
+
+// CommitRun implements [store.RunCommitter]: the commit and the run's row
+// are one transaction, one round of the pool instead of two.
+func (h *hold) CommitRun(ctx context.Context, actual money.Amount, r store.Run) error {
+	return h.commit(ctx, actual, &r)
+}
+
+// commit commits the hold and, unless run is nil, stores run in the same
+// transaction.
+func (h *hold) commit(ctx context.Context, actual money.Amount, run *store.Run) error {
 	if err := ledger.CheckAmount("actual cost", actual); err != nil {
 		return err
+	}
+	var enc encodedRun
+	if run != nil {
+		var err error
+		if enc, err = h.s.encodeRun(run); err != nil {
+			return err
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()
@@ -117,9 +138,10 @@ func (h *hold) Commit(ctx context.Context, actual money.Amount) error {
 	var (
 		amount  money.Amount
 		charged bool
+		runErr  error
 	)
 	err := h.s.write(ctx, func(tx pgx.Tx) error {
-		charged = false
+		charged, runErr = false, nil
 		var (
 			keyID, state string
 			amt          int64
@@ -135,19 +157,31 @@ func (h *hold) Commit(ctx context.Context, actual money.Amount) error {
 			free = amt
 		case "recovered":
 		default:
-			return nil // settled before
+			state = "" // settled before: nothing to charge
 		}
-		charged = true
-		day, month := ledger.Day(now), ledger.Month(now)
-		if _, err := tx.Exec(ctx, `UPDATE keys SET held = held - $2, spent_total = spent_total + $3,
-			spent_day = CASE WHEN day = $4 THEN spent_day + $3 ELSE $3 END, day = $4,
-			spent_month = CASE WHEN month = $5 THEN spent_month + $3 ELSE $3 END, month = $5
-			WHERE id = $1`, keyID, free, int64(actual), day, month); err != nil {
-			return fmt.Errorf("postgres: commit hold %s: %w", h.id, err)
+		if state != "" {
+			charged = true
+			day, month := ledger.Day(now), ledger.Month(now)
+			if _, err := tx.Exec(ctx, `UPDATE keys SET held = held - $2, spent_total = spent_total + $3,
+				spent_day = CASE WHEN day = $4 THEN spent_day + $3 ELSE $3 END, day = $4,
+				spent_month = CASE WHEN month = $5 THEN spent_month + $3 ELSE $3 END, month = $5
+				WHERE id = $1`, keyID, free, int64(actual), day, month); err != nil {
+				return fmt.Errorf("postgres: commit hold %s: %w", h.id, err)
+			}
+			if _, err := tx.Exec(ctx, `UPDATE holds SET state = 'committed', actual = $2, finished = $3 WHERE id = $1`,
+				h.id, int64(actual), ledger.Stamp(now)); err != nil {
+				return fmt.Errorf("postgres: commit hold %s: %w", h.id, err)
+			}
 		}
-		if _, err := tx.Exec(ctx, `UPDATE holds SET state = 'committed', actual = $2, finished = $3 WHERE id = $1`,
-			h.id, int64(actual), ledger.Stamp(now)); err != nil {
-			return fmt.Errorf("postgres: commit hold %s: %w", h.id, err)
+		if run != nil {
+			// A duplicate ID is not the commit's failure: it stands.
+			dup, err := insertRun(ctx, tx, enc)
+			if err != nil {
+				return fmt.Errorf("postgres: create run %s: %w", run.ID, err)
+			}
+			if dup != nil {
+				runErr = fmt.Errorf("postgres: create run %s: %w", run.ID, dup)
+			}
 		}
 		return nil
 	})
@@ -155,9 +189,9 @@ func (h *hold) Commit(ctx context.Context, actual money.Amount) error {
 		return err
 	}
 	if charged && actual > amount {
-		return ledger.OverrunError(h.id, actual, amount)
+		return errors.Join(ledger.OverrunError(h.id, actual, amount), runErr)
 	}
-	return nil
+	return runErr
 }
 
 // Release implements [budget.Hold].

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/store"
+	"github.com/batonhq/baton/store/internal/committest"
 	"github.com/batonhq/baton/store/postgres"
 	"github.com/batonhq/baton/store/postgres/pgtest"
 	"github.com/batonhq/baton/store/storetest"
@@ -146,4 +147,8 @@ func BenchmarkReserveCommit(b *testing.B) {
 	}
 	defer s.Close()
 	storetest.BenchmarkReserveCommit(b, s)
+}
+
+func TestCommitRun(t *testing.T) {
+	committest.Run(t, func(t *testing.T) store.Store { return open(t, newURL(t)) })
 }

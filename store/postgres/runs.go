@@ -11,37 +11,70 @@ import (
 	"github.com/batonhq/baton/store"
 	"github.com/batonhq/baton/store/internal/ledger"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // CreateRun implements [store.Store]. An empty status is "running"; zero
 // times are now.
 func (s *Store) CreateRun(ctx context.Context, r store.Run) error {
-	if err := ledger.ValidateRun(&r, s.now()); err != nil {
+	enc, err := s.encodeRun(&r)
+	if err != nil {
 		return err
 	}
-	task, err := json.Marshal(r.Task)
-	if err != nil {
-		return fmt.Errorf("postgres: run %s: encoding task: %w", r.ID, err)
+	dup, err := insertRun(ctx, s.pool, enc)
+	if err == nil {
+		err = dup
 	}
-	var ep *string // NULL unless given
-	if r.Episode != nil {
-		b, err := json.Marshal(r.Episode)
-		if err != nil {
-			return fmt.Errorf("postgres: run %s: encoding episode: %w", r.ID, err)
-		}
-		str := string(b)
-		ep = &str
-	}
-	tag, err := s.pool.Exec(ctx, `INSERT INTO runs (id, key_id, status, task, episode, created, updated)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-		r.ID, r.KeyID, r.Status, string(task), ep, r.Created, r.Updated)
 	if err != nil {
 		return fmt.Errorf("postgres: create run %s: %w", r.ID, err)
 	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("postgres: create run %s: a run with this id already exists", r.ID)
-	}
 	return nil
+}
+
+var errRunExists = errors.New("a run with this id already exists")
+
+// encodedRun is a run validated and encoded for its row.
+type encodedRun struct {
+	r    store.Run
+	task string
+	ep   *string // NULL unless given
+}
+
+func (s *Store) encodeRun(r *store.Run) (encodedRun, error) {
+	if err := ledger.ValidateRun(r, s.now()); err != nil {
+		return encodedRun{}, err
+	}
+	task, err := json.Marshal(r.Task)
+	if err != nil {
+		return encodedRun{}, fmt.Errorf("postgres: run %s: encoding task: %w", r.ID, err)
+	}
+	enc := encodedRun{r: *r, task: string(task)}
+	if r.Episode != nil {
+		b, err := json.Marshal(r.Episode)
+		if err != nil {
+			return encodedRun{}, fmt.Errorf("postgres: run %s: encoding episode: %w", r.ID, err)
+		}
+		str := string(b)
+		enc.ep = &str
+	}
+	return enc, nil
+}
+
+// insertRun stores the run. A run ID already stored is dup, not err: the
+// statement changed nothing and did not fail, so a transaction may go on.
+func insertRun(ctx context.Context, db interface {
+	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
+}, e encodedRun) (dup, err error) {
+	tag, err := db.Exec(ctx, `INSERT INTO runs (id, key_id, status, task, episode, created, updated)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+		e.r.ID, e.r.KeyID, e.r.Status, e.task, e.ep, e.r.Created, e.r.Updated)
+	if err != nil {
+		return nil, err
+	}
+	if tag.RowsAffected() == 0 {
+		return errRunExists, nil
+	}
+	return nil, nil
 }
 
 // FinishRun implements [store.Store]: the run takes the episode's status.

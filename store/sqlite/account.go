@@ -35,15 +35,14 @@ type ledgerRow struct {
 	ledger.Counters
 }
 
-func (s *Store) readLedger(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, keyID string) (ledgerRow, error) {
+// readLedger scans the ledger row of keyID from row (a query of
+// ledgerQuery).
+func readLedger(row *sql.Row, keyID string) (ledgerRow, error) {
 	var (
 		r                                          ledgerRow
 		perDay, perMonth, total, held, spent, d, m int64
 	)
-	err := q.QueryRowContext(ctx, `SELECT per_day, per_month, total, revoked, held, spent_total, day, spent_day, month, spent_month
-		FROM keys WHERE id = ?`, keyID).Scan(&perDay, &perMonth, &total, &r.revoked, &held, &spent, &r.Day, &d, &r.Month, &m)
+	err := row.Scan(&perDay, &perMonth, &total, &r.revoked, &held, &spent, &r.Day, &d, &r.Month, &m)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("sqlite: key %q: %w", keyID, store.ErrNotFound)
 	}
@@ -66,8 +65,9 @@ func (a account) Reserve(ctx context.Context, max money.Amount) (budget.Hold, er
 		return nil, err
 	}
 	now := a.s.now()
-	err = a.s.write(ctx, func(tx *sql.Tx) error {
-		r, err := a.s.readLedger(ctx, tx, a.keyID)
+	st := &a.s.st
+	err = a.s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		r, err := readLedger(tx.StmtContext(ctx, st.ledger).QueryRowContext(ctx, a.keyID), a.keyID)
 		if err != nil {
 			return err
 		}
@@ -77,11 +77,10 @@ func (a account) Reserve(ctx context.Context, max money.Amount) (budget.Hold, er
 		if err := ledger.Check(a.keyID, r.budget, r.Spending(now), max); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE keys SET held = held + ? WHERE id = ?`, int64(max), a.keyID); err != nil {
+		if _, err := tx.StmtContext(ctx, st.reserveKey).ExecContext(ctx, int64(max), a.keyID); err != nil {
 			return fmt.Errorf("sqlite: reserve: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO holds (id, key_id, amount, state, created) VALUES (?, ?, ?, 'held', ?)`,
-			id, a.keyID, int64(max), micros(ledger.Stamp(now))); err != nil {
+		if _, err := tx.StmtContext(ctx, st.insertHold).ExecContext(ctx, id, a.keyID, int64(max), micros(ledger.Stamp(now))); err != nil {
 			return fmt.Errorf("sqlite: reserve: %w", err)
 		}
 		return nil
@@ -99,26 +98,50 @@ type hold struct {
 	id string
 }
 
+var _ store.RunCommitter = (*hold)(nil)
+
 // Commit implements [budget.Hold]. Only the first commit or release of a
 // hold changes the ledger. A hold that Recover already released is still
 // charged on a late commit (the call ran), without freeing it twice.
 func (h *hold) Commit(ctx context.Context, actual money.Amount) error {
+	return h.commit(ctx, actual, nil)
+}
+
+// CommitRun implements [store.RunCommitter]: the commit and the run's row
+// are one write.
+func (h *hold) CommitRun(ctx context.Context, actual money.Amount, r store.Run) error {
+	return h.commit(ctx, actual, &r)
+}
+
+// commit commits the hold and, unless run is nil, stores run in the same
+// transaction.
+func (h *hold) commit(ctx context.Context, actual money.Amount, run *store.Run) error {
 	if err := ledger.CheckAmount("actual cost", actual); err != nil {
 		return err
+	}
+	var enc encodedRun
+	if run != nil {
+		var err error
+		if enc, err = h.s.encodeRun(run); err != nil {
+			return err
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()
 	now := h.s.now()
+	st := &h.s.st
 	var (
 		amount  money.Amount
 		charged bool
+		runErr  error
 	)
-	err := h.s.write(ctx, func(tx *sql.Tx) error {
+	err := h.s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		charged, runErr = false, nil
 		var (
 			keyID, state string
 			amt          int64
 		)
-		err := tx.QueryRowContext(ctx, `SELECT key_id, amount, state FROM holds WHERE id = ?`, h.id).Scan(&keyID, &amt, &state)
+		err := tx.StmtContext(ctx, st.holdOf).QueryRowContext(ctx, h.id).Scan(&keyID, &amt, &state)
 		if err != nil {
 			return fmt.Errorf("sqlite: commit hold %s: %w", h.id, err)
 		}
@@ -129,20 +152,28 @@ func (h *hold) Commit(ctx context.Context, actual money.Amount) error {
 			free = amt
 		case "recovered":
 		default:
-			return nil // settled before
+			state = "" // settled before: nothing to charge
 		}
-		charged = true
-		day, month := ledger.Day(now), ledger.Month(now)
-		if _, err := tx.ExecContext(ctx, `UPDATE keys SET held = held - ?, spent_total = spent_total + ?,
-			spent_day = CASE WHEN day = ? THEN spent_day + ? ELSE ? END, day = ?,
-			spent_month = CASE WHEN month = ? THEN spent_month + ? ELSE ? END, month = ?
-			WHERE id = ?`, free, int64(actual), day, int64(actual), int64(actual), day,
-			month, int64(actual), int64(actual), month, keyID); err != nil {
-			return fmt.Errorf("sqlite: commit hold %s: %w", h.id, err)
+		if state != "" {
+			charged = true
+			day, month := ledger.Day(now), ledger.Month(now)
+			if _, err := tx.StmtContext(ctx, st.chargeKey).ExecContext(ctx, free, int64(actual), day, int64(actual), int64(actual), day,
+				month, int64(actual), int64(actual), month, keyID); err != nil {
+				return fmt.Errorf("sqlite: commit hold %s: %w", h.id, err)
+			}
+			if _, err := tx.StmtContext(ctx, st.commitHold).ExecContext(ctx, int64(actual), micros(ledger.Stamp(now)), h.id); err != nil {
+				return fmt.Errorf("sqlite: commit hold %s: %w", h.id, err)
+			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE holds SET state = 'committed', actual = ?, finished = ? WHERE id = ?`,
-			int64(actual), micros(ledger.Stamp(now)), h.id); err != nil {
-			return fmt.Errorf("sqlite: commit hold %s: %w", h.id, err)
+		if run != nil {
+			// A duplicate ID is not the commit's failure: it stands.
+			runErr, err = h.s.insertRun(ctx, tx, enc)
+			if runErr != nil {
+				runErr = fmt.Errorf("sqlite: create run %s: %w", run.ID, runErr)
+			}
+			if err != nil {
+				return fmt.Errorf("sqlite: create run %s: %w", run.ID, err)
+			}
 		}
 		return nil
 	})
@@ -150,9 +181,9 @@ func (h *hold) Commit(ctx context.Context, actual money.Amount) error {
 		return err
 	}
 	if charged && actual > amount {
-		return ledger.OverrunError(h.id, actual, amount)
+		return errors.Join(ledger.OverrunError(h.id, actual, amount), runErr)
 	}
-	return nil
+	return runErr
 }
 
 // Release implements [budget.Hold].
@@ -160,7 +191,7 @@ func (h *hold) Release(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()
 	now := h.s.now()
-	return h.s.write(ctx, func(tx *sql.Tx) error {
+	return h.s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var keyID string
 		var amt int64
 		err := tx.QueryRowContext(ctx, `UPDATE holds SET state = 'released', finished = ? WHERE id = ? AND state = 'held'
@@ -180,7 +211,7 @@ func (h *hold) Release(ctx context.Context) error {
 
 // Spent implements [store.Store].
 func (s *Store) Spent(ctx context.Context, keyID string) (store.Spending, error) {
-	r, err := s.readLedger(ctx, s.r, keyID)
+	r, err := readLedger(s.st.ledgerRead.QueryRowContext(ctx, keyID), keyID)
 	if err != nil {
 		return store.Spending{}, err
 	}

@@ -28,7 +28,7 @@ func (s *Store) CreateKey(ctx context.Context, k store.NewKey) (store.Key, strin
 	}
 	key := store.Key{ID: id, Name: k.Name, Prefix: prefix, Budget: k.Budget,
 		RatePerMinute: k.RatePerMinute, Created: ledger.Stamp(s.now())}
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO keys (id, name, prefix, secret_hash, per_day, per_month, total, rate_per_minute, created)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, k.Name, prefix, hash, int64(k.Budget.PerDay), int64(k.Budget.PerMonth), int64(k.Budget.Total),
@@ -64,7 +64,7 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (store.Key, err
 	if !ledger.PlausibleSecret(secret) {
 		return store.Key{}, fmt.Errorf("sqlite: authenticate: %w", store.ErrNotFound)
 	}
-	k, err := scanKey(s.r.QueryRowContext(ctx, `SELECT `+keyColumns+` FROM keys WHERE secret_hash = ?`, ledger.HashSecret(secret)))
+	k, err := scanKey(s.st.authenticate.QueryRowContext(ctx, ledger.HashSecret(secret)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Key{}, fmt.Errorf("sqlite: authenticate: no key has this secret: %w", store.ErrNotFound)
 	}
@@ -127,7 +127,7 @@ func (s *Store) SetBudget(ctx context.Context, id string, b store.KeyBudget) err
 
 func (s *Store) updateKey(ctx context.Context, id, what, query string, args ...any) error {
 	var n int64
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
 			return err

@@ -16,7 +16,7 @@ func (s *Store) Recover(ctx context.Context, olderThan time.Time) (store.Recover
 	var st store.RecoverStats
 	now := micros(ledger.Stamp(s.now()))
 	cutoff := micros(olderThan)
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT key_id, sum(amount), count(*) FROM holds
 			WHERE state = 'held' AND created < ? GROUP BY key_id`, cutoff)
 		if err != nil {

@@ -15,37 +15,69 @@ import (
 // CreateRun implements [store.Store]. An empty status is "running"; zero
 // times are now.
 func (s *Store) CreateRun(ctx context.Context, r store.Run) error {
-	if err := ledger.ValidateRun(&r, s.now()); err != nil {
+	enc, err := s.encodeRun(&r)
+	if err != nil {
 		return err
 	}
-	task, err := json.Marshal(r.Task)
-	if err != nil {
-		return fmt.Errorf("sqlite: run %s: encoding task: %w", r.ID, err)
-	}
-	var ep any // NULL unless given
-	if r.Episode != nil {
-		b, err := json.Marshal(r.Episode)
-		if err != nil {
-			return fmt.Errorf("sqlite: run %s: encoding episode: %w", r.ID, err)
-		}
-		ep = string(b)
-	}
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO runs (id, key_id, status, task, episode, created, updated)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-			r.ID, r.KeyID, r.Status, string(task), ep, micros(r.Created), micros(r.Updated))
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return errors.Join(err, fmt.Errorf("a run with this id already exists"))
-		}
-		return nil
+	var dup error
+	err = s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		dup, err = s.insertRun(ctx, tx, enc)
+		return err
 	})
+	if err == nil {
+		err = dup
+	}
 	if err != nil {
 		return fmt.Errorf("sqlite: create run %s: %w", r.ID, err)
 	}
 	return nil
+}
+
+var errRunExists = errors.New("a run with this id already exists")
+
+// encodedRun is a run validated and encoded for its row.
+type encodedRun struct {
+	r    store.Run
+	task string
+	ep   any // NULL unless given
+}
+
+func (s *Store) encodeRun(r *store.Run) (encodedRun, error) {
+	if err := ledger.ValidateRun(r, s.now()); err != nil {
+		return encodedRun{}, err
+	}
+	task, err := json.Marshal(r.Task)
+	if err != nil {
+		return encodedRun{}, fmt.Errorf("sqlite: run %s: encoding task: %w", r.ID, err)
+	}
+	enc := encodedRun{r: *r, task: string(task)}
+	if r.Episode != nil {
+		b, err := json.Marshal(r.Episode)
+		if err != nil {
+			return encodedRun{}, fmt.Errorf("sqlite: run %s: encoding episode: %w", r.ID, err)
+		}
+		enc.ep = string(b)
+	}
+	return enc, nil
+}
+
+// insertRun stores the run in tx. A run ID already stored is dup, not err:
+// the statement changed nothing, so the transaction may go on.
+func (s *Store) insertRun(ctx context.Context, tx *sql.Tx, e encodedRun) (dup, err error) {
+	res, err := tx.StmtContext(ctx, s.st.insertRun).ExecContext(ctx,
+		e.r.ID, e.r.KeyID, e.r.Status, e.task, e.ep, micros(e.r.Created), micros(e.r.Updated))
+	if err != nil {
+		return nil, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return errRunExists, nil
+	}
+	return nil, nil
 }
 
 // FinishRun implements [store.Store]: the run takes the episode's status.
@@ -59,7 +91,7 @@ func (s *Store) FinishRun(ctx context.Context, id string, ep *episode.Episode) e
 		return fmt.Errorf("sqlite: run %s: encoding episode: %w", id, err)
 	}
 	var n int64
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, episode = ?, updated = ? WHERE id = ?`,
 			status, string(b), micros(ledger.Stamp(s.now())), id)
 		if err != nil {
@@ -119,7 +151,7 @@ func (s *Store) AppendEvent(ctx context.Context, runID string, e episode.Event) 
 		return fmt.Errorf("sqlite: run %s: encoding event %d: %w", runID, e.Seq, err)
 	}
 	var n int64
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO events (run_id, seq, body)
 			SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?)
 			ON CONFLICT (run_id, seq) DO NOTHING`, runID, e.Seq, string(b), runID)

@@ -31,6 +31,8 @@ type Store struct {
 	// writer goroutine runs each batch in one transaction, every write in
 	// its own savepoint, so a busy server pays one commit per batch
 	// instead of one per request.
+	st stmts
+
 	queue     chan *writeReq
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -39,9 +41,12 @@ type Store struct {
 
 type writeReq struct {
 	ctx  context.Context
-	fn   func(tx *sql.Tx) error
+	fn   func(ctx context.Context, tx *sql.Tx) error
 	done chan error
 }
+
+// maxReaders bounds the reader connection pool.
+const maxReaders = 8
 
 // maxBatch bounds how many writes share one transaction.
 const maxBatch = 256
@@ -76,11 +81,25 @@ func Open(ctx context.Context, path string, opts ...store.Option) (*Store, error
 		_ = w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	r.SetMaxOpenConns(8)
+	// Idle readers are kept: the default of two idle connections would
+	// close and reopen (re-running the pragmas) a connection on most reads
+	// under load.
+	r.SetMaxOpenConns(maxReaders)
+	r.SetMaxIdleConns(maxReaders)
+	r.SetConnMaxIdleTime(0)
 	s := &Store{w: w, r: r, opts: store.NewOptions(opts...), queue: make(chan *writeReq, maxBatch), closing: make(chan struct{})}
+	if err := s.st.prepareSavepoints(ctx, w); err != nil {
+		_ = s.st.close()
+		_ = errors.Join(r.Close(), w.Close())
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
 	s.writerWG.Add(1)
 	go s.writer()
 	if err := s.migrate(ctx); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := s.st.prepare(ctx, w, r); err != nil {
 		_ = s.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -91,18 +110,29 @@ func Open(ctx context.Context, path string, opts ...store.Option) (*Store, error
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() { close(s.closing) })
 	s.writerWG.Wait()
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.st.close(), s.r.Close(), s.w.Close())
 }
 
 // ErrClosed is returned by writes after Close.
 var ErrClosed = errors.New("sqlite: store is closed")
 
-// write runs fn in a transaction on the writer, batched with concurrent
+// write is writeTx for a fn that needs no context of its own.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.writeTx(ctx, func(_ context.Context, tx *sql.Tx) error { return fn(tx) })
+}
+
+// writeTx runs fn in a transaction on the writer, batched with concurrent
 // writes (each in its own savepoint, so one write's error rolls back only
 // its own changes). It returns fn's error, or the commit's. Once queued, a
 // write is waited for even if ctx ends, so the caller never mistakes a
 // committed write for a failed one.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+//
+// fn must use the context it is given, not ctx: that one carries ctx's
+// values but not its cancellation. A cancelled statement would make the
+// driver interrupt the connection, and SQLite rolls back the whole
+// transaction of an interrupted write, the other writes of the batch
+// included; it would also cost a watcher goroutine per statement.
+func (s *Store) writeTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case <-s.closing:
@@ -161,22 +191,29 @@ func (s *Store) runBatch(batch []*writeReq) {
 		}
 		return
 	}
+	if len(batch) == 1 {
+		// Alone in its transaction, a write needs no savepoint: its error
+		// rolls back the transaction.
+		s.runAlone(tx, batch[0])
+		return
+	}
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
-		if _, err := tx.Exec("SAVEPOINT w"); err != nil {
+		ctx := context.WithoutCancel(r.ctx)
+		if _, err := tx.StmtContext(ctx, s.st.savepoint).ExecContext(ctx); err != nil {
 			errs[i] = fmt.Errorf("sqlite: savepoint: %w", err)
 			continue
 		}
-		if err := r.fn(tx); err != nil {
+		if err := r.fn(ctx, tx); err != nil {
 			errs[i] = err
-			if _, rerr := tx.Exec("ROLLBACK TO w"); rerr != nil {
+			if _, rerr := tx.StmtContext(ctx, s.st.rollbackTo).ExecContext(ctx); rerr != nil {
 				errs[i] = errors.Join(err, fmt.Errorf("sqlite: rollback to savepoint: %w", rerr))
 			}
 		}
-		if _, err := tx.Exec("RELEASE w"); err != nil && errs[i] == nil {
+		if _, err := tx.StmtContext(ctx, s.st.release).ExecContext(ctx); err != nil && errs[i] == nil {
 			errs[i] = fmt.Errorf("sqlite: release savepoint: %w", err)
 		}
 		ran[i] = true
@@ -191,6 +228,24 @@ func (s *Store) runBatch(batch []*writeReq) {
 	for i, r := range batch {
 		r.done <- errs[i]
 	}
+}
+
+// runAlone runs a batch of one write in tx and ends tx.
+func (s *Store) runAlone(tx *sql.Tx, r *writeReq) {
+	err := r.ctx.Err()
+	if err == nil {
+		err = r.fn(context.WithoutCancel(r.ctx), tx)
+	}
+	if err != nil {
+		_ = tx.Rollback()
+		r.done <- err
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		r.done <- fmt.Errorf("sqlite: commit: %w", err)
+		return
+	}
+	r.done <- nil
 }
 
 func (s *Store) now() time.Time { return s.opts.Now() }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/store"
+	"github.com/batonhq/baton/store/internal/committest"
 	"github.com/batonhq/baton/store/sqlite"
 	"github.com/batonhq/baton/store/storetest"
 )
@@ -120,4 +121,8 @@ func BenchmarkReserveCommit(b *testing.B) {
 	}
 	defer s.Close()
 	storetest.BenchmarkReserveCommit(b, s)
+}
+
+func TestCommitRun(t *testing.T) {
+	committest.Run(t, func(t *testing.T) store.Store { return open(t, filepath.Join(t.TempDir(), "baton.db")) })
 }

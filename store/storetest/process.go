@@ -246,15 +246,16 @@ func (c *child) wait(t *testing.T) {
 	}
 }
 
-// kill kills the helper with SIGKILL and reaps it.
-func (c *child) kill(t *testing.T) {
+// kill kills the helper with SIGKILL, reaps it, and returns what it
+// reported after the last read: lines already in the pipe when it died
+// are commits the store confirmed too.
+func (c *child) kill(t *testing.T) tally {
 	t.Helper()
 	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatalf("killing helper: %v", err)
 	}
 	_ = c.cmd.Wait()
-	for range c.lines { // drain, so the reader goroutine ends
-	}
+	return c.read(t, nil) // also drains, so the reader goroutine ends
 }
 
 // RunProcesses checks a store shared by separate processes: two helpers
@@ -338,7 +339,8 @@ func RunProcesses(t *testing.T, newURL func(t *testing.T) string, open URLOpener
 		if tl.commits < 40 {
 			t.Fatalf("helper exited early; stderr:\n%s", c.stderr)
 		}
-		c.kill(t)
+		rest := c.kill(t)
+		tl.committed += rest.committed
 		if _, err := s.Recover(ctx, time.Now().Add(time.Second)); err != nil {
 			t.Fatalf("Recover: %v", err)
 		}
