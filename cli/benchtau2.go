@@ -145,7 +145,11 @@ func runBenchTau2(ctx context.Context, env *Env, args []string) error {
 		polName += "+expert:" + f.expertModel
 	}
 	convs, err := runner.Evaluate(ctx, tasks, tau2.Options{Trials: f.trials, Workers: f.workers, OnDone: func(c *tau2.Conversation) {
-		fmt.Fprintf(env.Stderr, "task %s trial %d: reward %g (%s, %d agent turns, %s)\n", c.TaskID, c.Trial, c.Reward, c.Termination, c.AgentTurns, c.SystemCost())
+		why := ""
+		if c.Error != "" {
+			why = ": " + clip(c.Error, 300)
+		}
+		fmt.Fprintf(env.Stderr, "task %s trial %d: reward %g (%s, %d agent turns, %s)%s\n", c.TaskID, c.Trial, c.Reward, c.Termination, c.AgentTurns, c.SystemCost(), why)
 	}})
 	if err != nil {
 		return err
