@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -31,7 +32,7 @@ func ParetoPlot(path string, r *Results) error {
 		}
 		fam, _, _ := strings.Cut(row.Policy, ":")
 		groups[fam] = append(groups[fam], plotter.XY{X: row.CostUSD, Y: row.Accuracy})
-		if fam != "knn" {
+		if fam != "knn" && !strings.Contains(row.Policy, "=") { // sweep points stay unlabelled
 			labels = append(labels, row.Policy)
 			labelXY = append(labelXY, plotter.XY{X: row.CostUSD, Y: row.Accuracy})
 		}
@@ -49,7 +50,7 @@ func ParetoPlot(path string, r *Results) error {
 			lo, hi = lo/3, hi*3
 		}
 		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.X.Tick.Marker = costTicks{}
 		p.X.Min, p.X.Max = lo/1.2, hi*1.2
 	}
 	fams := make([]string, 0, len(groups))
@@ -102,4 +103,26 @@ func ParetoPlot(path string, r *Results) error {
 		return fmt.Errorf("bench: save plot %s: %w", path, err)
 	}
 	return nil
+}
+
+// costTicks labels 1, 2 and 5 times each power of ten, so a cost range
+// narrower than a decade still shows a few readable dollar values.
+type costTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (costTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	if lo <= 0 || hi <= lo {
+		return ts
+	}
+	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
+		for _, m := range []float64{1, 2, 5} {
+			v := m * math.Pow(10, e)
+			if v < lo || v > hi {
+				continue
+			}
+			ts = append(ts, plot.Tick{Value: v, Label: "$" + strconv.FormatFloat(v, 'g', -1, 64)})
+		}
+	}
+	return ts
 }
