@@ -233,8 +233,11 @@ func benchSource(ctx context.Context, env *Env, src string, f benchFlags) (*benc
 }
 
 // learnedSweep is the cost weights (against accuracy 1) of the learned
-// policy's accuracy-cost curve.
-var learnedSweep = []float64{0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 1, 2}
+// policy's accuracy-cost curve. Like the kNN thresholds it reaches
+// always-cheapest (a weight so high that no predicted score difference
+// pays for a dearer tool), so the curve has a point at the bottom of the
+// cost range its AUC is taken over.
+var learnedSweep = []float64{0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 1, 2, 5, 100}
 
 // learnedPolicy trains a policy on train (minus held-out models), or loads
 // the one --checkpoint names.
@@ -251,7 +254,7 @@ func learnedPolicy(ctx context.Context, env *Env, train envs.Env, holdout []stri
 	trainEnv := envs.WithoutTools(train, holdout...)
 	fit, val := envs.Split(trainEnv, 10)
 	cfg := grpo.FitConfig{
-		Warm: grpo.WarmConfig{Seed: f.seed, Progress: env.Stderr},
+		Warm: grpo.WarmConfig{Seed: f.seed, Category: taskCategory(train), Progress: env.Stderr},
 		GRPO: grpo.Config{Seed: f.seed, Steps: f.steps, Progress: env.Stderr},
 	}
 	if f.export != "" {
@@ -273,6 +276,16 @@ func learnedPolicy(ctx context.Context, env *Env, train envs.Env, holdout []stri
 		res.Notes["holdout_models"] = strings.Join(holdout, ",")
 	}
 	return p, nil
+}
+
+// taskCategory returns e's task-category lookup when it records one (a
+// replay env: the benchmark each question comes from), for the score
+// head's target smoothing; nil otherwise.
+func taskCategory(e envs.Env) func(string) string {
+	if c, ok := e.(interface{ Category(taskID string) string }); ok {
+		return c.Category
+	}
+	return nil
 }
 
 // curveAUC computes the kNN and learned families' accuracy-cost AUC over

@@ -90,7 +90,7 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	}
 	fit, val := envs.Split(envs.WithoutTools(train, holdout...), 10)
 	cfg := grpo.FitConfig{
-		Warm: grpo.WarmConfig{Seed: f.seed, Prefs: sampler, Progress: env.Stderr},
+		Warm: grpo.WarmConfig{Seed: f.seed, Prefs: sampler, Category: taskCategory(train), Progress: env.Stderr},
 		GRPO: grpo.Config{Seed: f.seed, Steps: f.steps, Group: f.group, Prefs: sampler, Progress: env.Stderr},
 	}
 	if f.export != "" {

@@ -12,7 +12,14 @@
 // prompts share it: question types, not single prompts) while the other
 // weights use Adam; an exponential moving average of the weights is
 // validated on every tenth probed task, and the best epoch is kept
-// (early stopping after [WarmConfig.Patience] epochs). The utility of a
+// (early stopping after [WarmConfig.Patience] epochs). When the env names
+// task categories ([WarmConfig.Category]; the CLI passes a replay env's
+// benchmark names), each target is smoothed toward the tool's mean
+// outcome on the task's category ([WarmConfig.Smooth], 0.8 by default):
+// one prompt's recorded outcome is mostly noise around its kind's, and a
+// head fitted to raw outcomes stays close to each tool's global mean, so
+// a cost penalty then trades accuracy for price on the wrong questions.
+// The utility of a
 // call is then a·ŝ − c·cost/CostScale − l·latency/LatencyScale + w, with
 // the scales calibrated on the probes, so preferences act exactly as the
 // trade-off weights of [Eval.Score] and no preference is sampled during

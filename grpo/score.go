@@ -21,19 +21,30 @@ const scoreHoldout = 10
 // usually ends it sooner.
 const scoreEpochs = 40
 
+// scoreL2, scorePatience and scoreSmooth are [ScoreStart]'s defaults for
+// the text embedding's L2, the early-stopping patience and the smoothing
+// of targets toward their category's mean.
+const (
+	scoreL2       = 1e-3
+	scorePatience = 8
+	scoreSmooth   = 0.8
+)
+
 // scoreEMA is the weight of the newest iterate in the moving average.
 const scoreEMA = 0.05
 
 // scoreTextLR is the plain gradient-descent step size of the text
 // embedding (0: Adam like the other weights).
-const scoreTextLR = 5.0
+const scoreTextLR = 20.0
 
 // ScoreStart fits a policy in score mode ([learned.ScoreHead]) on the
 // recorded outcomes of train's tasks ([ProbeEnv]): the call head learns
 // each tool's chance of answering each task correctly by binary
 // cross-entropy against the probed outcomes, with the text embedding's L2
-// penalty of [WarmConfig]. Every tenth task is held out; training stops
-// after [WarmConfig.Patience] epochs without a lower held-out loss and
+// penalty of [WarmConfig] (1e-3 unless set) and, given
+// [WarmConfig.Category], targets smoothed toward each tool's mean outcome
+// on the task's category. Every tenth task is held out; training stops
+// after [WarmConfig.Patience] epochs (8 unless set) without a lower held-out loss and
 // keeps the best epoch's weights. The policy then weighs predicted scores
 // against price and latency exactly as a preference asks, calibrated on
 // the probes (cost per nominal dollar over the mean cost of calling every
@@ -43,6 +54,19 @@ const scoreTextLR = 5.0
 func ScoreStart(ctx context.Context, cfg WarmConfig, train env.Env, init *learned.Policy) (*learned.Policy, WarmStats, error) {
 	if cfg.Epochs == 0 {
 		cfg.Epochs = scoreEpochs
+	}
+	// The score head's targets are noisy per prompt but its text
+	// embedding has to separate kinds of questions: a light L2, more
+	// patience than the utility start and (with categories) smoothed
+	// targets let it learn each kind's score instead of the global mean.
+	if cfg.L2 == 0 {
+		cfg.L2 = scoreL2
+	}
+	if cfg.Patience == 0 {
+		cfg.Patience = scorePatience
+	}
+	if cfg.Category != nil && cfg.Smooth == 0 {
+		cfg.Smooth = scoreSmooth
 	}
 	cfg.Defaults()
 	var st WarmStats
@@ -68,6 +92,7 @@ type scoreExample struct {
 
 func scoreExamples(p *learned.Policy, cfg WarmConfig, tps []TaskProbes) ([]scoreExample, error) {
 	out := make([]scoreExample, 0, len(tps))
+	means := categoryMeans(cfg, tps)
 	for i := range tps {
 		tp := &tps[i]
 		if len(tp.Tools) == 0 {
@@ -94,12 +119,41 @@ func scoreExamples(p *learned.Policy, cfg WarmConfig, tps []TaskProbes) ([]score
 				break
 			}
 			ex.y[c] = tp.Probes[k].Outcome
+			if means != nil {
+				m := means[catTool{cfg.Category(tp.Task.ID), dec.Source(c)}]
+				ex.y[c] = (1-cfg.Smooth)*ex.y[c] + cfg.Smooth*m
+			}
 		}
 		if ok {
 			out = append(out, ex)
 		}
 	}
 	return out, nil
+}
+
+// catTool keys a tool's mean outcome on one category of tasks.
+type catTool struct{ cat, tool string }
+
+// categoryMeans is each tool's mean probed outcome per task category, or
+// nil when cfg smooths no targets.
+func categoryMeans(cfg WarmConfig, tps []TaskProbes) map[catTool]float64 {
+	if cfg.Category == nil || cfg.Smooth <= 0 {
+		return nil
+	}
+	sum := map[catTool]float64{}
+	n := map[catTool]float64{}
+	for i := range tps {
+		cat := cfg.Category(tps[i].Task.ID)
+		for k, s := range tps[i].Tools {
+			key := catTool{cat, s.Name}
+			sum[key] += tps[i].Probes[k].Outcome
+			n[key]++
+		}
+	}
+	for k := range sum {
+		sum[k] /= n[k]
+	}
+	return sum
 }
 
 func scoreFromProbes(ctx context.Context, cfg WarmConfig, tps []TaskProbes, init *learned.Policy) (*learned.Policy, WarmStats, error) {

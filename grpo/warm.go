@@ -42,6 +42,15 @@ type WarmConfig struct {
 	// Patience stops [ScoreStart] after this many epochs without a lower
 	// held-out loss; negative never stops early.
 	Patience int
+	// Category, when set, names a task's category (its benchmark or
+	// kind) from its ID; [ScoreStart] then smooths each probed outcome
+	// toward the tool's mean outcome on the category by Smooth.
+	Category func(taskID string) string
+	// Smooth in [0, 1] is how far [ScoreStart]'s targets move from a
+	// task's own outcome toward its category's mean: one prompt's outcome
+	// is mostly noise around its kind's, and a score head fitted to it
+	// ranks tools by that noise. 0 with Category set takes the default.
+	Smooth float64
 	// Workers computes gradients in parallel. Results do not depend on it.
 	Workers int
 	// Prefs samples a preference per task and epoch; nil means
@@ -101,6 +110,8 @@ func (c WarmConfig) Validate() error {
 		return fmt.Errorf("grpo: warm start: l2 = %v: want a number", c.L2)
 	case !fin(c.FollowUp) || c.FollowUp < 0:
 		return fmt.Errorf("grpo: warm start: follow_up = %v: want ≥ 0", c.FollowUp)
+	case !fin(c.Smooth) || c.Smooth < 0 || c.Smooth > 1:
+		return fmt.Errorf("grpo: warm start: smooth = %v: want a number in [0, 1]", c.Smooth)
 	}
 	return nil
 }
