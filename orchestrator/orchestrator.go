@@ -133,6 +133,11 @@ func (r *runner) run(ctx context.Context, task episode.Task, p policy.Policy, to
 		t0 := r.now()
 		act, err := p.Decide(ctx, state)
 		decideLatency := r.now().Sub(t0)
+		if hold == nil && act.Cost > 0 {
+			// A policy that spends without bounding its cost first is still
+			// billed: the money is gone. The accounts record the overrun.
+			hold, _ = accounts.Reserve(ctx, 0)
+		}
 		if hold != nil {
 			if cerr := hold.Commit(context.WithoutCancel(ctx), act.Cost); cerr != nil {
 				slog.Warn("orchestrator: policy broke its cost bound", "run", r.runID, "err", cerr)

@@ -340,3 +340,20 @@ func TestDecisionCostIsBudgeted(t *testing.T) {
 		t.Fatalf("status %s cost %s turns %d", ep.Status, ep.Cost, p.turns)
 	}
 }
+
+// TestUnboundedDecisionCostIsStillBilled: a policy that reports a decision
+// cost without implementing policy.CostBounder is billed to every account.
+func TestUnboundedDecisionCostIsStillBilled(t *testing.T) {
+	set, _ := tool.NewSet(echo("echo", money.Price{}, tool.Usage{}))
+	p := policy.Func(func(_ context.Context, s *policy.State) (episode.Action, error) {
+		return episode.Action{Final: true, Answer: "x", Cost: money.MustParse("0.003")}, nil
+	})
+	shared := budget.NewMeter(0)
+	ep, err := orchestrator.Run(context.Background(), episode.Task{}, p, set, orchestrator.WithAccount(shared))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ep.Cost != money.MustParse("0.003") || shared.Spent() != ep.Cost {
+		t.Fatalf("episode %s, shared account %s; want both $0.003", ep.Cost, shared.Spent())
+	}
+}
