@@ -56,3 +56,33 @@ func TestShippedPolicyOnLLMRouter(t *testing.T) {
 	}
 	t.Logf("best single %.3f; learned accuracy %.3f at $%.7f, cost %.3f at $%.7f", best, acc.Accuracy, acc.CostUSD, cost.Accuracy, cost.CostUSD)
 }
+
+// TestToolPreferenceRaisesShare: preferring a model by name makes the
+// shipped policy call it more often than the same preset without it.
+func TestToolPreferenceRaisesShare(t *testing.T) {
+	ctx := context.Background()
+	e, err := replay.Open(ctx, "llmrouter", "test", dataset.Options{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := learned.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const model = "llama-3.1-8b-instruct"
+	base := grpo.Balanced
+	pref := base
+	pref.Tools = map[string]float64{model: 0.5}
+	plain, err := Evaluate(ctx, e, Entry{Name: "balanced", Policy: p, Preferences: base}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	liked, err := Evaluate(ctx, e, Entry{Name: "balanced+tool", Policy: p, Preferences: pref}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if liked.ToolShare[model] <= plain.ToolShare[model] {
+		t.Fatalf("share of %s: %.3f with the preference, %.3f without", model, liked.ToolShare[model], plain.ToolShare[model])
+	}
+	t.Logf("share of %s: %.3f → %.3f", model, plain.ToolShare[model], liked.ToolShare[model])
+}
