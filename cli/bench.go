@@ -174,11 +174,9 @@ func benchSource(ctx context.Context, env *Env, src string, f benchFlags) (*benc
 	if err != nil {
 		return nil, err
 	}
-	holdout := splitList(f.holdout)
-	for _, h := range holdout {
-		if _, ok := findSpec(outcomes, h); !ok {
-			return nil, fmt.Errorf("%w: --holdout-models: no model %q in %s", ErrUsage, h, outcomes.Name())
-		}
+	holdout, err := holdoutModels(outcomes, f.holdout)
+	if err != nil {
+		return nil, err
 	}
 	res := &bench.Results{Dataset: eval.Name(), NEval: len(eval.Tasks()), Notes: map[string]string{}}
 	pol, err := learnedPolicy(ctx, env, train, holdout, f, res)
@@ -309,13 +307,19 @@ func curveAUC(res *bench.Results, thresholds []float64) map[string]float64 {
 	return map[string]float64{"knn": bench.AUC(knn, lo, hi), "learned": bench.AUC(lrn, lo, hi)}
 }
 
-func findSpec(e *replay.Env, name string) (string, bool) {
+// holdoutModels parses --holdout-models and checks that e records each.
+func holdoutModels(e *replay.Env, flag string) ([]string, error) {
+	names := splitList(flag)
+	known := map[string]bool{}
 	for _, s := range e.Specs() {
-		if s.Name == name {
-			return s.Name, true
+		known[s.Name] = true
+	}
+	for _, n := range names {
+		if !known[n] {
+			return nil, fmt.Errorf("%w: --holdout-models: no model %q in %s", ErrUsage, n, e.Name())
 		}
 	}
-	return "", false
+	return names, nil
 }
 
 func splitList(s string) []string {

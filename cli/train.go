@@ -82,11 +82,9 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	holdout := splitList(f.holdout)
-	for _, h := range holdout {
-		if _, ok := findSpec(outcomes, h); !ok {
-			return fmt.Errorf("%w: --holdout-models: no model %q in %s", ErrUsage, h, outcomes.Name())
-		}
+	holdout, err := holdoutModels(outcomes, f.holdout)
+	if err != nil {
+		return err
 	}
 	fit, val := envs.Split(envs.WithoutTools(train, holdout...), 10)
 	cfg := grpo.FitConfig{

@@ -158,14 +158,9 @@ func categoryMeans(cfg WarmConfig, tps []TaskProbes) map[catTool]float64 {
 
 func scoreFromProbes(ctx context.Context, cfg WarmConfig, tps []TaskProbes, init *learned.Policy) (*learned.Policy, WarmStats, error) {
 	st := WarmStats{Tasks: len(tps), Scale: probeScale(tps)}
-	var p *learned.Policy
-	if init != nil {
-		p = init.Clone()
-	} else {
-		var err error
-		if p, err = learned.New(learned.DefaultConfig(), cfg.Seed); err != nil {
-			return nil, st, err
-		}
+	p, err := startPolicy(init, cfg.Seed)
+	if err != nil {
+		return nil, st, err
 	}
 	exs, err := scoreExamples(p, cfg, tps)
 	if err != nil {

@@ -65,14 +65,9 @@ func Train(ctx context.Context, cfg Config, train, val env.Env, init *learned.Po
 		return nil, stats, fmt.Errorf("grpo: training env %s has no tasks", train.Name())
 	}
 	rng := rand.New(rand.NewSource(cfg.Seed))
-	var p *learned.Policy
-	if init != nil {
-		p = init.Clone()
-	} else {
-		var err error
-		if p, err = learned.New(learned.DefaultConfig(), cfg.Seed); err != nil {
-			return nil, stats, err
-		}
+	p, err := startPolicy(init, cfg.Seed)
+	if err != nil {
+		return nil, stats, err
 	}
 	ref := p.Clone()
 	opt := newAdam(len(p.Params()), cfg.LR)
@@ -269,4 +264,13 @@ func saveFile(p *learned.Policy, path string) error {
 		return fmt.Errorf("grpo: checkpoint: %w", err)
 	}
 	return nil
+}
+
+// startPolicy returns a copy of init to train, leaving init untouched, or a
+// fresh policy of [learned.DefaultConfig] seeded with seed when init is nil.
+func startPolicy(init *learned.Policy, seed int64) (*learned.Policy, error) {
+	if init != nil {
+		return init.Clone(), nil
+	}
+	return learned.New(learned.DefaultConfig(), seed)
 }

@@ -170,14 +170,9 @@ func WarmStart(ctx context.Context, cfg WarmConfig, train env.Env, init *learned
 
 func warmFromProbes(ctx context.Context, cfg WarmConfig, tps []TaskProbes, init *learned.Policy) (*learned.Policy, WarmStats, error) {
 	st := WarmStats{Tasks: len(tps), Scale: probeScale(tps)}
-	var p *learned.Policy
-	if init != nil {
-		p = init.Clone()
-	} else {
-		var err error
-		if p, err = learned.New(learned.DefaultConfig(), cfg.Seed); err != nil {
-			return nil, st, err
-		}
+	p, err := startPolicy(init, cfg.Seed)
+	if err != nil {
+		return nil, st, err
 	}
 	rng := rand.New(rand.NewSource(cfg.Seed))
 	opt := newAdam(len(p.Params()), cfg.LR)

@@ -217,7 +217,7 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 		res.Latency = elapsed
 	}
 	if res.Cost == 0 && !res.Unbilled {
-		res.Cost = e.spec.Price.Cost(moneyUsage(res.Usage, elapsed))
+		res.Cost = e.spec.Cost(res.Usage, elapsed)
 	}
 	return res, nil
 }
