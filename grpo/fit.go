@@ -44,6 +44,9 @@ type FitStats struct {
 	// CloneAgreement is the share of the cascade teacher's decisions the
 	// multi-turn warm start reproduces (multi-turn fits only).
 	CloneAgreement float64 `json:"clone_agreement,omitempty"`
+	// WarmStart names the multi-turn warm start chosen on validation:
+	// "cascade-clone" or "score-router".
+	WarmStart string `json:"warm_start,omitempty"`
 }
 
 // FineTuneDefaults fills zero GRPO fields for fine-tuning a warm-started
@@ -130,13 +133,44 @@ func fitMulti(ctx context.Context, cfg FitConfig, train, val env.Env, scored *le
 	if cc.Seed == 0 {
 		cc.Seed = cfg.Warm.Seed
 	}
-	warm, agree, err := CloneStart(ctx, cc, train, scored)
+	clone, agree, err := CloneStart(ctx, cc, train, scored)
 	if err != nil {
 		return nil, st, err
 	}
-	st.WarmPolicy, st.CloneAgreement = warm, agree
+	st.CloneAgreement = agree
 	gcfg := cfg.GRPO
 	MultiDefaults(&gcfg)
+	// Two warm starts: the score router (the decider reproducing score
+	// mode: one call, then answer) and the cascade clone. Validation picks
+	// the one GRPO starts from; on a source whose answers never agree
+	// (LLMRouter records no answer text) the router wins.
+	router, err := scored.WithDecider()
+	if err != nil {
+		return nil, st, err
+	}
+	warm := clone
+	st.WarmStart = "cascade-clone"
+	if val != nil {
+		c := gcfg
+		c.Defaults()
+		sc, err := Scales(ctx, val, c.Workers)
+		if err != nil {
+			return nil, st, err
+		}
+		ec, err := Evaluate(ctx, clone, val, sc, c.MaxTurns, c.Workers)
+		if err != nil {
+			return nil, st, fmt.Errorf("grpo: validate cascade clone: %w", err)
+		}
+		er, err := Evaluate(ctx, router, val, sc, c.MaxTurns, c.Workers)
+		if err != nil {
+			return nil, st, fmt.Errorf("grpo: validate score router: %w", err)
+		}
+		if er.Score > ec.Score {
+			warm, st.WarmStart = router, "score-router"
+		}
+		slog.Debug("grpo: warm starts", "clone", ec.Score, "router", er.Score, "chosen", st.WarmStart)
+	}
+	st.WarmPolicy = warm
 	if gcfg.Steps < 0 {
 		st.Chosen = "warm"
 		return warm, st, nil

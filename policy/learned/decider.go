@@ -1,7 +1,6 @@
 package learned
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -117,32 +116,8 @@ type observed struct {
 	key  string // normalised answer, for agreement
 }
 
-// answerOf returns the answer a successful result offers: the "answer"
-// field of its structured Data when the tool extracts one (a replayed
-// model's parsed final answer), else its Content. ok is false when the
-// tool says it could not parse an answer ("parsed": false) or there is no
-// text.
-func answerOf(r *tool.Result) (string, bool) {
-	if r == nil {
-		return "", false
-	}
-	if len(r.Data) > 0 && r.Data[0] == '{' {
-		var d struct {
-			Answer *string `json:"answer"`
-			Parsed *bool   `json:"parsed"`
-		}
-		if json.Unmarshal(r.Data, &d) == nil {
-			if d.Parsed != nil && !*d.Parsed {
-				return "", false
-			}
-			if d.Answer != nil && strings.TrimSpace(*d.Answer) != "" {
-				return strings.TrimSpace(*d.Answer), true
-			}
-		}
-	}
-	c := strings.TrimSpace(r.Content)
-	return r.Content, c != ""
-}
+// answerOf is [tool.Result.Answer]: how a policy reads a result's answer.
+func answerOf(r *tool.Result) (string, bool) { return r.Answer() }
 
 // multi is the weight-independent part of the decider's input for one
 // decision, built with the decision.

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/batonhq/baton/episode"
-	"github.com/batonhq/baton/tool"
 )
 
 // TestFeatureNames checks that the weight order names the struct's fields
@@ -186,24 +185,3 @@ func TestDeciderGradient(t *testing.T) {
 	}
 }
 
-func TestAnswerOf(t *testing.T) {
-	tests := []struct {
-		name, content, data, want string
-		ok                        bool
-	}{
-		{"content", "Paris", "", "Paris", true},
-		{"extracted", "long text", `{"answer":"42","parsed":true}`, "42", true},
-		{"unparsed", "long text", `{"answer":"","parsed":false}`, "", false},
-		{"empty answer falls back", "text", `{"answer":""}`, "text", true},
-		{"blank", "  ", "", "", false},
-		{"data not an object", "x", `[1]`, "x", true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, ok := AnswerOf(&tool.Result{Content: tc.content, Data: json.RawMessage(tc.data)})
-			if ok != tc.ok || (ok && got != tc.want) {
-				t.Errorf("AnswerOf = %q, %v; want %q, %v", got, ok, tc.want, tc.ok)
-			}
-		})
-	}
-}
