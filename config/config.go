@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -244,8 +245,8 @@ func ParsePreferences(s string) (episode.Preferences, error) {
 		}
 		// ParseFloat, not Sscanf: "1x" must not read as 1, and NaN or Inf
 		// would poison every score the weight multiplies.
-		w, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-		if err != nil || w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
+		w, err := ParseDecimal(val)
+		if err != nil || w < 0 {
 			return p, fmt.Errorf("config: preference %q: weight must be a non-negative number", item)
 		}
 		switch {
@@ -265,4 +266,25 @@ func ParsePreferences(s string) (episode.Preferences, error) {
 		}
 	}
 	return p, nil
+}
+
+// decimalRE is a plain decimal number: optional sign, digits with an
+// optional fraction, an optional exponent. No hex, binary, octal prefixes,
+// underscores, NaN or Inf, all of which strconv.ParseFloat accepts.
+var decimalRE = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
+// ParseDecimal reads s as a plain decimal number and refuses everything
+// else people do not mean as one: "NaN", "Inf", "0x10", "0x1p-3", "1_000",
+// and values too large for a float64. Every numeric input from flags,
+// headers and files goes through it (or an equivalent check).
+func ParseDecimal(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	if !decimalRE.MatchString(t) {
+		return 0, fmt.Errorf("config: %q is not a decimal number (write e.g. 5, 0.25 or 1e-3; no hex, NaN or Inf)", s)
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, fmt.Errorf("config: %q is out of range", s)
+	}
+	return f, nil
 }

@@ -102,6 +102,9 @@ func runFailure(rn *run) *apiError {
 			message: "the run's time budget ran out before an answer (run " + ep.RunID + ")"}
 	case episode.StatusCancelled:
 		return errUnavailable("the run was cancelled (server shutting down or cancelled by request)")
+	case episode.StatusNoAnswer:
+		return &apiError{status: http.StatusBadGateway, typ: "upstream_error", code: "no_answer",
+			message: "the run ended without an answer: " + ep.Error + " (run " + ep.RunID + ")"}
 	}
 	return &apiError{status: http.StatusBadGateway, typ: "upstream_error", code: "run_failed",
 		message: "the run failed: " + ep.Error}

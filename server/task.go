@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -112,10 +111,15 @@ func parseUSD(s string) (money.Amount, error) {
 }
 
 func parseSeconds(s string) (time.Duration, error) {
-	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+	s = strings.TrimSpace(s)
+	if d, err := time.ParseDuration(s); err == nil {
+		if d <= 0 || d > 24*time.Hour {
+			return 0, errBadRequest("", "want a positive duration up to 24h")
+		}
 		return d, nil
 	}
-	f, err := strconv.ParseFloat(s, 64)
+	// ParseDecimal, not ParseFloat: "NaN", "Inf" and "0x10" are refused.
+	f, err := config.ParseDecimal(s)
 	if err != nil || f <= 0 || f > 24*3600 {
 		return 0, errBadRequest("", "want a duration such as \"30s\" or a number of seconds up to 86400")
 	}
