@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -150,10 +152,30 @@ func (c *Config) Catalog() *money.Catalog {
 
 // Parse decodes a YAML (or JSON) config strictly: an unknown key anywhere
 // in the known structure is an error naming it.
+//
+// A misspelt key is reported with its line and the nearest valid key; a
+// second YAML document ("---") and numbers in hex, octal or as .inf/.nan
+// are errors too.
 func Parse(b []byte) (*Config, error) {
-	var tree any
-	if err := yaml.Unmarshal(b, &tree); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("config: not valid YAML: %w", err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, fmt.Errorf("config: line %d: a second YAML document; baton.yaml holds exactly one (remove the \"---\" and merge the keys)", max(extra.Line, 1))
+	} else if !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("config: not valid YAML after the first document: %w", err)
+	}
+	if err := checkTree(&doc, reflect.TypeFor[Config](), ""); err != nil {
+		return nil, err
+	}
+	var tree any
+	if doc.Kind != 0 {
+		if err := doc.Decode(&tree); err != nil {
+			return nil, fmt.Errorf("config: not valid YAML: %w", err)
+		}
 	}
 	if tree == nil {
 		tree = map[string]any{}
@@ -166,9 +188,9 @@ func Parse(b []byte) (*Config, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	var c Config
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
+	jdec := json.NewDecoder(bytes.NewReader(js))
+	jdec.DisallowUnknownFields()
+	if err := jdec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	c.Defaults()
