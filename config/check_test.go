@@ -16,7 +16,7 @@ func TestParseExplainsBadInput(t *testing.T) {
 		{"misspelt tool key", "tools:\n  - kind: math\n    optons: {}\n", []string{"line 3", "tools[0]", `did you mean "options"?`}},
 		{"misspelt price key", "prices:\n  m: {input_per_milion: 1}\n", []string{"line 2", `did you mean "input_per_million"?`}},
 		{"no near key", "zzzzzzzz: 1\n", []string{"line 1", "valid keys:"}},
-		{"second document", "policy: cheapest\n---\npolicy: llm\n", []string{"second YAML document", "line 3"}},
+		{"second document", "policy: cheapest\n---\npolicy: llm\n", []string{"second YAML document", "line 2"}},
 		{"hex turns", "budget: {max_turns: 0x10}\n", []string{"line 1", `"0x10" is not a decimal number`}},
 		{"hex cost", "budget:\n  max_cost: 0x1p-3\n", []string{"0x1p-3", "decimal number"}},
 		{"octal", "budget: {max_turns: 0o17}\n", []string{"not a decimal number"}},
