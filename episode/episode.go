@@ -103,6 +103,10 @@ type Episode struct {
 	// Error is the system failure that ended a failed episode.
 	Error   string        `json:"error,omitempty"`
 	Cost    money.Amount  `json:"cost"`    // everything the run spent, worst cases held for cancelled calls included
+	// Overage is the part of Cost that calls spent beyond what was reserved
+	// for them (an upstream billing past the bound Baton asked for); it is
+	// recorded, never charged to a budget, and freezes the key that paid.
+	Overage money.Amount `json:"overage,omitempty"`
 	Latency time.Duration `json:"latency"` // wall time of the whole run
 }
 

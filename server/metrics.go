@@ -11,6 +11,8 @@ type metrics struct {
 	latency        *prometheus.HistogramVec // route
 	cost           *prometheus.CounterVec   // model, key
 	budgetRefusals *prometheus.CounterVec   // key, scope
+	overage        *prometheus.CounterVec   // model, key: USD billed beyond reservations
+	overageEvents  *prometheus.CounterVec   // model, key: calls that broke their bound
 	rateLimited    *prometheus.CounterVec   // key
 	authFailures   *prometheus.CounterVec   // reason
 	toolErrors     *prometheus.CounterVec   // tool
@@ -34,6 +36,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		budgetRefusals: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_budget_refusals_total", Help: "Requests or calls refused for budget, by API key ID and scope (key, request).",
 		}, []string{"key", "scope"}),
+		overage: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_overage_usd_total", Help: "Money calls cost beyond their reservations (an upstream billing past the bound asked for), in US dollars, by model and API key ID; never charged to a budget, and it freezes the key.",
+		}, []string{"model", "key"}),
+		overageEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_overage_total", Help: "Calls that cost more than their reservation, by model and API key ID.",
+		}, []string{"model", "key"}),
 		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_rate_limited_total", Help: "Requests refused by the per-key rate limit.",
 		}, []string{"key"}),
@@ -53,7 +61,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "baton_runs_total", Help: "Finished orchestrated runs by status.",
 		}, []string{"status"}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.cost, m.budgetRefusals, m.rateLimited, m.authFailures,
+	reg.MustRegister(m.requests, m.latency, m.cost, m.budgetRefusals, m.overage, m.overageEvents, m.rateLimited, m.authFailures,
 		m.toolErrors, m.upstreamErrors, m.runsInFlight, m.runsTotal)
 	return m
 }

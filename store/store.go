@@ -32,12 +32,14 @@ type Store interface {
 	ListKeys(ctx context.Context) ([]Key, error)
 	// RevokeKey stops the key authenticating; revoking twice is no error.
 	RevokeKey(ctx context.Context, id string) error
-	// SetBudget replaces the key's limits; holds already granted stand.
+	// SetBudget replaces the key's limits; holds already granted stand. It
+	// also acknowledges the key's open overage, which unfreezes it.
 	SetBudget(ctx context.Context, id string, b KeyBudget) error
 
 	// Account returns the budget account of a key: reservations on it are
 	// atomic across goroutines, processes and replicas, checked against the
-	// key's per-day, per-month and total limits.
+	// key's per-day, per-month and total limits. It implements
+	// [budget.OverageRecorder]: recorded overage freezes the key.
 	Account(keyID string) budget.Account
 	// Spent returns what the key spent in the current day, month, and total.
 	Spent(ctx context.Context, keyID string) (Spending, error)
@@ -93,6 +95,15 @@ type Key struct {
 type Spending struct {
 	Day, Month, Total money.Amount
 	Held              money.Amount // reserved, not yet committed
+	// Overage is what calls cost beyond their reservations, all time: an
+	// upstream billed past the bound Baton asked for. It is not in Day,
+	// Month or Total (a budget never commits beyond a reservation).
+	Overage money.Amount
+	// OpenOverage is the overage recorded since the key's budget was last
+	// set. While it is above zero the key is frozen: every reservation is
+	// refused until an operator sets its budget again
+	// (`baton keys set-budget`).
+	OpenOverage money.Amount
 }
 
 // Run is a stored run.

@@ -26,7 +26,22 @@ type account struct {
 	keyID string
 }
 
-var _ budget.Account = account{}
+var (
+	_ budget.Account         = account{}
+	_ budget.OverageRecorder = account{}
+)
+
+// RecordOverage implements [budget.OverageRecorder]: the key's overage
+// grows and it is frozen until its budget is set again.
+func (a account) RecordOverage(ctx context.Context, excess money.Amount) error {
+	if err := ledger.CheckOverage(excess); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	return a.s.updateKey(ctx, a.keyID, "record overage", `UPDATE keys SET overage = overage + ?, overage_open = overage_open + ? WHERE id = ?`,
+		int64(excess), int64(excess), a.keyID)
+}
 
 // ledgerRow is what a reservation decides on.
 type ledgerRow struct {
@@ -41,8 +56,9 @@ func readLedger(row *sql.Row, keyID string) (ledgerRow, error) {
 	var (
 		r                                          ledgerRow
 		perDay, perMonth, total, held, spent, d, m int64
+		over, open                                 int64
 	)
-	err := row.Scan(&perDay, &perMonth, &total, &r.revoked, &held, &spent, &r.Day, &d, &r.Month, &m)
+	err := row.Scan(&perDay, &perMonth, &total, &r.revoked, &held, &spent, &r.Day, &d, &r.Month, &m, &over, &open)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("sqlite: key %q: %w", keyID, store.ErrNotFound)
 	}
@@ -51,6 +67,7 @@ func readLedger(row *sql.Row, keyID string) (ledgerRow, error) {
 	}
 	r.budget = store.KeyBudget{PerDay: money.Amount(perDay), PerMonth: money.Amount(perMonth), Total: money.Amount(total)}
 	r.Held, r.Total, r.SpentDay, r.SpentMonth = money.Amount(held), money.Amount(spent), money.Amount(d), money.Amount(m)
+	r.Overage, r.OpenOverage = money.Amount(over), money.Amount(open)
 	return r, nil
 }
 

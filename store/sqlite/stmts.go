@@ -24,7 +24,7 @@ type stmts struct {
 }
 
 const (
-	ledgerQuery = `SELECT per_day, per_month, total, revoked, held, spent_total, day, spent_day, month, spent_month
+	ledgerQuery = `SELECT per_day, per_month, total, revoked, held, spent_total, day, spent_day, month, spent_month, overage, overage_open
 		FROM keys WHERE id = ?`
 	insertRunQuery = `INSERT INTO runs (id, key_id, status, task, episode, created, updated)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`

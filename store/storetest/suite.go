@@ -32,6 +32,8 @@ func Run(t *testing.T, open Opener) {
 		{"BudgetPeriods", testBudgetPeriods},
 		{"ExactlyOnce", testExactlyOnce},
 		{"Overrun", testOverrun},
+		{"Overage", testOverage},
+		{"OverbillingNeverPassesBudget", testOverbillingNeverPassesBudget},
 		{"ReserveErrors", testReserveErrors},
 		{"ConcurrentReservations", testConcurrentReservations},
 		{"Runs", testRuns},
