@@ -86,7 +86,7 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 	default:
 		return fmt.Errorf("%w: unknown keys subcommand %q; want create, list, revoke or set-budget", ErrUsage, pos[0])
 	}
-	st, err := storeopen.Open(ctx, *db)
+	st, err := storeopen.Open(ctx, *db, store.ForAdmin()) // beside a running server: no lock, no reservations
 	if err != nil {
 		return err
 	}

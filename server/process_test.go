@@ -192,7 +192,7 @@ func TestCrashRecovery(t *testing.T) {
 	p.kill()
 
 	p = startServe(t, bin, cfg, db) // recovers at start-up
-	st, err := storeopen.Open(context.Background(), db)
+	st, err := storeopen.Open(context.Background(), db, store.ForAdmin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +300,7 @@ func TestTwoReplicasPostgres(t *testing.T) {
 		wg.Go(func() { results[i] = sendLoad(client, base, secrets[i%10], i%10, i) })
 	}
 	wg.Wait()
-	st, err := storeopen.Open(context.Background(), url)
+	st, err := storeopen.Open(context.Background(), url, store.ForAdmin())
 	if err != nil {
 		t.Fatal(err)
 	}

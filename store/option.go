@@ -16,6 +16,11 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives what recovery repaired; it never sees secrets.
 	Logger *slog.Logger
+	// Admin opens the store for administration only (baton keys, reading
+	// the ledger): the process makes no reservations, so it takes no lock
+	// on a SQLite file and registers no replica, and may run beside a
+	// server. Reserve on an admin store fails.
+	Admin bool
 }
 
 // WithClock makes a backend read time from now instead of time.Now.
@@ -23,6 +28,9 @@ func WithClock(now func() time.Time) Option { return func(o *Options) { o.Now = 
 
 // WithLogger makes a backend log to l instead of slog.Default().
 func WithLogger(l *slog.Logger) Option { return func(o *Options) { o.Logger = l } }
+
+// ForAdmin opens a store for administration only; see [Options.Admin].
+func ForAdmin() Option { return func(o *Options) { o.Admin = true } }
 
 // NewOptions applies opts over the defaults (time.Now, slog.Default()).
 func NewOptions(opts ...Option) Options {

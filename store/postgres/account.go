@@ -87,6 +87,9 @@ func readLedger(ctx context.Context, q interface {
 // Reserve implements [budget.Account]. The key's row stays locked from the
 // check to the commit, so replicas reserving on one key take turns.
 func (a account) Reserve(ctx context.Context, max money.Amount) (budget.Hold, error) {
+	if a.s.opts.Admin {
+		return nil, errors.New("postgres: this store was opened for administration only (store.ForAdmin) and makes no reservations")
+	}
 	if err := ledger.CheckAmount("reservation", max); err != nil {
 		return nil, err
 	}

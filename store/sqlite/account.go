@@ -74,6 +74,9 @@ func readLedger(row *sql.Row, keyID string) (ledgerRow, error) {
 // Reserve implements [budget.Account]: the check and the hold are one
 // immediate transaction, so no other writer can slip in between.
 func (a account) Reserve(ctx context.Context, max money.Amount) (budget.Hold, error) {
+	if a.s.opts.Admin {
+		return nil, errors.New("sqlite: this store was opened for administration only (store.ForAdmin) and makes no reservations")
+	}
 	if err := ledger.CheckAmount("reservation", max); err != nil {
 		return nil, err
 	}
