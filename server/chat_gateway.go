@@ -262,7 +262,7 @@ func (c *gatewayCall) episode(st episode.Status, msg string, res *tool.Result, c
 
 // finish records the call as a finished run in one write: a pass-through
 // run is never seen running, and one cut off by a crash leaves only its
-// hold, which Recover releases.
+// hold, which a live replica's sweep charges in full.
 func (c *gatewayCall) finish(ctx context.Context, ep *episode.Episode) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"log/slog"
 	"time"
 )
@@ -21,6 +23,9 @@ type Options struct {
 	// on a SQLite file and registers no replica, and may run beside a
 	// server. Reserve on an admin store fails.
 	Admin bool
+	// Replica is the replica ID the store's holds and runs belong to;
+	// empty picks a random one.
+	Replica string
 }
 
 // WithClock makes a backend read time from now instead of time.Now.
@@ -28,6 +33,9 @@ func WithClock(now func() time.Time) Option { return func(o *Options) { o.Now = 
 
 // WithLogger makes a backend log to l instead of slog.Default().
 func WithLogger(l *slog.Logger) Option { return func(o *Options) { o.Logger = l } }
+
+// WithReplica sets the store's replica ID (see [Options.Replica]).
+func WithReplica(id string) Option { return func(o *Options) { o.Replica = id } }
 
 // ForAdmin opens a store for administration only; see [Options.Admin].
 func ForAdmin() Option { return func(o *Options) { o.Admin = true } }
@@ -46,5 +54,15 @@ func NewOptions(opts ...Option) Options {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Replica == "" && !o.Admin {
+		o.Replica = newReplicaID()
+	}
 	return o
+}
+
+// newReplicaID returns a random replica ID.
+func newReplicaID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return "rep_" + hex.EncodeToString(b[:])
 }

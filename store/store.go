@@ -56,9 +56,17 @@ type Store interface {
 	// Events returns the run's events with Seq > afterSeq, in order.
 	Events(ctx context.Context, runID string, afterSeq int) ([]episode.Event, error)
 
-	// Recover releases holds and marks runs left unfinished by a process
-	// that died (kill -9), so budgets and runs are consistent at start-up.
-	Recover(ctx context.Context, olderThan time.Time) (RecoverStats, error)
+	// Replica is the ID of this store's replica, which owns the holds it
+	// reserves and the runs it starts; "" for a store opened [ForAdmin].
+	Replica() string
+	// Heartbeat records that the replica is alive (see [Maintain]).
+	Heartbeat(ctx context.Context) error
+	// Sweep settles what replicas silent for longer than ttl (at least
+	// [MinHeartbeatTTL]) left behind: their open holds are charged in
+	// full, their running runs marked interrupted, and they are forgotten.
+	// It never touches this replica's holds. A SQLite store sweeps every
+	// other replica when it opens, since its file lock proves them dead.
+	Sweep(ctx context.Context, ttl time.Duration) (SweepStats, error)
 
 	// Close releases the database; writes already queued finish first.
 	Close() error
@@ -117,8 +125,3 @@ type Run struct {
 	Updated time.Time        `json:"updated"`
 }
 
-// RecoverStats says what Recover repaired.
-type RecoverStats struct {
-	HoldsReleased int
-	RunsMarked    int
-}

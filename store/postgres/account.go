@@ -112,8 +112,8 @@ func (a account) Reserve(ctx context.Context, max money.Amount) (budget.Hold, er
 		if _, err := tx.Exec(ctx, `UPDATE keys SET held = held + $2 WHERE id = $1`, a.keyID, int64(max)); err != nil {
 			return fmt.Errorf("postgres: reserve: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO holds (id, key_id, amount, state, created) VALUES ($1, $2, $3, 'held', $4)`,
-			id, a.keyID, int64(max), ledger.Stamp(now)); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO holds (id, key_id, amount, state, created, replica) VALUES ($1, $2, $3, 'held', $4, $5)`,
+			id, a.keyID, int64(max), ledger.Stamp(now), a.s.opts.Replica); err != nil {
 			return fmt.Errorf("postgres: reserve: %w", err)
 		}
 		return nil

@@ -100,7 +100,7 @@ func (a account) Reserve(ctx context.Context, max money.Amount) (budget.Hold, er
 		if _, err := tx.StmtContext(ctx, st.reserveKey).ExecContext(ctx, int64(max), a.keyID); err != nil {
 			return fmt.Errorf("sqlite: reserve: %w", err)
 		}
-		if _, err := tx.StmtContext(ctx, st.insertHold).ExecContext(ctx, id, a.keyID, int64(max), micros(ledger.Stamp(now))); err != nil {
+		if _, err := tx.StmtContext(ctx, st.insertHold).ExecContext(ctx, id, a.keyID, int64(max), micros(ledger.Stamp(now)), a.s.opts.Replica); err != nil {
 			return fmt.Errorf("sqlite: reserve: %w", err)
 		}
 		return nil

@@ -76,7 +76,9 @@ func Open(ctx context.Context, path string, opts ...store.Option) (*Store, error
 	}
 	o := store.NewOptions(opts...)
 	var lock *fileLock
-	if !o.Admin {
+	if o.Admin {
+		o.Replica = ""
+	} else {
 		var err error
 		if lock, err = lockFile(path); err != nil {
 			return nil, err
@@ -138,6 +140,18 @@ func open(ctx context.Context, path string, o store.Options) (*Store, error) {
 	if err := s.st.prepare(ctx, w, r); err != nil {
 		_ = s.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if !o.Admin {
+		// This process holds the file lock, so every other replica that
+		// left holds or runs is dead: settle them now.
+		if err := s.register(ctx); err != nil {
+			_ = s.Close()
+			return nil, fmt.Errorf("sqlite: open %s: register replica: %w", path, err)
+		}
+		if _, err := s.sweepAll(ctx); err != nil {
+			_ = s.Close()
+			return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		}
 	}
 	return s, nil
 }

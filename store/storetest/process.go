@@ -371,15 +371,22 @@ func runKilled(t *testing.T, openKey func(t *testing.T, total money.Amount) (str
 		if sp := spent(t, s, k.ID); sp.Held != money.Amount(tl.held)*helperMax || sp.Total != committed {
 			t.Fatalf("before Recover Spent = %+v, want %d holds of %s open and %s spent", sp, tl.held, helperMax, committed)
 		}
-		st, err := s.Recover(ctx, time.Now().Add(time.Second))
-		if err != nil {
-			t.Fatalf("Recover: %v", err)
+		// A sweep now must spare the helper: its heartbeat is fresh.
+		if st, err := s.Sweep(ctx, time.Minute); err != nil || st != (store.SweepStats{}) {
+			t.Fatalf("Sweep right after the kill = %+v, %v; want nothing swept within the TTL", st, err)
 		}
-		if st.HoldsReleased != tl.held || st.RunsMarked != 1 {
-			t.Errorf("Recover = %+v, want %d holds released and the run marked", st, tl.held)
+		st := sweepLater(t, url, open)
+		held := money.Amount(tl.held) * helperMax
+		if st.Holds != tl.held || st.Charged != held || st.Runs != 1 || st.Replicas != 1 {
+			t.Errorf("Sweep = %+v, want %d holds charged %s, the run marked and one replica forgotten", st, tl.held, held)
 		}
-		if sp := spent(t, s, k.ID); sp.Held != 0 || sp.Total != committed {
-			t.Fatalf("after Recover Spent = %+v, want nothing held and %s spent", sp, committed)
+		// The dead helper's calls may have been billed upstream: each open
+		// hold is charged in full, none released.
+		if sp := spent(t, s, k.ID); sp.Held != 0 || sp.Total != committed+held {
+			t.Fatalf("after the sweep Spent = %+v, want nothing held and %s spent", sp, committed+held)
+		}
+		if st := sweepLater(t, url, open); st != (store.SweepStats{}) {
+			t.Errorf("second sweep = %+v, want nothing left", st)
 		}
 		if r, err := s.GetRun(ctx, "crash-run-0"); err != nil || r.Status != "interrupted" {
 			t.Errorf("the dead helper's run: %+v, %v; want interrupted", r, err)
@@ -396,15 +403,14 @@ func runKilled(t *testing.T, openKey func(t *testing.T, total money.Amount) (str
 		}
 		rest := c.kill(t)
 		tl.committed += rest.committed
-		if _, err := s.Recover(ctx, time.Now().Add(time.Second)); err != nil {
-			t.Fatalf("Recover: %v", err)
-		}
+		sweepLater(t, url, open)
 		sp := spent(t, s, k.ID)
 		// Each helper goroutine may have had one commit stored but not yet
-		// reported when it died; nothing else may differ.
+		// reported, or one hold open (charged in full by the sweep), when
+		// it died; nothing else may differ.
 		slack := helperGoroutines * helperMax
 		if sp.Held != 0 || sp.Total < tl.committed || sp.Total > tl.committed+slack {
-			t.Fatalf("after Recover Spent = %+v; want nothing held and between the reported %s and %s more",
+			t.Fatalf("after the sweep Spent = %+v; want nothing held and between the reported %s and %s more",
 				sp, tl.committed, slack)
 		}
 		// The store still works after the crash, for a new owner.
@@ -417,4 +423,22 @@ func runKilled(t *testing.T, openKey func(t *testing.T, total money.Amount) (str
 			t.Fatalf("Commit after the crash: %v", err)
 		}
 	})
+}
+
+// sweepLater sweeps the store at url from a replica whose clock runs an
+// hour ahead, so the dead helper's heartbeat has expired without the test
+// waiting for the TTL.
+func sweepLater(t *testing.T, url string, open URLOpener) store.SweepStats {
+	t.Helper()
+	ctx := context.Background()
+	sw, err := open(ctx, url, store.ForAdmin(), store.WithClock(func() time.Time { return time.Now().Add(time.Hour) }))
+	if err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	defer sw.Close()
+	st, err := sw.Sweep(ctx, store.DefaultHeartbeatTTL)
+	if err != nil {
+		t.Fatalf("Sweep: %v", err)
+	}
+	return st
 }

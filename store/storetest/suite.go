@@ -38,7 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentReservations", testConcurrentReservations},
 		{"Runs", testRuns},
 		{"Events", testEvents},
-		{"Recover", testRecover},
+		{"Replicas", testReplicas},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
