@@ -124,4 +124,3 @@ type Run struct {
 	Created time.Time        `json:"created"`
 	Updated time.Time        `json:"updated"`
 }
-
