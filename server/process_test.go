@@ -62,9 +62,10 @@ type proc struct {
 }
 
 // startServe starts `baton serve` on a free port and waits until it listens.
-func startServe(t *testing.T, bin, cfgPath, db string) *proc {
+func startServe(t *testing.T, bin, cfgPath, db string, extra ...string) *proc {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--config", cfgPath, "--db", db, "--log-level", "warn", "--shutdown-timeout", "10s")
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--config", cfgPath, "--db", db, "--log-level", "warn", "--shutdown-timeout", "10s"}, extra...)
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "BATON_CONFIG=")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
