@@ -181,8 +181,17 @@ func (r *runner) run(ctx context.Context, task episode.Task, p policy.Policy, to
 				ep.Steps = append(ep.Steps, episode.Step{Turn: turn, Action: act, Cost: act.Cost, Latency: decideLatency})
 				return finish(episode.StatusNoBudget, fmt.Sprintf("the budget refused every tool call of this run (%d); the policy's answer was not made with them", r.refused))
 			}
-			ep.Answer = act.Answer
 			ep.Steps = append(ep.Steps, episode.Step{Turn: turn, Action: act, Cost: act.Cost, Latency: decideLatency})
+			if strings.TrimSpace(act.Answer) == "" {
+				// An empty answer is not an answer: the episode says so
+				// rather than reporting "answered" with nothing in it.
+				msg := "the policy ended without an answer"
+				if t := strings.TrimSpace(act.Thought); t != "" {
+					msg += " (" + t + ")"
+				}
+				return finish(episode.StatusNoAnswer, msg)
+			}
+			ep.Answer = act.Answer
 			r.emit(episode.Event{Type: episode.EventAnswer, Turn: turn, Content: act.Answer})
 			return finish(episode.StatusAnswered, "")
 		}
