@@ -202,3 +202,10 @@ func TestBenchQARefusesWithoutKey(t *testing.T) {
 		})
 	}
 }
+
+func TestSynthInventNeedsModel(t *testing.T) {
+	code, _, stderr := run(t, nil, "synth", "--invent", "hotels", "--out", t.TempDir())
+	if code != 2 || !strings.Contains(stderr, "--invent needs --model") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+}
