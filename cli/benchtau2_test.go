@@ -83,7 +83,7 @@ func TestBenchTau2(t *testing.T) {
 	code, stdout, stderr := run(t, nil, "bench", "tau2", "--domain", "airline", "--tasks", "42", "--trials", "2",
 		"--model", "gpt-4.1", "--base-url", agent.BaseURL(),
 		"--user-model", "gpt-4.1", "--user-base-url", user.BaseURL(),
-		"--experts", "expert-1=gpt-5,expert-2=Qwen/Qwen3-32B@" + expert.BaseURL(), "--expert-base-url", expert.BaseURL(),
+		"--experts", "expert-1=gpt-5,expert-2=Qwen/Qwen3-32B@"+expert.BaseURL(), "--expert-base-url", expert.BaseURL(),
 		"--data", root, "--out", out, "--json", jsonPath, "--workers", "2")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
