@@ -189,7 +189,7 @@ func runBenchTau2(ctx context.Context, env *Env, args []string) error {
 		if c.Error != "" {
 			why = ": " + clip(c.Error, 300)
 		}
-		fmt.Fprintf(env.Stderr, "task %s trial %d: reward %g (%s, %d agent turns, %s)%s\n", c.TaskID, c.Trial, c.Reward, c.Termination, c.AgentTurns, c.SystemCost(), why)
+		fmt.Fprintf(env.Stderr, "task %s trial %d: reward %g (%s, %d agent turns, %d steps, %s, %.1fs)%s\n", c.TaskID, c.Trial, c.Reward, c.Termination, c.AgentTurns, c.TauSteps, c.SystemCost(), c.Latency.Seconds(), why)
 	}})
 	if err != nil {
 		return err

@@ -232,3 +232,22 @@ func TestBenchTau2Orchestrator8B(t *testing.T) {
 		t.Error("transfer_to_human_agents offered to the agent")
 	}
 }
+
+func FuzzParseExperts(f *testing.F) {
+	for _, s := range []string{defaultExperts(), "none", "", "e=m@http://127.0.0.1:1/v1", "=", "a=b,a=c", "x=y@ftp://z", "a=@", ",,"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		xs, err := parseExperts(s)
+		if err != nil {
+			return
+		}
+		seen := map[string]bool{}
+		for _, x := range xs {
+			if x.alias == "" || x.model == "" || seen[x.alias] {
+				t.Fatalf("parseExperts(%q) = %+v", s, xs)
+			}
+			seen[x.alias] = true
+		}
+	})
+}
