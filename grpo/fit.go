@@ -31,6 +31,9 @@ type FitStats struct {
 	WarmEval *Eval `json:"warm_eval,omitempty"`
 	// Chosen says which policy was returned: "warm" or "grpo".
 	Chosen string `json:"chosen"`
+	// WarmPolicy is the warm start itself, so a report can show what GRPO
+	// added to it.
+	WarmPolicy *learned.Policy `json:"-"`
 }
 
 // FineTuneDefaults fills zero GRPO fields for fine-tuning a warm-started
@@ -73,7 +76,7 @@ func Fit(ctx context.Context, cfg FitConfig, train, val env.Env) (*learned.Polic
 		start = WarmStart
 	}
 	warm, ws, err := start(ctx, cfg.Warm, train, nil)
-	st.Warm = ws
+	st.Warm, st.WarmPolicy = ws, warm
 	if err != nil {
 		return nil, st, err
 	}
