@@ -6,6 +6,7 @@ import (
 
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/policy"
+	"github.com/batonhq/baton/policy/baseline"
 )
 
 // Observation is what a reference policy reads from one earlier call of
@@ -85,17 +86,17 @@ func votes(obs []Observation) map[string]int {
 	return v
 }
 
-// answerWith ends the episode with the result of obs, a call the episode
-// holds: a policy never invents an answer, it adopts one it has seen. With
+// answerWith ends the episode with the answer ([baseline.AnswerOf]) of
+// obs, a call the episode holds: a policy never invents an answer, it adopts one it has seen. With
 // no observation it answers with the last step's content (or nothing), so
 // the episode still ends.
 func answerWith(s *policy.State, o *Observation, why string) episode.Action {
 	if o != nil {
-		return episode.Action{Final: true, Answer: s.Steps[o.Step].Result.Content, Thought: why}
+		return episode.Action{Final: true, Answer: baseline.AnswerOf(s.Steps[o.Step].Result), Thought: why}
 	}
 	for i := len(s.Steps) - 1; i >= 0; i-- {
 		if r := s.Steps[i].Result; r != nil && !s.Steps[i].Failed() {
-			return episode.Action{Final: true, Answer: r.Content, Thought: why}
+			return episode.Action{Final: true, Answer: baseline.AnswerOf(r), Thought: why}
 		}
 	}
 	return episode.Action{Final: true, Answer: "", Thought: why + " (no answer seen)"}

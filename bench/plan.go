@@ -37,7 +37,8 @@ type Plan struct {
 	// embedded checkpoint, or a checkpoint file.
 	Checkpoint string
 	// Holdout names models hidden from every fitting step (learned
-	// policy, kNN, cascades, votes) and present at evaluation.
+	// policy, kNN, votes, frugal) and present at evaluation; the fixed
+	// cascades, fitted on nothing, see them too.
 	Holdout []string
 	Seed    int64 // training and sampling seed
 	Steps   int   // GRPO steps; 0 the trainer's default, -1 warm start only

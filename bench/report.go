@@ -133,8 +133,8 @@ img{max-width:100%;border:1px solid #eee}.ex td{text-align:left;font-size:90%}.w
 <h1>Baton bench: {{.Dataset}}</h1>
 <p>{{.NEval}} test tasks{{if .NTrain}}; policies were fitted on {{.NTrain}} training tasks and chosen on {{.NVal}} validation tasks{{end}}.
 Accuracy is the mean score of the adopted answer; cost is the mean cost per task; latency is the mean summed latency of a task's calls.</p>
-{{if .Holdout}}<p class="warn">Unseen models: <b>{{join .Holdout}}</b> were hidden from every fitting step (learned policy, kNN, cascades, votes)
-and are present at evaluation, in every row below.</p>{{end}}
+{{if .Holdout}}<p class="warn">Unseen models: <b>{{join .Holdout}}</b> were hidden from every fitting step (learned policy, kNN, votes, frugal)
+and are present at evaluation, in every row below (the fixed cascades, fitted on nothing, may call them).</p>{{end}}
 {{if .UsageEstimated}}<p class="warn">Costs marked * rest on token usage estimated from the text (characters / 4) × list prices: the source records no usage.</p>{{end}}
 <img src="pareto.png" alt="cost-accuracy Pareto plot">
 <table><tr><th>policy</th><th>accuracy</th><th>cost / task</th><th>latency (s)</th><th>calls / task</th><th>calls per task (share of tasks)</th><th>top tools</th></tr>

@@ -23,7 +23,7 @@ func routeOnce(pick func(s *policy.State) string) policy.Policy {
 		if n := len(s.Steps); n > 0 {
 			last := s.Steps[n-1]
 			if last.Result != nil {
-				return episode.Action{Final: true, Answer: last.Result.Content}, nil
+				return episode.Action{Final: true, Answer: baseline.AnswerOf(last.Result)}, nil
 			}
 			return episode.Action{Final: true, Answer: ""}, nil
 		}

@@ -2,9 +2,11 @@ package baseline
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/batonhq/baton/episode"
@@ -18,7 +20,7 @@ type Order func(s *policy.State, candidates []tool.Spec) []tool.Spec
 
 // Baseline is a fixed-rule policy: it calls the tools its Order gives, one
 // per turn, until one returns a result that is not an error, and answers
-// with that result's content. If every tool failed it answers with the last
+// with that result's answer ([AnswerOf]). If every tool failed it answers with the last
 // error, so the episode still ends.
 type Baseline struct {
 	name  string
@@ -35,7 +37,7 @@ func (b *Baseline) Decide(_ context.Context, s *policy.State) (episode.Action, e
 	if n := len(s.Steps); n > 0 {
 		last := s.Steps[n-1]
 		if last.Result != nil && !last.Result.IsError {
-			return episode.Action{Final: true, Answer: last.Result.Content}, nil
+			return episode.Action{Final: true, Answer: AnswerOf(last.Result)}, nil
 		}
 	}
 	tried := map[string]bool{}
@@ -148,4 +150,23 @@ func init() {
 		}
 		return New("fixed", Fixed(o.Tools...)), nil
 	}})
+}
+
+// AnswerOf is the answer a policy adopts from a tool's result: the
+// extracted answer the result's Data carries under "answer" (sources with
+// observable answers, such as zeroeval, score that canonical form), else
+// the result's Content.
+func AnswerOf(r *tool.Result) string {
+	if r == nil {
+		return ""
+	}
+	var d struct {
+		Answer string `json:"answer"`
+	}
+	if len(r.Data) > 0 && json.Unmarshal(r.Data, &d) == nil {
+		if a := strings.TrimSpace(d.Answer); a != "" {
+			return a
+		}
+	}
+	return r.Content
 }
