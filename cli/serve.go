@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/batonhq/baton/httplimit"
 	"github.com/batonhq/baton/policy"
 	"github.com/batonhq/baton/server"
 	"github.com/batonhq/baton/store"
@@ -49,6 +50,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	recoverAge := fs.Duration("recover-age", -1, "at start-up, holds and runs older than this are taken as left by a dead process and released "+
 		"(default 0 for SQLite; 15m for Postgres, where other replicas may be running)")
 	maxBody := fs.Int64("max-body", server.DefaultMaxBodyBytes, "largest request body in bytes")
+	maxConns := fs.Int("max-conns", httplimit.DefaultMaxConns, "connections open at once, in total (past it: 503)")
+	maxConnsPerClient := fs.Int("max-conns-per-client", httplimit.DefaultMaxConnsPerClient, "connections open at once per client IP address")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -101,7 +104,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	lim := srv.Limits()
+	lim.MaxConns, lim.MaxConnsPerClient = *maxConns, *maxConnsPerClient
 	names := make([]string, 0, len(models))
 	for _, m := range models {
 		names = append(names, m.Name)
@@ -109,8 +113,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	log.Info("serving", "addr", ln.Addr().String(), "tools", set.Len(), "models", strings.Join(names, ","), "policy", cfg.Policy)
 	fmt.Fprintf(env.Stderr, "baton serve: listening on http://%s\n", ln.Addr())
 
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	// Header, body, per-write and idle timeouts and the connection caps:
+	// one client cannot starve the others (see package httplimit).
+	hs, _, errc := httplimit.Serve(ln, srv, lim, log)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

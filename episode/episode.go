@@ -85,11 +85,12 @@ type Status string
 
 // Episode statuses.
 const (
-	StatusAnswered  Status = "answered"    // the policy gave a final answer
+	StatusAnswered  Status = "answered"    // the policy gave a non-empty final answer
+	StatusNoAnswer  Status = "no_answer"   // the policy ended the episode with an empty answer
 	StatusMaxTurns  Status = "max_turns"   // the turn budget ran out
 	StatusTimeout   Status = "timeout"     // the time budget ran out
 	StatusCancelled Status = "cancelled"   // the caller cancelled
-	StatusFailed    Status = "failed"      // the policy or system failed
+	StatusFailed    Status = "failed"      // the policy, every tool it tried, or the system failed
 	StatusNoBudget  Status = "over_budget" // no affordable action remained
 )
 

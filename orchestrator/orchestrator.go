@@ -159,8 +159,17 @@ func (r *runner) run(ctx context.Context, task episode.Task, p policy.Policy, to
 		r.emit(episode.Event{Type: episode.EventDecide, Turn: turn, Tool: act.Tool, Args: act.Args, Content: firstNonEmpty(act.Thought, act.Answer), Cost: act.Cost})
 
 		if act.Final {
-			ep.Answer = act.Answer
 			ep.Steps = append(ep.Steps, episode.Step{Turn: turn, Action: act, Cost: act.Cost, Latency: decideLatency})
+			if strings.TrimSpace(act.Answer) == "" {
+				// An empty answer is not an answer: the episode says so
+				// rather than reporting "answered" with nothing in it.
+				msg := "the policy ended without an answer"
+				if t := strings.TrimSpace(act.Thought); t != "" {
+					msg += " (" + t + ")"
+				}
+				return finish(episode.StatusNoAnswer, msg)
+			}
+			ep.Answer = act.Answer
 			r.emit(episode.Event{Type: episode.EventAnswer, Turn: turn, Content: act.Answer})
 			return finish(episode.StatusAnswered, "")
 		}

@@ -357,3 +357,19 @@ func TestUnboundedDecisionCostIsStillBilled(t *testing.T) {
 		t.Fatalf("episode %s, shared account %s; want both $0.003", ep.Cost, shared.Spent())
 	}
 }
+
+func TestRunEmptyAnswerIsNoAnswer(t *testing.T) {
+	set, _ := tool.NewSet()
+	for _, answer := range []string{"", "  \n\t"} {
+		p := policy.Func(func(context.Context, *policy.State) (episode.Action, error) {
+			return episode.Action{Final: true, Answer: answer, Thought: "nothing left to try"}, nil
+		})
+		ep, err := orchestrator.Run(context.Background(), episode.Task{Prompt: "q"}, p, set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ep.Status != episode.StatusNoAnswer || ep.Answer != "" || !strings.Contains(ep.Error, "nothing left to try") {
+			t.Fatalf("answer %q: got status %s, answer %q, error %q; want no_answer with the policy's reason", answer, ep.Status, ep.Answer, ep.Error)
+		}
+	}
+}

@@ -64,7 +64,8 @@ type proc struct {
 // startServe starts `baton serve` on a free port and waits until it listens.
 func startServe(t *testing.T, bin, cfgPath, db string) *proc {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--config", cfgPath, "--db", db, "--log-level", "warn", "--shutdown-timeout", "10s")
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--config", cfgPath, "--db", db, "--log-level", "warn", "--shutdown-timeout", "10s",
+		"--max-conns-per-client", "2048") // the load comes from one address
 	cmd.Env = append(os.Environ(), "BATON_CONFIG=")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
