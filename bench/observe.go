@@ -6,7 +6,7 @@ import (
 
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/policy"
-	"github.com/batonhq/baton/policy/baseline"
+	"github.com/batonhq/baton/tool"
 )
 
 // Observation is what a reference policy reads from one earlier call of
@@ -86,17 +86,17 @@ func votes(obs []Observation) map[string]int {
 	return v
 }
 
-// answerWith ends the episode with the answer ([baseline.AnswerOf]) of
+// answerWith ends the episode with the answer ([tool.Result.Answer]) of
 // obs, a call the episode holds: a policy never invents an answer, it adopts one it has seen. With
 // no observation it answers with the last step's content (or nothing), so
 // the episode still ends.
 func answerWith(s *policy.State, o *Observation, why string) episode.Action {
 	if o != nil {
-		return episode.Action{Final: true, Answer: baseline.AnswerOf(s.Steps[o.Step].Result), Thought: why}
+		return episode.Action{Final: true, Answer: adopt(s.Steps[o.Step].Result), Thought: why}
 	}
 	for i := len(s.Steps) - 1; i >= 0; i-- {
 		if r := s.Steps[i].Result; r != nil && !s.Steps[i].Failed() {
-			return episode.Action{Final: true, Answer: baseline.AnswerOf(r), Thought: why}
+			return episode.Action{Final: true, Answer: adopt(r), Thought: why}
 		}
 	}
 	return episode.Action{Final: true, Answer: "", Thought: why + " (no answer seen)"}
@@ -122,4 +122,13 @@ func callTool(s *policy.State, name, why string) episode.Action {
 		}
 	}
 	return episode.Action{Tool: name, Args: args, Thought: why}
+}
+
+// adopt is the answer a policy gives from a result: the answer the tool
+// extracted ([tool.Result.Answer]), else its whole text.
+func adopt(r *tool.Result) string {
+	if a, ok := r.Answer(); ok {
+		return a
+	}
+	return r.Content
 }

@@ -3,6 +3,7 @@ package tool
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/batonhq/baton/money"
@@ -89,6 +90,33 @@ type Result struct {
 	// Latency is the wall time of the call, measured by the [Set] unless
 	// the tool reports it (a replay reports the recorded latency).
 	Latency time.Duration `json:"latency"`
+}
+
+// Answer returns the final answer the result offers a policy: the
+// "answer" field of Data when the tool extracts one (a model's parsed
+// final answer, as replayed models report it), otherwise Content. ok is
+// false for an error result, for a tool that reports it could not parse
+// an answer ("parsed": false), and for blank text. Policies answer with
+// it and verifiers compare against it, so both read answers one way.
+func (r *Result) Answer() (answer string, ok bool) {
+	if r == nil || r.IsError {
+		return "", false
+	}
+	if len(r.Data) > 0 && r.Data[0] == '{' {
+		var d struct {
+			Answer *string `json:"answer"`
+			Parsed *bool   `json:"parsed"`
+		}
+		if json.Unmarshal(r.Data, &d) == nil {
+			if d.Parsed != nil && !*d.Parsed {
+				return "", false
+			}
+			if d.Answer != nil && strings.TrimSpace(*d.Answer) != "" {
+				return strings.TrimSpace(*d.Answer), true
+			}
+		}
+	}
+	return r.Content, strings.TrimSpace(r.Content) != ""
 }
 
 // Usage is the token usage of a call.

@@ -2,13 +2,11 @@ package baseline
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
 	"sort"
-	"strings"
 
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/money"
@@ -21,10 +19,9 @@ type Order func(s *policy.State, candidates []tool.Spec) []tool.Spec
 
 // Baseline is a fixed-rule policy: it calls the tools its Order gives, one
 // per turn, until one returns a result that is not an error, and answers
-// with that result's answer ([AnswerOf]). If every tool failed, Decide
-// returns an error wrapping [ErrNoAnswer] (naming the last failure, and the
-// missing model when none is configured), so the episode ends failed, not
-// answered.
+// with that result's content. If every tool failed, Decide returns an error
+// wrapping [ErrNoAnswer] (naming the last failure, and the missing model
+// when none is configured), so the episode ends failed, not answered.
 type Baseline struct {
 	name  string
 	order Order
@@ -40,7 +37,7 @@ func (b *Baseline) Decide(_ context.Context, s *policy.State) (episode.Action, e
 	if n := len(s.Steps); n > 0 {
 		last := s.Steps[n-1]
 		if last.Result != nil && !last.Result.IsError {
-			return episode.Action{Final: true, Answer: AnswerOf(last.Result)}, nil
+			return episode.Action{Final: true, Answer: answerText(last.Result)}, nil
 		}
 	}
 	tried := map[string]bool{}
@@ -183,21 +180,11 @@ func init() {
 	}})
 }
 
-// AnswerOf is the answer a policy adopts from a tool's result: the
-// extracted answer the result's Data carries under "answer" (sources with
-// observable answers, such as zeroeval, score that canonical form), else
-// the result's Content.
-func AnswerOf(r *tool.Result) string {
-	if r == nil {
-		return ""
-	}
-	var d struct {
-		Answer string `json:"answer"`
-	}
-	if len(r.Data) > 0 && json.Unmarshal(r.Data, &d) == nil {
-		if a := strings.TrimSpace(d.Answer); a != "" {
-			return a
-		}
+// answerText is the answer a baseline adopts from a result: the answer
+// the tool extracted ([tool.Result.Answer]), else its whole text.
+func answerText(r *tool.Result) string {
+	if a, ok := r.Answer(); ok {
+		return a
 	}
 	return r.Content
 }
