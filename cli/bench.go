@@ -38,6 +38,9 @@ Data is found by --data, $BATON_DATA, ../shared/data beside the checkout, or a
 verified download. --train/--eval take directories laid out like the source
 (one source only).
 
+Question sets (FRAMES, HLE, GSM8K-style) with live models and a judge:
+baton bench qa --help. τ²-bench conversations: baton bench tau2 --help.
+
 Examples:
   baton bench
   baton bench --source zeroeval:gsm --json results.json
@@ -55,6 +58,9 @@ type benchFlags struct {
 func runBench(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 0 && args[0] == "tau2" {
 		return runBenchTau2(ctx, env, args[1:])
+	}
+	if len(args) > 0 && args[0] == "qa" {
+		return runBenchQA(ctx, env, args[1:])
 	}
 	fs := newFlags(env, "bench", "bench [flags]", benchAbout)
 	var f benchFlags
