@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/batonhq/baton/config"
 	"io"
 	"net/http"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/batonhq/baton/chat"
+	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/money"
 )
 
@@ -125,7 +125,7 @@ func FuzzDuration(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var d config.Duration
+		var d duration.Duration
 		if err := json.Unmarshal(b, &d); err == nil && d < 0 {
 			t.Fatalf("%s decoded to negative %v", b, time.Duration(d))
 		}

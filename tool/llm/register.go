@@ -3,13 +3,13 @@ package llm
 import (
 	"context"
 	"fmt"
-	"github.com/batonhq/baton/config"
 	"net"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/batonhq/baton/chat"
+	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/tool"
 )
@@ -54,10 +54,10 @@ type Options struct {
 	// so nothing is ever metered at zero by accident.
 	Free bool `json:"free,omitempty"`
 	// Latency is the typical wall time of one call, for policies.
-	Latency config.Duration `json:"latency,omitempty"`
+	Latency duration.Duration `json:"latency,omitempty"`
 	// Timeout bounds one call, retries included, and each attempt within
 	// it; default tool.DefaultTimeout.
-	Timeout config.Duration `json:"timeout,omitempty"`
+	Timeout duration.Duration `json:"timeout,omitempty"`
 	// MaxTokens caps the output tokens of one call; default
 	// DefaultModelMaxTokens.
 	MaxTokens int `json:"max_tokens,omitempty"`
