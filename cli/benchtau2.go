@@ -10,6 +10,7 @@ import (
 
 	"github.com/batonhq/baton/bench"
 	"github.com/batonhq/baton/bench/tau2"
+	"github.com/batonhq/baton/chat/openai"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/dataset"
 	"github.com/batonhq/baton/env/domain"
@@ -18,7 +19,6 @@ import (
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/policy"
 	_ "github.com/batonhq/baton/policy/llm" // registers the llm policies
-	toolllm "github.com/batonhq/baton/tool/llm"
 )
 
 const benchTau2About = `Runs an agent on a τ²-bench domain as τ²-bench does: each task is a
@@ -125,7 +125,7 @@ func runBenchTau2(ctx context.Context, env *Env, args []string) error {
 	}
 	cat := cfg.Catalog()
 	user := &tau2.User{
-		Client:     toolllm.NewOpenAI(toolllm.ClientOptions{BaseURL: strings.TrimRight(f.userBaseURL, "/"), APIKey: env.Getenv(f.userKeyEnv)}),
+		Client:     openai.New(openai.Options{BaseURL: strings.TrimRight(f.userBaseURL, "/"), APIKey: env.Getenv(f.userKeyEnv)}),
 		Model:      f.userModel,
 		Price:      catalogPrice(cat, f.userModel, "user simulator"),
 		Guidelines: guidelines,
@@ -137,7 +137,7 @@ func runBenchTau2(ctx context.Context, env *Env, args []string) error {
 	runner := &tau2.Runner{Domain: d, Policy: pol, User: user, MaxTurns: f.maxTurns, StepsPerTurn: f.maxSteps, MaxCost: maxCost}
 	if f.expertModel != "" {
 		runner.Expert = &tau2.Expert{
-			Client:    toolllm.NewOpenAI(toolllm.ClientOptions{BaseURL: strings.TrimRight(f.expertBaseURL, "/"), APIKey: env.Getenv(f.expertKeyEnv)}),
+			Client:    openai.New(openai.Options{BaseURL: strings.TrimRight(f.expertBaseURL, "/"), APIKey: env.Getenv(f.expertKeyEnv)}),
 			Model:     f.expertModel,
 			Price:     catalogPrice(cat, f.expertModel, "expert"),
 			MaxTokens: f.expertMaxTokens,

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/batonhq/baton/chat/chattest"
-	toolllm "github.com/batonhq/baton/tool/llm"
+	"github.com/batonhq/baton/chat/openai"
 )
 
 // cancel42 is the agent of airline task 42 done right over two turns: it
@@ -298,7 +298,7 @@ func TestConversationExpert(t *testing.T) {
 	defer user.Close()
 	r := &Runner{
 		Domain: d, Policy: agentPolicy(t, agent.BaseURL()), User: simUser(t, user.BaseURL()),
-		Expert: &Expert{Client: toolllm.NewOpenAI(toolllm.ClientOptions{BaseURL: expert.BaseURL(), MaxRetries: -1}), Model: "expert-model", Price: expertPrice},
+		Expert: &Expert{Client: openai.New(openai.Options{BaseURL: expert.BaseURL(), MaxRetries: -1}), Model: "expert-model", Price: expertPrice},
 	}
 	c, err := r.Run(context.Background(), task(t, d, "42"), 0)
 	if err != nil {

@@ -1,29 +1,29 @@
-package llm
+package wire
 
 import (
 	"net/http"
 	"time"
 )
 
-// Defaults of [ClientOptions].
+// Defaults of [Options].
 const (
-	// DefaultTimeout bounds one attempt when ClientOptions.Timeout is 0.
+	// DefaultTimeout bounds one attempt when Options.Timeout is 0.
 	DefaultTimeout = 5 * time.Minute
 	// DefaultMaxRetries is the number of retries after the first attempt
-	// when ClientOptions.MaxRetries is 0.
+	// when Options.MaxRetries is 0.
 	DefaultMaxRetries = 3
 	// DefaultMaxResponseBytes caps a response body when
-	// ClientOptions.MaxResponseBytes is 0. A chat completion of even 100k
+	// Options.MaxResponseBytes is 0. A chat completion of even 100k
 	// tokens is well under it.
 	DefaultMaxResponseBytes = 16 << 20
 	// DefaultMaxRetryAfter caps a server's Retry-After when
-	// ClientOptions.MaxRetryAfter is 0.
+	// Options.MaxRetryAfter is 0.
 	DefaultMaxRetryAfter = time.Minute
 )
 
-// ClientOptions configures an [OpenAI] or [Anthropic] client. The zero
+// Options configures a wire client (chat/openai, chat/anthropic). The zero
 // value talks to the provider's public endpoint with the defaults above.
-type ClientOptions struct {
+type Options struct {
 	// BaseURL is the API root: for OpenAI-compatible servers the URL that
 	// ends in /v1 (e.g. http://127.0.0.1:8000/v1); for Anthropic the host
 	// root (https://api.anthropic.com; a trailing /v1 is tolerated). Empty
@@ -45,15 +45,15 @@ type ClientOptions struct {
 	// Header is sent with every request, e.g. OpenRouter's HTTP-Referer.
 	Header map[string]string
 	// MaxResponseBytes caps a response body; a longer one fails with
-	// [ErrTooLarge]. 0 means [DefaultMaxResponseBytes].
+	// chat.ErrTooLarge. 0 means [DefaultMaxResponseBytes].
 	MaxResponseBytes int64
 	// MaxRetryAfter caps how long a server's Retry-After may make a retry
 	// wait; 0 means [DefaultMaxRetryAfter].
 	MaxRetryAfter time.Duration
 }
 
-// withDefaults returns o with zero fields filled in, in one place.
-func (o ClientOptions) withDefaults() ClientOptions {
+// WithDefaults returns o with zero fields filled in, in one place.
+func (o Options) WithDefaults() Options {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
