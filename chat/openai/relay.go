@@ -56,6 +56,9 @@ type RelayResult struct {
 	Truncated bool
 	// Events is the number of events written to the client.
 	Events int
+	// ErrorForwarded is set when the upstream's error event reached the
+	// client, which then needs no other error message.
+	ErrorForwarded bool
 }
 
 // ErrClientWrite is wrapped when writing to the client failed: it went
@@ -145,6 +148,7 @@ func relayEvent(ev, data []byte, w io.Writer, o RelayOptions, res *RelayResult, 
 		if werr := write(w, o, res, ev); werr != nil {
 			return false, werr
 		}
+		res.ErrorForwarded = true
 		msg := e.Get("message").String()
 		if msg == "" {
 			msg = e.Raw
