@@ -34,6 +34,9 @@ directory (index.html, pareto.png, results.json).
 Data is found by --data, $BATON_DATA, ../shared/data beside the checkout, or a
 verified download. --train/--eval take directories laid out like the source.
 
+Other benchmarks: "baton bench tau2" (an agent on a τ²-bench domain) and
+"baton bench gateway" (the server's added latency and throughput).
+
 Examples:
   baton bench
   baton bench --checkpoint default          # skip training, use the embedded policy
@@ -50,6 +53,9 @@ type benchFlags struct {
 func runBench(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 0 && args[0] == "tau2" {
 		return runBenchTau2(ctx, env, args[1:])
+	}
+	if len(args) > 0 && args[0] == "gateway" {
+		return runBenchGateway(ctx, env, args[1:])
 	}
 	fs := newFlags(env, "bench", "bench [flags]", benchAbout)
 	var f benchFlags
