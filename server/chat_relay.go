@@ -50,7 +50,7 @@ func (c *gatewayCall) relay(ctx context.Context, w http.ResponseWriter, r *http.
 	}
 	defer resp.Body.Close()
 	sw := newSSE(w)
-	sw.begin()
+	sw.writeHeader() // sent with the first event
 	rr, err := chatopenai.Relay(resp.Body, w, chatopenai.RelayOptions{
 		MaxOutputTokens: int64(c.req.MaxTokens), ForwardUsage: req.IncludeUsage(), Flush: sw.flush,
 	})
@@ -88,8 +88,7 @@ func (c *gatewayCall) relay(ctx context.Context, w http.ResponseWriter, r *http.
 	if req.IncludeUsage() && (!rr.UsageReported || rr.Truncated) {
 		last.Usage = openai.NewUsage(usage.InputTokens, usage.OutputTokens)
 	}
-	_ = sw.data(last)
-	_ = sw.done()
+	_ = sw.last(last)
 }
 
 // settleTruncated bills a response the gateway cut at its bound: its whole

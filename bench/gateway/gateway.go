@@ -82,6 +82,12 @@ type Row struct {
 	LedgerP50    float64 `json:"ledger_p50_ms,omitempty"`
 	LedgerP99    float64 `json:"ledger_p99_ms,omitempty"`
 	LedgerWrites int     `json:"ledger_writes,omitempty"`
+	// CPUPerRequest is the process's CPU time (user and system) per
+	// request in microseconds, client and upstream included: on a shared,
+	// busy machine latency measures the neighbours too, CPU time does not.
+	// AddedCPU is this path's CPUPerRequest minus direct's.
+	CPUPerRequest float64 `json:"cpu_us_per_request"`
+	AddedCPU      float64 `json:"added_cpu_us_per_request,omitempty"`
 	// FirstError describes the first failed request, if any.
 	FirstError string `json:"first_error,omitempty"`
 }
@@ -145,6 +151,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 				}
 				if direct != nil && path != PathDirect {
 					row.AddedP50, row.AddedP99 = row.P50-direct.P50, row.P99-direct.P99
+					row.AddedCPU = row.CPUPerRequest - direct.CPUPerRequest
 					if proxy != nil && path != PathReverseProxy && proxy.AddedP99 > 0 {
 						row.VsReverseProxy = row.AddedP99 / proxy.AddedP99
 					}
@@ -272,6 +279,7 @@ func measure(ctx context.Context, t target, stream bool, c, n int, warmed func()
 		errs     int
 		firstErr error
 	)
+	cpu0 := cpuTime()
 	start := time.Now()
 	for range c {
 		wg.Go(func() {
@@ -292,10 +300,12 @@ func measure(ctx context.Context, t target, stream bool, c, n int, warmed func()
 	}
 	wg.Wait()
 	wall := time.Since(start)
+	cpu := cpuTime() - cpu0
 	if err := ctx.Err(); err != nil {
 		return Row{}, err
 	}
-	row := Row{Stream: stream, Concurrency: c, Requests: n, Errors: errs, RPS: float64(n) / wall.Seconds()}
+	row := Row{Stream: stream, Concurrency: c, Requests: n, Errors: errs, RPS: float64(n) / wall.Seconds(),
+		CPUPerRequest: float64(cpu.Microseconds()) / float64(n)}
 	row.P50, row.P99 = pct(lat, 50), pct(lat, 99)
 	if firstErr != nil {
 		row.FirstError = firstErr.Error()

@@ -60,3 +60,28 @@ func TestOptionsRejected(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPassThrough runs the pass-through cell (and direct, always
+// measured) with b.N requests at concurrency 8, for profiling:
+//
+//	go test ./bench/gateway -run '^$' -bench PassThrough -benchtime 3000x -cpuprofile cpu.prof
+//	go tool pprof -top cpu.prof
+func BenchmarkPassThrough(b *testing.B) {
+	for _, stream := range []bool{true, false} {
+		name := "stream"
+		if !stream {
+			name = "whole"
+		}
+		b.Run(name, func(b *testing.B) {
+			res, err := Run(context.Background(), Options{Paths: []string{PathBaton}, Concurrency: []int{8}, Modes: []bool{stream},
+				MinRequests: b.N, Rounds: 1, Dir: b.TempDir()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			r := res.Rows[1]
+			b.ReportMetric(r.P50, "p50_ms")
+			b.ReportMetric(r.P99, "p99_ms")
+			b.ReportMetric(r.AddedCPU, "added_cpu_us/req")
+		})
+	}
+}

@@ -28,8 +28,10 @@ type RelayOptions struct {
 	// asked for stream_options.include_usage); otherwise the relay reads it
 	// and drops it.
 	ForwardUsage bool
-	// Flush is called after each event written, so it reaches the client
-	// now; nil means none.
+	// Flush sends what was written on to the client; nil means none. The
+	// relay calls it whenever it has written every event the upstream has
+	// sent so far, before it waits for more, and before it returns: events
+	// are never held back, and a burst of them costs one flush.
 	Flush func() error
 }
 
@@ -59,6 +61,8 @@ type RelayResult struct {
 	// ErrorForwarded is set when the upstream's error event reached the
 	// client, which then needs no other error message.
 	ErrorForwarded bool
+
+	unflushed bool // events were written since the last flush
 }
 
 // ErrClientWrite is wrapped when writing to the client failed: it went
@@ -107,7 +111,13 @@ func Relay(r io.Reader, w io.Writer, o RelayOptions) (*RelayResult, error) {
 				ev, data = ev[:0], data[:0]
 				if derr != nil || stop {
 					res.Content = content.String()
-					return res, derr
+					return res, flush(o, res, derr)
+				}
+				if br.Buffered() == 0 {
+					if err := flush(o, res, nil); err != nil {
+						res.Content = content.String()
+						return res, err
+					}
 				}
 			} else if payload, ok := bytes.CutPrefix(text, []byte("data:")); ok {
 				payload = bytes.TrimPrefix(payload, []byte(" "))
@@ -121,11 +131,11 @@ func Relay(r io.Reader, w io.Writer, o RelayOptions) (*RelayResult, error) {
 			res.Content = content.String()
 			if errors.Is(err, io.EOF) {
 				if len(data) > 0 && string(data) == "[DONE]" {
-					return res, nil
+					return res, flush(o, res, nil)
 				}
-				return res, fmt.Errorf("chat: openai: %w: the stream ended without [DONE] after %d events", chat.ErrUpstream, res.Events)
+				err = fmt.Errorf("chat: openai: %w: the stream ended without [DONE] after %d events", chat.ErrUpstream, res.Events)
 			}
-			return res, err
+			return res, flush(o, res, err)
 		}
 	}
 }
@@ -245,10 +255,19 @@ func write(w io.Writer, o RelayOptions, res *RelayResult, b []byte) error {
 		return fmt.Errorf("%w: %w", ErrClientWrite, err)
 	}
 	res.Events++
-	if o.Flush != nil {
-		if err := o.Flush(); err != nil {
-			return fmt.Errorf("%w: %w", ErrClientWrite, err)
-		}
-	}
+	res.unflushed = true
 	return nil
+}
+
+// flush flushes what was written since the last flush, and returns err,
+// or the flush's own failure when err is nil.
+func flush(o RelayOptions, res *RelayResult, err error) error {
+	if !res.unflushed || o.Flush == nil || errors.Is(err, ErrClientWrite) {
+		return err
+	}
+	res.unflushed = false
+	if ferr := o.Flush(); ferr != nil && err == nil {
+		return fmt.Errorf("%w: %w", ErrClientWrite, ferr)
+	}
+	return err
 }
