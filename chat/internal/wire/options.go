@@ -2,6 +2,7 @@ package wire
 
 import (
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -39,8 +40,10 @@ type Options struct {
 	// (429, 408, 5xx, connection errors, attempt timeouts); 0 means
 	// [DefaultMaxRetries] and a negative value disables retries.
 	MaxRetries int
-	// HTTPClient sends the requests; nil means a plain *http.Client
-	// without a client-wide timeout (attempts are bounded by Timeout).
+	// HTTPClient sends the requests; nil means one client shared by every
+	// wire client of the process, without a client-wide timeout (attempts
+	// are bounded by Timeout) and keeping up to [MaxIdleConnsPerHost] idle
+	// connections per host.
 	HTTPClient *http.Client
 	// Header is sent with every request, e.g. OpenRouter's HTTP-Referer.
 	Header map[string]string
@@ -64,7 +67,7 @@ func (o Options) WithDefaults() Options {
 		o.MaxRetries = 0
 	}
 	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{}
+		o.HTTPClient = sharedClient()
 	}
 	if o.MaxResponseBytes <= 0 {
 		o.MaxResponseBytes = DefaultMaxResponseBytes
@@ -73,4 +76,24 @@ func (o Options) WithDefaults() Options {
 		o.MaxRetryAfter = DefaultMaxRetryAfter
 	}
 	return o
+}
+
+// MaxIdleConnsPerHost is how many idle connections the shared client keeps
+// per host. net/http's default of 2 makes a model called by hundreds of
+// concurrent runs dial (and, for HTTPS, handshake) almost every call anew.
+const MaxIdleConnsPerHost = 256
+
+var (
+	sharedOnce sync.Once
+	shared     *http.Client
+)
+
+func sharedClient() *http.Client {
+	sharedOnce.Do(func() {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns = 4 * MaxIdleConnsPerHost
+		t.MaxIdleConnsPerHost = MaxIdleConnsPerHost
+		shared = &http.Client{Transport: t}
+	})
+	return shared
 }
