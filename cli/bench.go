@@ -60,7 +60,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "bench", "bench [flags]", benchAbout)
 	var f benchFlags
 	fs.StringVar(&f.data, "data", "", "data root (default $BATON_DATA, then ../shared/data)")
-	fs.StringVar(&f.source, "source", "llmrouter", "data source: llmrouter, routerarena, routellm")
+	fs.StringVar(&f.source, "source", "llmrouter", "data source: llmrouter, routerarena, routellm, zeroeval:gsm, zeroeval:math-l5")
 	fs.StringVar(&f.train, "train", "", "training directory laid out like the source (default: the source's train split)")
 	fs.StringVar(&f.eval, "eval", "", "evaluation directory laid out like the source (default: the source's test split)")
 	fs.StringVar(&f.checkpoint, "checkpoint", "", "evaluate this checkpoint instead of training ('default' = the embedded one)")
@@ -126,6 +126,9 @@ func loadSplits(ctx context.Context, env *Env, src string, f benchFlags) (train,
 	load := func(dir, split string) (*replay.Env, error) {
 		if source == "routellm" && subset != "" {
 			return replay.LoadRouteLLM(dir, subset)
+		}
+		if source == "zeroeval" {
+			return replay.LoadZeroEval(dir, subset)
 		}
 		return replay.Load(ctx, source, dir, split)
 	}

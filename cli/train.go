@@ -48,7 +48,7 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "train", "train [flags]", trainAbout)
 	var f trainFlags
 	fs.StringVar(&f.data, "data", "", "data root (default $BATON_DATA, then ../shared/data)")
-	fs.StringVar(&f.source, "source", "llmrouter", "data source: llmrouter, routerarena, routellm:gsm8k, routellm:mmlu")
+	fs.StringVar(&f.source, "source", "llmrouter", "data source: llmrouter, routerarena, routellm:gsm8k, routellm:mmlu, zeroeval:gsm, zeroeval:math-l5")
 	fs.StringVar(&f.train, "train", "", "training directory laid out like the source (default: the source's train split)")
 	fs.StringVar(&f.out, "out", "baton.ckpt", "checkpoint to write")
 	fs.StringVar(&f.holdout, "holdout-models", "", "comma-separated models hidden from training")
