@@ -18,6 +18,7 @@ const nsFlags = syscall.CLONE_NEWNET | syscall.CLONE_NEWPID | syscall.CLONE_NEWN
 func isolationModes() []isolation {
 	if os.Geteuid() == 0 {
 		return []isolation{
+			{name: "private", drop: true, namespaces: true, private: true},
 			{name: "namespaces+nobody", drop: true, namespaces: true},
 			{name: "nobody", drop: true},
 			{name: "namespaces", namespaces: true},
@@ -25,6 +26,7 @@ func isolationModes() []isolation {
 		}
 	}
 	return []isolation{
+		{name: "userns+private", namespaces: true, userns: true, private: true},
 		{name: "userns", namespaces: true, userns: true},
 		{name: "none"},
 	}
@@ -45,7 +47,9 @@ func (m isolation) sysProcAttr() *syscall.SysProcAttr {
 		a.GidMappings = []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}}
 		a.GidMappingsEnableSetgroups = false
 	}
-	if m.drop {
+	if m.drop && !m.private {
+		// A private sandbox starts as root: its helper mounts first and
+		// then drops to the call's own uid.
 		a.Credential = &syscall.Credential{Uid: sandboxID, Gid: sandboxID, Groups: []uint32{}}
 	}
 	return a
@@ -64,7 +68,7 @@ func killGroup(pid int) error {
 
 // chownToSandbox hands path to the sandbox user when m drops privileges.
 func (m isolation) chownToSandbox(path string) error {
-	if !m.drop {
+	if !m.drop || m.private {
 		return nil
 	}
 	return os.Lchown(path, sandboxID, sandboxID)

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"context"
 	"github.com/batonhq/baton/config"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +20,12 @@ func TestEveryIsolationMode(t *testing.T) {
 	for _, m := range isolationModes() {
 		t.Run(m.name, func(t *testing.T) {
 			opts := base.opts
-			probe, err := run(context.Background(), opts, base.Interpreter(), m, "print('ok')", "")
+			c := choice{interp: base.Interpreter(), mode: m, helper: base.choice.helper, binds: base.choice.binds}
+			if c.binds == nil {
+				c.helper, _ = os.Executable()
+				c.binds = bindList(installDirs(context.Background(), c.interp))
+			}
+			probe, err := run(context.Background(), opts, c, "print('ok')", "")
 			if err != nil || probe.ExitCode != 0 {
 				t.Skipf("isolation mode %s does not start here (%v, %+v); the probe falls back past it", m.name, err, probe)
 			}
@@ -36,8 +43,14 @@ func TestEveryIsolationMode(t *testing.T) {
 					return ""
 				}},
 				{name: "identity", code: "import os\nprint(os.getuid())", check: func(o *Output) string {
-					if m.drop != (strings.TrimSpace(o.Stdout) == "65534") {
-						return "uid should be 65534 exactly when the mode drops privileges"
+					uid, _ := strconv.Atoi(strings.TrimSpace(o.Stdout))
+					switch {
+					case m.drop && m.private && (uid < opts.FirstUID || uid >= opts.FirstUID+opts.UIDCount):
+						return "uid should come from the per-call range"
+					case m.drop && !m.private && uid != 65534:
+						return "uid should be 65534 when the mode drops privileges to nobody"
+					case !m.drop && uid != os.Getuid():
+						return "uid should be Baton's own when the mode keeps it"
 					}
 					return ""
 				}},
@@ -65,7 +78,7 @@ func TestEveryIsolationMode(t *testing.T) {
 				if tc.opts != nil {
 					tc.opts(&o)
 				}
-				out, err := run(context.Background(), o, base.Interpreter(), m, tc.code, "")
+				out, err := run(context.Background(), o, c, tc.code, "")
 				if err != nil {
 					t.Fatalf("%s: %v", tc.name, err)
 				}

@@ -28,6 +28,11 @@ var systemPythons = []string{"/usr/bin/python3", "/usr/local/bin/python3", "/bin
 type choice struct {
 	interp string
 	mode   isolation
+	// helper is the Baton binary re-executed to build a private sandbox,
+	// binds the host paths that sandbox shows (both only for private
+	// modes).
+	helper string
+	binds  []string
 }
 
 var (
@@ -59,14 +64,26 @@ func choose(ctx context.Context, opts PythonOptions) (choice, error) {
 	popts.MaxOutputBytes = 4 << 10
 	var fails []string
 	modes := isolationModes()
+	helper, helperErr := os.Executable()
+	binds := map[string][]string{}
 	for i, m := range modes {
 		for _, interp := range cands {
-			out, err := run(ctx, popts, interp, m, "import json, os, sys\nprint('ok')\n", "")
+			c := choice{interp: interp, mode: m}
+			if m.private {
+				if helperErr != nil {
+					fails = append(fails, fmt.Sprintf("%s: cannot find Baton's own binary to re-execute: %v", m.name, helperErr))
+					continue
+				}
+				if _, ok := binds[interp]; !ok {
+					binds[interp] = bindList(installDirs(ctx, interp))
+				}
+				c.helper, c.binds = helper, binds[interp]
+			}
+			out, err := run(ctx, popts, c, "import json, os, sys\nprint('ok')\n", "")
 			if err != nil && ctx.Err() != nil {
 				return choice{}, err
 			}
 			if err == nil && out.ExitCode == 0 && out.Stdout == "ok\n" {
-				c := choice{interp: interp, mode: m}
 				probeCache[key] = c
 				if i > 0 {
 					logger().Warn("sandbox: python runs with weaker isolation than the strongest mode",
@@ -127,6 +144,32 @@ func candidates(ctx context.Context, python string) []string {
 		}
 	}
 	return out
+}
+
+// installDirs asks the interpreter at p where its installation lives
+// (prefixes, the directory of its binary, the directories of the shared
+// libraries it loaded), so a private sandbox can show exactly those. It
+// runs as Baton itself, like realExecutable.
+func installDirs(ctx context.Context, p string) []string {
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	code := "import os, sys\n" +
+		"for d in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, os.path.dirname(os.path.realpath(sys.executable))}: print(d)\n"
+	b, err := exec.CommandContext(ctx, p, "-I", "-S", "-c", code).Output()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); filepath.IsAbs(l) && l != "/" {
+			out = append(out, l)
+		}
+	}
+	dir := filepath.Dir(p)
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		dir = filepath.Dir(r)
+	}
+	return append(out, dir)
 }
 
 // realExecutable asks the interpreter at p where it really lives. It runs

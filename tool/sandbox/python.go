@@ -95,12 +95,15 @@ func (p *Python) Call(ctx context.Context, args json.RawMessage) (*tool.Result, 
 	if strings.TrimSpace(in.Code) == "" {
 		return tool.Errorf("%s: code is empty; send the Python source in \"code\"", p.spec.Name), nil
 	}
-	out, err := run(ctx, p.opts, p.choice.interp, p.choice.mode, in.Code, in.Stdin)
+	out, err := run(ctx, p.opts, p.choice, in.Code, in.Stdin)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, err
 		}
 		return tool.Errorf("%s: the sandbox could not run the code: %v", p.spec.Name, err), nil
 	}
+	// Every Result says what this machine could not confine, so nobody
+	// mistakes a weaker sandbox for the full one.
+	out.Isolation = p.choice.mode.public().Missing()
 	return out.result()
 }

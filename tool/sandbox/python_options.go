@@ -38,6 +38,13 @@ type PythonOptions struct {
 	// one found cannot run as the sandbox user).
 	Python string `json:"python,omitempty"`
 
+	// FirstUID and UIDCount are the range of uids (each used as the gid
+	// too) from which every concurrent call gets one of its own when
+	// Baton runs as root (default 1,900,000,000 and 1024). No other user
+	// or service on the host may use them.
+	FirstUID int `json:"first_uid,omitempty"`
+	UIDCount int `json:"uid_count,omitempty"`
+
 	// workRoot is where per-call work directories are made; empty means
 	// os.TempDir(). Tests point it at their own directory.
 	workRoot string
@@ -68,6 +75,20 @@ func (o PythonOptions) withDefaults() (PythonOptions, error) {
 	}
 	if o.FileSizeMB == 0 {
 		o.FileSizeMB = DefaultFileSizeMB
+	}
+	if o.FirstUID < 0 || o.UIDCount < 0 || o.FirstUID+o.UIDCount > 1<<31-2 {
+		return o, fmt.Errorf("sandbox: python options: first_uid %d and uid_count %d must be non-negative and stay below 2^31-1", o.FirstUID, o.UIDCount)
+	}
+	if o.FirstUID == 0 {
+		if o.UIDCount == 0 {
+			o.UIDCount = DefaultUIDCount
+		}
+		o.FirstUID = DefaultFirstUID
+	} else if o.UIDCount == 0 {
+		o.UIDCount = DefaultUIDCount
+	}
+	if o.FirstUID < 1000 {
+		return o, fmt.Errorf("sandbox: python options: first_uid %d would share ids with system users; use one of at least 1000", o.FirstUID)
 	}
 	if o.Python == "" {
 		o.Python = DefaultPython
