@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"syscall"
 	"unsafe"
@@ -34,6 +35,9 @@ var devNodes = []string{"null", "zero", "full", "random", "urandom"}
 // pivots into the root, drops to the call's uid and execs the interpreter.
 // It only returns on failure.
 func helperMain(arg string) error {
+	// Capabilities and securebits are per thread: everything below runs
+	// on, and execs from, this one.
+	runtime.LockOSThread()
 	var c helperConfig
 	if err := json.Unmarshal([]byte(arg), &c); err != nil {
 		return fmt.Errorf("decode config: %w", err)
@@ -130,6 +134,13 @@ func helperMain(arg string) error {
 			return fmt.Errorf("setuid: %w", err)
 		}
 	}
+	if c.UID < 0 {
+		// Still uid 0 of a user namespace: without these bits exec would
+		// hand the code every capability of that namespace.
+		if _, _, e := syscall.RawSyscall(syscall.SYS_PRCTL, prSetSecurebits, secbitNoRoot|secbitNoRootLocked|secbitNoSetuidFixup|secbitNoSetuidFixupLocked, 0); e != 0 {
+			return fmt.Errorf("set securebits: %w", e)
+		}
+	}
 	// No setuid binary can give privileges back; and the credential change
 	// above cleared the parent-death signal, so set it again.
 	if _, _, e := syscall.RawSyscall(syscall.SYS_PRCTL, prSetNoNewPrivs, 1, 0); e != 0 {
@@ -147,7 +158,15 @@ func helperMain(arg string) error {
 	return fmt.Errorf("exec %s: %w", c.Argv[0], syscall.Exec(c.Argv[0], c.Argv, c.Env))
 }
 
-const prSetNoNewPrivs = 38
+// prctl options and securebits (linux/prctl.h, linux/securebits.h).
+const (
+	prSetNoNewPrivs           = 38
+	prSetSecurebits           = 28
+	secbitNoRoot              = 1 << 0
+	secbitNoRootLocked        = 1 << 1
+	secbitNoSetuidFixup       = 1 << 2
+	secbitNoSetuidFixupLocked = 1 << 3
+)
 
 // mkdirAll makes path and its missing parents with mode (parents 0755),
 // setting the mode exactly despite the umask.

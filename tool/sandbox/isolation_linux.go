@@ -43,8 +43,14 @@ func (m isolation) sysProcAttr() *syscall.SysProcAttr {
 	if m.userns {
 		a.Cloneflags |= syscall.CLONE_NEWUSER
 		uid, gid := os.Getuid(), os.Getgid()
-		a.UidMappings = []syscall.SysProcIDMap{{ContainerID: uid, HostID: uid, Size: 1}}
-		a.GidMappings = []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}}
+		inUID, inGID := uid, gid
+		if m.private {
+			// The helper must be root in the namespace to mount; it makes
+			// sure the code it execs gains no capabilities from that.
+			inUID, inGID = 0, 0
+		}
+		a.UidMappings = []syscall.SysProcIDMap{{ContainerID: inUID, HostID: uid, Size: 1}}
+		a.GidMappings = []syscall.SysProcIDMap{{ContainerID: inGID, HostID: gid, Size: 1}}
 		a.GidMappingsEnableSetgroups = false
 	}
 	if m.drop && !m.private {

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"fmt"
 	"github.com/batonhq/baton/config"
 	"os"
 	"strconv"
@@ -20,14 +21,23 @@ func TestEveryIsolationMode(t *testing.T) {
 	for _, m := range isolationModes() {
 		t.Run(m.name, func(t *testing.T) {
 			opts := base.opts
-			c := choice{interp: base.Interpreter(), mode: m, helper: base.choice.helper, binds: base.choice.binds}
-			if c.binds == nil {
+			// Like the probe, try every candidate interpreter: a pyenv one
+			// under root's 0700 home cannot run as nobody, the system one can.
+			var c choice
+			var fails []string
+			for _, interp := range candidates(context.Background(), DefaultPython) {
+				c = choice{interp: interp, mode: m}
 				c.helper, _ = os.Executable()
-				c.binds = bindList(installDirs(context.Background(), c.interp))
+				c.binds = bindList(installDirs(context.Background(), interp))
+				probe, err := run(context.Background(), opts, c, "print('ok')", "")
+				if err == nil && probe.ExitCode == 0 {
+					fails = nil
+					break
+				}
+				fails = append(fails, fmt.Sprintf("%s: %v %+v", interp, err, probe))
 			}
-			probe, err := run(context.Background(), opts, c, "print('ok')", "")
-			if err != nil || probe.ExitCode != 0 {
-				t.Skipf("isolation mode %s does not start here (%v, %+v); the probe falls back past it", m.name, err, probe)
+			if fails != nil {
+				t.Skipf("isolation mode %s does not start here (%s); the probe falls back past it", m.name, strings.Join(fails, " | "))
 			}
 			tests := []struct {
 				name   string
@@ -42,15 +52,24 @@ func TestEveryIsolationMode(t *testing.T) {
 					}
 					return ""
 				}},
-				{name: "identity", code: "import os\nprint(os.getuid())", check: func(o *Output) string {
-					uid, _ := strconv.Atoi(strings.TrimSpace(o.Stdout))
+				{name: "identity", code: "import os\nprint(os.getuid())\nprint([l.split()[1] for l in open('/proc/self/status') if l.startswith('CapEff')][0])", check: func(o *Output) string {
+					f := strings.Fields(o.Stdout)
+					if len(f) != 2 {
+						return "want the uid and the effective capabilities"
+					}
+					uid, _ := strconv.Atoi(f[0])
 					switch {
 					case m.drop && m.private && (uid < opts.FirstUID || uid >= opts.FirstUID+opts.UIDCount):
 						return "uid should come from the per-call range"
 					case m.drop && !m.private && uid != 65534:
 						return "uid should be 65534 when the mode drops privileges to nobody"
-					case !m.drop && uid != os.Getuid():
+					case m.userns && m.private && uid != 0:
+						return "uid should be 0 of the user namespace (Baton's own uid outside)"
+					case !m.drop && !m.userns && uid != os.Getuid():
 						return "uid should be Baton's own when the mode keeps it"
+					}
+					if noCaps := f[1] == "0000000000000000"; noCaps != (m.drop || os.Geteuid() != 0) {
+						return "the code should hold capabilities only when Baton is root and keeps its uid"
 					}
 					return ""
 				}},

@@ -196,7 +196,7 @@ func TestSecurityHostUnixSocket(t *testing.T) {
 func TestSecurityHostProcessesInvisible(t *testing.T) {
 	t.Parallel()
 	p := newTestPython(t, nil)
-	if !requireLayer(t, p, p.Isolation().PID) {
+	if !requireLayer(t, p, p.Isolation().PrivateFS) { // its own /proc
 		return
 	}
 	secret := fmt.Sprintf("postgres://user:pw%d@db/baton", time.Now().UnixNano())
