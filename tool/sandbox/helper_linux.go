@@ -42,10 +42,16 @@ func helperMain(arg string) error {
 	if err := json.Unmarshal([]byte(arg), &c); err != nil {
 		return fmt.Errorf("decode config: %w", err)
 	}
+	// The cgroups are joined just before the exec, so the helper's own
+	// memory stays charged to Baton; their files are opened now, while
+	// the host's tree is still in view.
+	var cgroups []*os.File
 	for _, f := range c.Cgroups {
-		if err := os.WriteFile(f, []byte("0"), 0); err != nil {
-			return fmt.Errorf("join cgroup %s: %w", f, err)
+		fd, err := os.OpenFile(f, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("open cgroup %s: %w", f, err)
 		}
+		cgroups = append(cgroups, fd)
 	}
 	script, err := os.ReadFile(filepath.Join(c.Work, scriptName))
 	if err != nil {
@@ -122,6 +128,12 @@ func helperMain(arg string) error {
 	}
 	if err := syscall.Unmount(".", syscall.MNT_DETACH); err != nil {
 		return fmt.Errorf("detach host root: %w", err)
+	}
+	for _, fd := range cgroups {
+		if _, err := fd.WriteString("0"); err != nil {
+			return fmt.Errorf("join cgroup %s: %w", fd.Name(), err)
+		}
+		fd.Close()
 	}
 	if c.UID >= 0 {
 		if err := syscall.Setgroups(nil); err != nil {

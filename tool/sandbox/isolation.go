@@ -48,6 +48,10 @@ type Isolation struct {
 	// size-limited tmpfs for /tmp, /dev/shm and its work directory, and
 	// its own /proc: no host files, sockets or processes.
 	PrivateFS bool `json:"private_fs"`
+	// MemoryCgroup is set when each call has a memory cgroup of the
+	// memory limit's size, so its processes and its files in /tmp and
+	// /dev/shm share one budget, and a pids cgroup of the process limit.
+	MemoryCgroup bool `json:"memory_cgroup"`
 }
 
 func (m isolation) public() Isolation {
@@ -70,6 +74,7 @@ func (i Isolation) protections() (have, lack []string) {
 	add(i.PrivateFS, "a private read-only filesystem with its own /tmp, /dev/shm and /proc")
 	add(i.SeparateUser, "an unprivileged user")
 	add(i.PerCallUser, "a separate uid per call")
+	add(i.MemoryCgroup, "a memory cgroup counting /tmp and /dev/shm files with the code's memory")
 	return have, lack
 }
 

@@ -40,7 +40,7 @@ type helperConfig struct {
 // the pool (when the mode drops privileges), makes the empty directory the
 // helper mounts the call's root on, and returns the helper's argument and
 // the function that gives the uid back once the call's processes are gone.
-func privateConfig(opts PythonOptions, c choice, dir string, argv []string) (string, func(), error) {
+func privateConfig(opts PythonOptions, c choice, dir string, argv []string, cg *callCgroup) (string, func(), error) {
 	release := func() {}
 	uid, gid := -1, -1
 	if c.mode.drop {
@@ -64,6 +64,7 @@ func privateConfig(opts PythonOptions, c choice, dir string, argv []string) (str
 		Binds:      c.binds,
 		Argv:       argv,
 		Env:        sandboxEnv(dir),
+		Cgroups:    cg.procsFiles(),
 	})
 	if err != nil {
 		release()

@@ -33,6 +33,16 @@ type choice struct {
 	// modes).
 	helper string
 	binds  []string
+	// cgroups is where each call's memory and pids cgroups are made, when
+	// the mode is private and Baton may make them.
+	cgroups cgroupParents
+}
+
+// public reports the isolation in force, including the memory cgroup.
+func (c choice) public() Isolation {
+	i := c.mode.public()
+	i.MemoryCgroup = c.mode.private && c.cgroups.memory != ""
+	return i
 }
 
 var (
@@ -66,6 +76,7 @@ func choose(ctx context.Context, opts PythonOptions) (choice, error) {
 	modes := isolationModes()
 	helper, helperErr := os.Executable()
 	binds := map[string][]string{}
+	cgroups := usableCgroups(opts)
 	for i, m := range modes {
 		for _, interp := range cands {
 			c := choice{interp: interp, mode: m}
@@ -78,6 +89,9 @@ func choose(ctx context.Context, opts PythonOptions) (choice, error) {
 					binds[interp] = bindList(installDirs(ctx, interp))
 				}
 				c.helper, c.binds = helper, binds[interp]
+				if m.drop {
+					c.cgroups = cgroups
+				}
 			}
 			out, err := run(ctx, popts, c, "import json, os, sys\nprint('ok')\n", "")
 			if err != nil && ctx.Err() != nil {
@@ -97,6 +111,22 @@ func choose(ctx context.Context, opts PythonOptions) (choice, error) {
 		}
 	}
 	return choice{}, fmt.Errorf("sandbox: no python interpreter runs here (%s): %w", strings.Join(fails, " | "), tool.ErrDisabled)
+}
+
+// usableCgroups finds Baton's cgroups and checks, once, that a call's
+// cgroup can be made there; otherwise calls go without (and say so).
+func usableCgroups(opts PythonOptions) cgroupParents {
+	p := findCgroupParents()
+	if p.memory == "" {
+		return p
+	}
+	cg, err := p.newCallCgroup(int64(opts.MemoryMB)<<20, opts.MaxProcs)
+	if err != nil {
+		logger().Warn("sandbox: python calls run without a memory cgroup", "err", err)
+		return cgroupParents{}
+	}
+	cg.remove()
+	return p
 }
 
 func probeFailure(interp string, m isolation, out *Output, err error) string {

@@ -56,7 +56,7 @@ func NewPython(ctx context.Context, name string, opts PythonOptions) (*Python, e
 	if err != nil {
 		return nil, err
 	}
-	iso := c.mode.public()
+	iso := c.public()
 	wall := time.Duration(opts.Timeout)
 	desc := fmt.Sprintf("Runs a Python 3 script (standard library only) and returns its stdout, stderr and exit code. "+
 		"Use it for computation, data wrangling and checking code. Limits: %s wall clock, %ds CPU, %d MiB memory, "+
@@ -80,7 +80,7 @@ func NewPython(ctx context.Context, name string, opts PythonOptions) (*Python, e
 func (p *Python) Spec() tool.Spec { return p.spec }
 
 // Isolation reports how calls are confined on this machine.
-func (p *Python) Isolation() Isolation { return p.choice.mode.public() }
+func (p *Python) Isolation() Isolation { return p.choice.public() }
 
 // Interpreter returns the path of the interpreter in use.
 func (p *Python) Interpreter() string { return p.choice.interp }
@@ -104,6 +104,6 @@ func (p *Python) Call(ctx context.Context, args json.RawMessage) (*tool.Result, 
 	}
 	// Every Result says what this machine could not confine, so nobody
 	// mistakes a weaker sandbox for the full one.
-	out.Isolation = p.choice.mode.public().Missing()
+	out.Isolation = p.choice.public().Missing()
 	return out.result()
 }

@@ -71,8 +71,16 @@ func run(ctx context.Context, opts PythonOptions, c choice, code, stdin string) 
 		strconv.Itoa(maxOpenFiles),
 		interp, scriptName}
 	var cmd *exec.Cmd
+	var cg *callCgroup
 	if m.private {
-		cfg, release, err := privateConfig(opts, c, dir, argv)
+		if c.cgroups.memory != "" {
+			cg, err = c.cgroups.newCallCgroup(int64(opts.MemoryMB)<<20, opts.MaxProcs)
+			if err != nil {
+				return nil, err
+			}
+			defer cg.remove() // after the uid's release below: ends last
+		}
+		cfg, release, err := privateConfig(opts, c, dir, argv, cg)
 		if err != nil {
 			return nil, err
 		}
@@ -153,6 +161,8 @@ func run(ctx context.Context, opts PythonOptions, c choice, code, stdin string) 
 	case errors.Is(cause, errWallClock):
 		o.TimedOut = true
 		o.addLimit(fmt.Sprintf("killed: wall-clock limit %s exceeded", wall))
+	case sig == sigKill && cg.oomKilled():
+		o.addLimit(fmt.Sprintf("killed: memory limit %d MiB exceeded (the code's memory and its files in /tmp and /dev/shm count together)", opts.MemoryMB))
 	case sig == sigCPU || sig == sigKill && cause == nil && cpu >= time.Duration(opts.CPUSeconds)*time.Second*3/4:
 		// The bootstrap makes the CPU limit hard, so it arrives as SIGKILL;
 		// the CPU time used tells it from other kills. The kernel's limit

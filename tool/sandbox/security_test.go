@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -256,14 +257,21 @@ except OSError as e:
     print('stopped', type(e).__name__)
 print(n)
 `, name))
-	lines := strings.Fields(out.Stdout)
-	if len(lines) == 0 {
-		t.Fatalf("no output:\n%s", res.Content)
-	}
-	var n int
-	fmt.Sscan(lines[len(lines)-1], &n)
-	if n >= 48 || !strings.Contains(out.Stdout, "stopped") {
-		t.Errorf("wrote %d MiB to /dev/shm under a 48 MiB memory limit:\n%s", n, res.Content)
+	// Either the tmpfs (sized by the memory limit) fills up, or the memory
+	// cgroup, which counts the file with the code's memory, kills the code.
+	if p.Isolation().MemoryCgroup {
+		if !res.IsError || !strings.Contains(out.Limit, "memory limit 48 MiB exceeded") {
+			t.Errorf("want the memory cgroup to stop the writer; content:\n%s", res.Content)
+		}
+	} else {
+		lines := strings.Fields(out.Stdout)
+		var n int
+		if len(lines) > 0 {
+			fmt.Sscan(lines[len(lines)-1], &n)
+		}
+		if n == 0 || n >= 48 || !strings.Contains(out.Stdout, "stopped") {
+			t.Errorf("wrote %d MiB to /dev/shm under a 48 MiB memory limit:\n%s", n, res.Content)
+		}
 	}
 	if _, err := os.Stat("/dev/shm/" + name); err == nil {
 		_ = os.Remove("/dev/shm/" + name)
@@ -380,5 +388,49 @@ func TestSecurityPerCallIdentity(t *testing.T) {
 			t.Errorf("two concurrent calls shared identity %q", u)
 		}
 		seen[u] = true
+	}
+}
+
+// TestSecurityFilesCountAgainstMemory: files in /tmp and the code's own
+// memory share one budget, so 80 MiB of one and 60 MiB of the other do
+// not fit in 128 MiB. Not
+// parallel, so the cgroups left over can be counted.
+func TestSecurityFilesCountAgainstMemory(t *testing.T) {
+	p := newTestPython(t, func(o *PythonOptions) { o.MemoryMB = 128; o.FileSizeMB = 128 })
+	if !requireLayer(t, p, p.Isolation().MemoryCgroup) {
+		return
+	}
+	code := `open('/tmp/f', 'wb').write(b'x' * (80 << 20))
+held = bytearray(60 << 20)
+for i in range(0, len(held), 4096):
+    held[i] = 1
+print('both fit')
+`
+	// Control: without the cgroup each fits its own limit (the tmpfs and
+	// the address space), so the test shows what the cgroup adds.
+	without := p.choice
+	without.cgroups = cgroupParents{}
+	out, err := run(context.Background(), p.opts, without, code, "")
+	if err != nil || out.Stdout != "both fit\n" {
+		t.Fatalf("without a cgroup the script should fit: %v %+v", err, out)
+	}
+	res, o := call(t, p, code)
+	if !res.IsError || strings.Contains(o.Stdout, "both fit") || !strings.Contains(o.Limit, "memory limit 128 MiB exceeded") {
+		t.Errorf("80 MiB of files plus 60 MiB of memory should exceed 128 MiB; content:\n%s", res.Content)
+	}
+	prefix := fmt.Sprintf("baton-sandbox-%d-", os.Getpid())
+	for _, parent := range []string{p.choice.cgroups.memory, p.choice.cgroups.pids} {
+		if parent == "" {
+			continue
+		}
+		ents, err := os.ReadDir(parent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			if strings.HasPrefix(e.Name(), prefix) {
+				t.Errorf("cgroup %s/%s outlived its call", parent, e.Name())
+			}
+		}
 	}
 }
