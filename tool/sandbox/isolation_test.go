@@ -109,3 +109,62 @@ func TestEveryIsolationMode(t *testing.T) {
 		})
 	}
 }
+
+// TestWeakerIsolationIsReported: a machine that cannot build every layer
+// says so at the head of the tool's description and in every Result.
+func TestWeakerIsolationIsReported(t *testing.T) {
+	t.Parallel()
+	base := newTestPython(t, nil)
+	full := Isolation{Mode: "private", Network: true, PID: true, SeparateUser: true, PerCallUser: true, PrivateFS: true, MemoryCgroup: true}
+	if d := pythonDescription(base.opts, full); strings.Contains(d, "WEAKER") || strings.Contains(d, "Unavailable") {
+		t.Errorf("the full sandbox is described as weaker: %s", d)
+	}
+	weak := Isolation{Mode: "namespaces", Network: true, PID: true}
+	d := pythonDescription(base.opts, weak)
+	for _, want := range []string{"WEAKER SANDBOX (isolation namespaces;", "a private read-only filesystem", "an unprivileged user", "a separate uid per call", "a memory cgroup"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("description lacks %q: %s", want, d)
+		}
+	}
+	if !strings.HasPrefix(d, "WEAKER SANDBOX") {
+		t.Errorf("the warning should lead the description: %s", d)
+	}
+	// A tool forced into the weakest mode carries the note in its Results.
+	p := &Python{opts: base.opts, choice: choice{interp: base.Interpreter(), mode: isolation{name: "none"}}, spec: base.spec}
+	res, out := call(t, p, "print(1)")
+	if res.IsError || !strings.Contains(out.Isolation, "network isolation") || !strings.Contains(res.Content, "[sandbox protections unavailable here: network isolation") {
+		t.Errorf("the Result should name the missing protections; content:\n%s", res.Content)
+	}
+	if res, out = call(t, base, "print(1)"); base.Isolation().Missing() == "" && (out.Isolation != "" || strings.Contains(res.Content, "unavailable")) {
+		t.Errorf("the full sandbox's Result claims missing protections:\n%s", res.Content)
+	}
+}
+
+func TestUIDPool(t *testing.T) {
+	t.Parallel()
+	const first = 1_500_000_000
+	var releases []func()
+	seen := map[int]bool{}
+	for range 3 {
+		uid, rel, err := acquireUID(first, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if uid < first || uid >= first+3 || seen[uid] {
+			t.Fatalf("uid %d is outside the range or handed out twice", uid)
+		}
+		seen[uid] = true
+		releases = append(releases, rel)
+	}
+	if _, _, err := acquireUID(first, 3); err == nil || !strings.Contains(err.Error(), "uid_count") {
+		t.Fatalf("a full range should refuse with advice, got %v", err)
+	}
+	releases[1]()
+	uid, rel, err := acquireUID(first, 3)
+	if err != nil || !seen[uid] {
+		t.Fatalf("a released uid should be reusable: %d, %v", uid, err)
+	}
+	rel()
+	releases[0]()
+	releases[2]()
+}

@@ -56,18 +56,14 @@ func NewPython(ctx context.Context, name string, opts PythonOptions) (*Python, e
 	if err != nil {
 		return nil, err
 	}
-	iso := c.public()
 	wall := time.Duration(opts.Timeout)
-	desc := fmt.Sprintf("Runs a Python 3 script (standard library only) and returns its stdout, stderr and exit code. "+
-		"Use it for computation, data wrangling and checking code. Limits: %s wall clock, %ds CPU, %d MiB memory, "+
-		"%s of output, %d processes, %d MiB per file; no network access where isolation allows. %s",
-		wall, opts.CPUSeconds, opts.MemoryMB, sizeString(opts.MaxOutputBytes), opts.MaxProcs, opts.FileSizeMB, iso.describe())
+	desc := pythonDescription(opts, c.public())
 	return &Python{
 		opts:   opts,
 		choice: c,
 		spec: tool.Spec{
 			Name:        name,
-			Description: strings.TrimSpace(desc),
+			Description: desc,
 			Parameters:  pythonParams,
 			Latency:     100 * time.Millisecond,
 			Timeout:     wall + specSlack,
@@ -106,4 +102,21 @@ func (p *Python) Call(ctx context.Context, args json.RawMessage) (*tool.Result, 
 	// mistakes a weaker sandbox for the full one.
 	out.Isolation = p.choice.public().Missing()
 	return out.result()
+}
+
+// pythonDescription is the tool's description: what it does, its limits
+// and the isolation in force, led by a warning when some is missing.
+func pythonDescription(opts PythonOptions, iso Isolation) string {
+	wall := time.Duration(opts.Timeout)
+	desc := fmt.Sprintf("Runs a Python 3 script (standard library only) and returns its stdout, stderr and exit code. "+
+		"Use it for computation, data wrangling and checking code. Limits: %s wall clock, %ds CPU, %d MiB memory "+
+		"(files in /tmp count where a memory cgroup is available), %s of output, %d processes, %d MiB per file; "+
+		"no network access where isolation allows. %s",
+		wall, opts.CPUSeconds, opts.MemoryMB, sizeString(opts.MaxOutputBytes), opts.MaxProcs, opts.FileSizeMB, iso.describe())
+	if missing := iso.Missing(); missing != "" {
+		// First, so that even a listing that cuts descriptions short
+		// (baton tools) shows that this machine's sandbox is weaker.
+		desc = fmt.Sprintf("WEAKER SANDBOX (isolation %s; %s): %s", iso.Mode, missing, desc)
+	}
+	return strings.TrimSpace(desc)
 }

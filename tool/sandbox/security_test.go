@@ -171,7 +171,21 @@ func TestSecurityHostUnixSocket(t *testing.T) {
 			c.Close()
 		}
 	}()
-	targets := []string{sock}
+	// An abstract socket has no file at all; only the network namespace
+	// keeps it out of reach.
+	abstract := fmt.Sprintf("@baton-sec-%d", time.Now().UnixNano())
+	aln, err := net.Listen("unix", abstract)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer aln.Close()
+	go func() {
+		if c, err := aln.Accept(); err == nil {
+			accepted <- struct{}{}
+			c.Close()
+		}
+	}()
+	targets := []string{sock, "\x00" + abstract[1:]}
 	if ents, err := filepath.Glob("/var/run/postgresql/.s.PGSQL.*"); err == nil {
 		for _, e := range ents {
 			if !strings.HasSuffix(e, ".lock") {
