@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -89,7 +90,8 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	case errors.As(err, &ee):
 		return ee.Code
 	case errors.Is(err, ErrUsage):
-		fmt.Fprintf(env.Stderr, "baton %s: %v\n", c.Name, err)
+		msg := strings.TrimPrefix(err.Error(), ErrUsage.Error()+": ")
+		fmt.Fprintf(env.Stderr, "baton %s: %s (see baton %s --help)\n", c.Name, msg, c.Name)
 		return 2
 	default:
 		fmt.Fprintf(env.Stderr, "baton %s: %v\n", c.Name, err)
@@ -125,11 +127,22 @@ root), BATON_LOG (debug|info|warn|error); API keys as each tool's config names.
 
 // parseInterleaved parses flags that may come before or after positional
 // arguments ("baton run 'task' --max-cost 0.05") and returns the positionals.
+// A flag error is a usage error (exit 2), reported once by Run with a
+// pointer to --help; --help prints the command's help and returns
+// flag.ErrHelp. Numeric flags are read strictly (see strictNumber).
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	strictNumbers(fs)
+	help := helpOf(fs)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			if errors.Is(err, flag.ErrHelp) {
+				if help != nil {
+					help()
+				}
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", ErrUsage, err)
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -143,13 +156,32 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// newFlags returns a FlagSet that prints usage with a description.
+var (
+	helpMu sync.Mutex
+	helps  = map[*flag.FlagSet]func(){}
+)
+
+func helpOf(fs *flag.FlagSet) func() {
+	helpMu.Lock()
+	defer helpMu.Unlock()
+	h := helps[fs]
+	delete(helps, fs)
+	return h
+}
+
+// newFlags returns a FlagSet whose errors are returned, not printed (Run
+// prints one line), and whose --help prints the synopsis, about and flags.
 func newFlags(env *Env, name, synopsis, about string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	helpMu.Lock()
+	helps[fs] = func() {
+		fs.SetOutput(env.Stderr)
 		fmt.Fprintf(env.Stderr, "Usage: baton %s\n\n%s\n\nFlags:\n", synopsis, strings.TrimSpace(about))
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
+	helpMu.Unlock()
 	return fs
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/batonhq/baton/httplimit"
 	"github.com/batonhq/baton/policy"
 	"github.com/batonhq/baton/server"
 	"github.com/batonhq/baton/store"
@@ -31,7 +32,11 @@ GET /v1/runs/{id}, GET /v1/runs/{id}/events (SSE), POST /v1/runs/{id}/cancel,
 Every API request needs a key ("Authorization: Bearer <key>"), created with
 "baton keys create --db <same db>". Budgets are reserved in the database
 before every paid call, so several replicas sharing one Postgres database
-never overspend a key.
+never overspend a key. One server at a time may use a SQLite file (a second
+one is refused, naming the first); "baton keys" may run beside it. Each
+replica heartbeats into the database; a replica killed mid-call is settled
+by the others within about --heartbeat-ttl: its open holds are charged in
+full (the calls may have been billed upstream), never released.
 
 Examples:
   baton serve
@@ -46,9 +51,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	db := dbFlag(fs)
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	shutdownTimeout := fs.Duration("shutdown-timeout", 30*time.Second, "on SIGINT/SIGTERM, how long running requests may finish before they are cancelled")
-	recoverAge := fs.Duration("recover-age", -1, "at start-up, holds and runs older than this are taken as left by a dead process and released "+
-		"(default 0 for SQLite; 15m for Postgres, where other replicas may be running)")
+	heartbeatTTL := fs.Duration("heartbeat-ttl", store.DefaultHeartbeatTTL, "a replica silent for longer than this is taken for dead: any live replica charges its open holds in full "+
+		"and marks its runs interrupted (at least "+store.MinHeartbeatTTL.String()+"; each replica heartbeats every quarter of it)")
 	maxBody := fs.Int64("max-body", server.DefaultMaxBodyBytes, "largest request body in bytes")
+	maxConns := fs.Int("max-conns", httplimit.DefaultMaxConns, "connections open at once, in total (past it: 503)")
+	maxConnsPerClient := fs.Int("max-conns-per-client", httplimit.DefaultMaxConnsPerClient, "connections open at once per client IP address")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -77,16 +84,19 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	age := *recoverAge
-	if age < 0 {
-		age = 0
-		if t, err := storeopen.Parse(*db); err == nil && t.Backend == storeopen.Postgres {
-			age = 15 * time.Minute
-		}
+	if *heartbeatTTL < store.MinHeartbeatTTL {
+		return fmt.Errorf("%w: --heartbeat-ttl %s is below the minimum %s: a replica that is only slow would be taken for dead", ErrUsage, *heartbeatTTL, store.MinHeartbeatTTL)
 	}
-	if _, err := st.Recover(ctx, time.Now().Add(-age)); err != nil {
-		return fmt.Errorf("serve: recovering the ledger: %w", err)
+	// Settle what dead replicas left (a SQLite store already did when it
+	// took the file's lock), then keep this replica alive and sweep others
+	// for as long as it serves.
+	if _, err := st.Sweep(ctx, *heartbeatTTL); err != nil {
+		return fmt.Errorf("serve: settling dead replicas: %w", err)
 	}
+	mctx, stopMaintain := context.WithCancel(context.WithoutCancel(ctx))
+	maintained := make(chan struct{})
+	go func() { defer close(maintained); store.Maintain(mctx, st, *heartbeatTTL, log) }()
+	defer func() { stopMaintain(); <-maintained }()
 	srv, err := server.New(server.Options{
 		Store: st, Tools: set, Models: models,
 		Policy: server.CachedPolicies(func(ctx context.Context, name string) (policy.Policy, error) {
@@ -101,7 +111,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	lim := srv.Limits()
+	lim.MaxConns, lim.MaxConnsPerClient = *maxConns, *maxConnsPerClient
 	names := make([]string, 0, len(models))
 	for _, m := range models {
 		names = append(names, m.Name)
@@ -109,8 +120,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	log.Info("serving", "addr", ln.Addr().String(), "tools", set.Len(), "models", strings.Join(names, ","), "policy", cfg.Policy)
 	fmt.Fprintf(env.Stderr, "baton serve: listening on http://%s\n", ln.Addr())
 
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	// Header, body, per-write and idle timeouts and the connection caps:
+	// one client cannot starve the others (see package httplimit).
+	hs, _, errc := httplimit.Serve(ln, srv, lim, log)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

@@ -26,7 +26,7 @@ The procedural generator is deterministic from --seed and works offline. With
 also writes scenarios, which pass the same verifier.
 
 Output: one directory per domain (db.json, tools.json, policy.md, tasks.json,
-split_tasks.json) that baton env serve loads as synth:<out>/<domain>.
+split_tasks.json) that baton env serve --synth-root <out> serves as synth:<domain>.
 
 Domains: ` + "bank, basketball, ecommerce, medicine, movie, railway, restaurant, school, travel, weather"
 
@@ -67,6 +67,6 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 		return enc.Encode(rep)
 	}
 	fmt.Fprint(env.Stdout, rep.String())
-	fmt.Fprintf(env.Stdout, "wrote %d domains to %s; serve them with: baton env serve, env synth:%s/<domain>\n", len(rep.Domains), *out, strings.TrimRight(*out, "/"))
+	fmt.Fprintf(env.Stdout, "wrote %d domains to %s; serve them with: baton env serve --synth-root %s, env synth:<domain>\n", len(rep.Domains), *out, strings.TrimRight(*out, "/"))
 	return nil
 }

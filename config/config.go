@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -149,10 +152,30 @@ func (c *Config) Catalog() *money.Catalog {
 
 // Parse decodes a YAML (or JSON) config strictly: an unknown key anywhere
 // in the known structure is an error naming it.
+//
+// A misspelt key is reported with its line and the nearest valid key; a
+// second YAML document ("---") and numbers in hex, octal or as .inf/.nan
+// are errors too.
 func Parse(b []byte) (*Config, error) {
-	var tree any
-	if err := yaml.Unmarshal(b, &tree); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("config: not valid YAML: %w", err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, fmt.Errorf("config: line %d: a second YAML document; baton.yaml holds exactly one (remove the \"---\" and merge the keys)", max(extra.Line, 1))
+	} else if !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("config: not valid YAML after the first document: %w", err)
+	}
+	if err := checkTree(&doc, reflect.TypeFor[Config](), ""); err != nil {
+		return nil, err
+	}
+	var tree any
+	if doc.Kind != 0 {
+		if err := doc.Decode(&tree); err != nil {
+			return nil, fmt.Errorf("config: not valid YAML: %w", err)
+		}
 	}
 	if tree == nil {
 		tree = map[string]any{}
@@ -165,9 +188,9 @@ func Parse(b []byte) (*Config, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	var c Config
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
+	jdec := json.NewDecoder(bytes.NewReader(js))
+	jdec.DisallowUnknownFields()
+	if err := jdec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	c.Defaults()
@@ -244,8 +267,8 @@ func ParsePreferences(s string) (episode.Preferences, error) {
 		}
 		// ParseFloat, not Sscanf: "1x" must not read as 1, and NaN or Inf
 		// would poison every score the weight multiplies.
-		w, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-		if err != nil || w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
+		w, err := ParseDecimal(val)
+		if err != nil || w < 0 {
 			return p, fmt.Errorf("config: preference %q: weight must be a non-negative number", item)
 		}
 		switch {
@@ -265,4 +288,25 @@ func ParsePreferences(s string) (episode.Preferences, error) {
 		}
 	}
 	return p, nil
+}
+
+// decimalRE is a plain decimal number: optional sign, digits with an
+// optional fraction, an optional exponent. No hex, binary, octal prefixes,
+// underscores, NaN or Inf, all of which strconv.ParseFloat accepts.
+var decimalRE = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
+// ParseDecimal reads s as a plain decimal number and refuses everything
+// else people do not mean as one: "NaN", "Inf", "0x10", "0x1p-3", "1_000",
+// and values too large for a float64. Every numeric input from flags,
+// headers and files goes through it (or an equivalent check).
+func ParseDecimal(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	if !decimalRE.MatchString(t) {
+		return 0, fmt.Errorf("config: %q is not a decimal number (write e.g. 5, 0.25 or 1e-3; no hex, NaN or Inf)", s)
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, fmt.Errorf("config: %q is out of range", s)
+	}
+	return f, nil
 }

@@ -2,10 +2,12 @@ package config
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/batonhq/baton/policy"
 	"github.com/batonhq/baton/tool"
@@ -28,6 +30,13 @@ func (c *Config) OpenTools(ctx context.Context) (*tool.Set, error) {
 	}
 	for i, tc := range c.Tools {
 		ts, err := tool.Open(ctx, tc.Kind, tool.Config{Name: tc.Name, Options: tc.Options, Prices: cat, Getenv: os.Getenv, Dir: c.Dir})
+		if errors.Is(err, tool.ErrDisabled) {
+			// A declared tool that cannot work here (a model without its
+			// API key) is listed as disabled, like web search, rather than
+			// stopping every command.
+			slog.Info("declared tool disabled here", "kind", tc.Kind, "reason", err)
+			ts, err = []tool.Tool{newDisabled(tc, err)}, nil
+		}
 		if err != nil {
 			closeAll()
 			return nil, fmt.Errorf("config: tools[%d] (%s): %w", i, tc.Kind, err)
@@ -74,4 +83,56 @@ func (c *Config) OpenTools(ctx context.Context) (*tool.Set, error) {
 // PolicyConfig returns the configuration for policy kind name.
 func (c *Config) PolicyConfig(name string, seed int64) policy.Config {
 	return policy.Config{Options: c.Policies[name], Seed: seed, Prices: c.Catalog(), Getenv: os.Getenv}
+}
+
+// disabled stands in for a declared tool that cannot open here: it is
+// listed (tagged "disabled", with the reason in its description) and every
+// call returns the reason as an error result.
+type disabled struct {
+	spec   tool.Spec
+	reason string
+}
+
+var _ tool.Tool = (*disabled)(nil)
+
+func newDisabled(tc ToolConfig, why error) *disabled {
+	name := tc.Name
+	if name == "" {
+		var o struct {
+			Model string `json:"model"`
+		}
+		_ = json.Unmarshal(tc.Options, &o)
+		name = o.Model
+	}
+	if name == "" {
+		name = tc.Kind
+	}
+	name = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.' {
+			return r
+		}
+		return '_'
+	}, name)
+	if len(name) > 64 {
+		name = name[:64]
+	}
+	tags := []string{"disabled"}
+	if strings.HasPrefix(tc.Kind, "llm.") {
+		tags = append(tags, tool.TagLLM, tool.TagRemote)
+	}
+	reason := fmt.Sprintf("%s is disabled: %v", name, why)
+	return &disabled{reason: reason, spec: tool.Spec{
+		Name:        name,
+		Description: "DISABLED: " + reason,
+		Parameters:  json.RawMessage(`{"type":"object","properties":{"prompt":{"type":"string"}},"required":["prompt"]}`),
+		Tags:        tags,
+	}}
+}
+
+// Spec implements tool.Tool.
+func (d *disabled) Spec() tool.Spec { return d.spec }
+
+// Call implements tool.Tool: always an error result naming the reason.
+func (d *disabled) Call(context.Context, json.RawMessage) (*tool.Result, error) {
+	return tool.Errorf("%s", d.reason), nil
 }

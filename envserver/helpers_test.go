@@ -75,8 +75,9 @@ func (echoEnv) Score(_ context.Context, _ episode.Task, ep *episode.Episode) (en
 // echo env and opts.
 func testServer(t *testing.T, opts Options) (*Server, *httptest.Server) {
 	t.Helper()
+	synthDir(t) // makes synthRoot
 	reg := NewRegistry()
-	Standard(reg, dataset.Options{Dir: "/work/shared/data", Offline: true})
+	Standard(reg, dataset.Options{Dir: "/work/shared/data", Offline: true}, synthRoot)
 	reg.Register("echo", "test env", func(context.Context) (env.Env, error) { return echoEnv{}, nil })
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -88,8 +89,9 @@ func testServer(t *testing.T, opts Options) (*Server, *httptest.Server) {
 }
 
 type client struct {
-	t    *testing.T
-	base string
+	t     *testing.T
+	base  string
+	token string // sent as a bearer token when set
 }
 
 // do sends a request and decodes the JSON response into out (when not
@@ -106,6 +108,9 @@ func (c client) do(method, path string, body any, out any) int {
 		rd = bytes.NewReader(j)
 	}
 	req, _ := http.NewRequest(method, c.base+path, rd)
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		c.t.Fatal(err)

@@ -16,7 +16,7 @@ func TestPythonClient(t *testing.T) {
 		t.Skip("no python3")
 	}
 	dir := synthDir(t)
-	_, hs := testServer(t, Options{})
+	_, hs := testServer(t, Options{Tokens: []string{tokA}})
 	cases := []struct {
 		name string
 		args []string
@@ -27,10 +27,11 @@ func TestPythonClient(t *testing.T) {
 		{"synth domain reads then answers", []string{"--env", "synth:" + dir, "--index", "0"},
 			[]string{"tools=11", "turn 1 find_customer_by_email error=False", "done reward=0"}},
 		{"unknown env is a clear error", []string{"--env", "nope"}, []string{"error: POST /v1/sessions: HTTP 404 unknown_env"}},
+		{"unknown wrong token is a clear error", []string{"--env", "echo", "--token", "wrong-token-0123456789"}, []string{"HTTP 401 unauthorized"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"../examples/envclient.py", "--url", hs.URL}, tc.args...)
+			args := append([]string{"../examples/envclient.py", "--url", hs.URL, "--token", tokA}, tc.args...)
 			out, err := exec.CommandContext(context.Background(), python, args...).CombinedOutput()
 			text := string(out)
 			if strings.HasPrefix(tc.name, "unknown") {

@@ -18,7 +18,7 @@ func needData(t *testing.T, sub string) {
 func TestReplayEnv(t *testing.T) {
 	needData(t, "llmrouter")
 	_, hs := testServer(t, Options{})
-	c := client{t, hs.URL}
+	c := client{t: t, base: hs.URL}
 	r := c.reset(map[string]any{"env": "replay-llmrouter", "index": 0})
 	if len(r.Tools) == 0 || r.Observation.Prompt == "" {
 		t.Fatalf("reset = %+v", r)
@@ -40,7 +40,7 @@ func TestReplayEnv(t *testing.T) {
 func TestTau2Airline(t *testing.T) {
 	needData(t, "tau2-bench/airline")
 	_, hs := testServer(t, Options{})
-	c := client{t, hs.URL}
+	c := client{t: t, base: hs.URL}
 	r := c.reset(map[string]any{"env": "tau2-airline", "task_id": "1"})
 	if !strings.Contains(r.Observation.Policy, "Airline Agent Policy") || !strings.Contains(r.Observation.Instructions, "raj_sanchez_7340") {
 		t.Fatalf("observation = %.300q / %.300q", r.Observation.Policy, r.Observation.Instructions)

@@ -3,6 +3,8 @@ package envserver
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -10,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -18,6 +21,7 @@ import (
 	"github.com/batonhq/baton/dataset"
 	"github.com/batonhq/baton/env/domain"
 	"github.com/batonhq/baton/episode"
+	"github.com/batonhq/baton/httplimit"
 	mrand "math/rand"
 )
 
@@ -38,6 +42,17 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives request errors; nil means slog.Default().
 	Logger *slog.Logger
+	// Tokens are the bearer tokens that may use the server; each request
+	// needs "Authorization: Bearer <one of them>". A token sees and may
+	// step only the sessions it created. Empty means no authentication,
+	// for in-process use only: [Serve] refuses to listen without tokens.
+	Tokens []string
+	// MaxSessionsPerToken bounds the live sessions of one token, so one
+	// tenant cannot take all MaxSessions.
+	MaxSessionsPerToken int
+	// Limits bounds connections, timeouts and bodies when served by
+	// [Serve] (MaxBodyBytes above wins for bodies).
+	Limits httplimit.Limits
 }
 
 // Defaults of [Options].
@@ -46,6 +61,8 @@ const (
 	DefaultMaxSessions  = 1024
 	DefaultMaxTurns     = 50
 	DefaultMaxBodyBytes = 1 << 20
+	// DefaultMaxSessionsPerToken is a quarter of the default total.
+	DefaultMaxSessionsPerToken = 256
 )
 
 func (o Options) withDefaults() Options {
@@ -60,6 +77,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxSessions <= 0 {
 		o.MaxSessions = DefaultMaxSessions
+	}
+	if o.MaxSessionsPerToken <= 0 {
+		o.MaxSessionsPerToken = DefaultMaxSessionsPerToken
 	}
 	if o.MaxTurns <= 0 {
 		o.MaxTurns = DefaultMaxTurns
@@ -111,8 +131,49 @@ func NewServer(reg *Registry, opts Options) *Server {
 	return s
 }
 
-// ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// ServeHTTP implements http.Handler. With Options.Tokens set, a request
+// without one of them gets 401 before anything else is looked at.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	owner, ok := s.owner(r)
+	if !ok {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="baton env serve"`)
+		writeError(w, http.StatusUnauthorized, "unauthorized", "missing or wrong bearer token: send \"Authorization: Bearer <token>\" with the token baton env serve printed at start (or was given with --token / BATON_ENV_TOKEN)", nil)
+		return
+	}
+	s.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ownerKey{}, owner)))
+}
+
+type ownerKey struct{}
+
+// owner returns the index of the request's token (-1 when the server has
+// no tokens) and whether the request may proceed.
+func (s *Server) owner(r *http.Request) (int, bool) {
+	if len(s.opts.Tokens) == 0 {
+		return -1, true
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return 0, false
+	}
+	gh := sha256.Sum256([]byte(strings.TrimSpace(got)))
+	who := -1
+	for i, t := range s.opts.Tokens {
+		th := sha256.Sum256([]byte(t))
+		// Hashes compared in constant time: no timing oracle on the token.
+		if subtle.ConstantTimeCompare(gh[:], th[:]) == 1 {
+			who = i
+		}
+	}
+	return who, who >= 0
+}
+
+func ownerOf(r *http.Request) int {
+	o, ok := r.Context().Value(ownerKey{}).(int)
+	if !ok {
+		return -1
+	}
+	return o
+}
 
 // Close stops the janitor and drops every session.
 func (s *Server) Close() error {
@@ -176,12 +237,35 @@ func (s *Server) Sweep() int {
 
 // Serve listens on addr and serves reg until ctx is cancelled, then shuts
 // down gracefully.
+//
+// It refuses to serve without Options.Tokens, and serves with connection
+// caps, timeouts and body limits (package httplimit).
 func Serve(ctx context.Context, addr string, reg *Registry, opts Options) error {
+	if len(opts.Tokens) == 0 {
+		return errors.New("envserver: Serve needs at least one token in Options.Tokens; the server must not be open to anyone who can reach it")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("envserver: %w", err)
+	}
+	return ServeListener(ctx, ln, reg, opts)
+}
+
+// ServeListener is [Serve] on a listener the caller opened (port 0 in
+// tests).
+func ServeListener(ctx context.Context, ln net.Listener, reg *Registry, opts Options) error {
+	if len(opts.Tokens) == 0 {
+		_ = ln.Close()
+		return errors.New("envserver: Serve needs at least one token in Options.Tokens; the server must not be open to anyone who can reach it")
+	}
 	h := NewServer(reg, opts)
 	defer h.Close()
-	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	lim := opts.Limits
+	lim.MaxBodyBytes = h.opts.MaxBodyBytes
+	lim.OnError = func(w http.ResponseWriter, _ *http.Request, status int, msg string) {
+		writeError(w, status, "bad_request", msg, nil)
+	}
+	srv, _, errc := httplimit.Serve(ln, h, lim, h.opts.Logger)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("envserver: %w", err)
@@ -267,8 +351,9 @@ func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request", `missing "env"; GET /v1/envs lists them`, nil)
 		return
 	}
-	if s.Len() >= s.opts.MaxSessions {
-		writeError(w, http.StatusTooManyRequests, "too_many_sessions", fmt.Sprintf("%d sessions are live (the limit); DELETE finished ones", s.opts.MaxSessions), nil)
+	owner := ownerOf(r)
+	if msg := s.full(owner); msg != "" {
+		writeError(w, http.StatusTooManyRequests, "too_many_sessions", msg, nil)
 		return
 	}
 	e, err := s.reg.Open(r.Context(), req.Env)
@@ -304,13 +389,13 @@ func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
 		turns = task.Budget.MaxTurns
 	}
 	now := s.opts.Now()
-	ss := &session{id: newID(), envName: req.Env, env: e, task: task, set: set, maxTurns: turns, lastUsed: now}
+	ss := &session{id: newID(), owner: owner, envName: req.Env, env: e, task: task, set: set, maxTurns: turns, lastUsed: now}
 	ss.ep = episode.Episode{RunID: ss.id, Task: task}
 	s.mu.Lock()
-	if len(s.sessions) >= s.opts.MaxSessions {
+	if msg := s.fullLocked(owner); msg != "" {
 		s.mu.Unlock()
 		_ = set.Close()
-		writeError(w, http.StatusTooManyRequests, "too_many_sessions", fmt.Sprintf("%d sessions are live (the limit); DELETE finished ones", s.opts.MaxSessions), nil)
+		writeError(w, http.StatusTooManyRequests, "too_many_sessions", msg, nil)
 		return
 	}
 	s.sessions[ss.id] = ss
@@ -323,6 +408,32 @@ func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
 		resp.Tools = append(resp.Tools, ToolInfo{Name: sp.Name, Description: sp.Description, Parameters: sp.Parameters})
 	}
 	writeJSON(w, http.StatusCreated, resp)
+}
+
+// full says why owner may not start another session, or "".
+func (s *Server) full(owner int) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fullLocked(owner)
+}
+
+func (s *Server) fullLocked(owner int) string {
+	if len(s.sessions) >= s.opts.MaxSessions {
+		return fmt.Sprintf("%d sessions are live (the server's limit); DELETE finished ones", s.opts.MaxSessions)
+	}
+	if owner < 0 {
+		return ""
+	}
+	n := 0
+	for _, ss := range s.sessions {
+		if ss.owner == owner {
+			n++
+		}
+	}
+	if n >= s.opts.MaxSessionsPerToken {
+		return fmt.Sprintf("this token has %d live sessions (its limit); DELETE finished ones", n)
+	}
+	return ""
 }
 
 func pickTask(tasks []episode.Task, req ResetRequest) (int, string) {
@@ -345,10 +456,12 @@ func pickTask(tasks []episode.Task, req ResetRequest) (int, string) {
 	return 0, ""
 }
 
-// lookup returns a live session, refusing expired ones.
-func (s *Server) lookup(w http.ResponseWriter, id string) *session {
+// lookup returns a live session of the request's token, refusing expired
+// ones; another token's session is answered exactly as a missing one.
+func (s *Server) lookup(w http.ResponseWriter, r *http.Request, id string) *session {
 	s.mu.Lock()
 	ss, ok := s.sessions[id]
+	ok = ok && ss.owner == ownerOf(r)
 	if ok && ss.mu.TryLock() { // a session mid-step is not idle
 		expired := s.opts.Now().Sub(ss.lastUsed) > s.opts.TTL
 		ss.mu.Unlock()
@@ -367,7 +480,7 @@ func (s *Server) lookup(w http.ResponseWriter, id string) *session {
 }
 
 func (s *Server) handleStep(w http.ResponseWriter, r *http.Request) {
-	ss := s.lookup(w, r.PathValue("id"))
+	ss := s.lookup(w, r, r.PathValue("id"))
 	if ss == nil {
 		return
 	}
@@ -412,7 +525,7 @@ type SessionState struct {
 }
 
 func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
-	ss := s.lookup(w, r.PathValue("id"))
+	ss := s.lookup(w, r, r.PathValue("id"))
 	if ss == nil {
 		return
 	}
@@ -431,7 +544,10 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	s.mu.Lock()
 	ss, ok := s.sessions[id]
-	delete(s.sessions, id)
+	ok = ok && ss.owner == ownerOf(r)
+	if ok {
+		delete(s.sessions, id)
+	}
 	s.mu.Unlock()
 	if !ok {
 		writeError(w, http.StatusNotFound, "unknown_session", fmt.Sprintf("no session %q", id), nil)

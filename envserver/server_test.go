@@ -17,7 +17,7 @@ func TestFullEpisodeScoresGolden(t *testing.T) {
 	envName := "synth:" + dir
 	for _, gold := range goldTasks(t, dir) {
 		t.Run(gold.ID, func(t *testing.T) {
-			c := client{t, hs.URL}
+			c := client{t: t, base: hs.URL}
 			r := c.reset(map[string]any{"env": envName, "task_id": gold.ID})
 			if r.ProtocolVersion != "1" || r.TaskID != gold.ID || !strings.Contains(r.Observation.Policy, "agent policy") ||
 				!strings.Contains(r.Observation.Instructions, gold.UserScenario.Instructions.KnownInfo) {
@@ -59,7 +59,7 @@ func TestFullEpisodeScoresGolden(t *testing.T) {
 func TestWrongEpisodeScoresZero(t *testing.T) {
 	dir := synthDir(t)
 	_, hs := testServer(t, Options{})
-	c := client{t, hs.URL}
+	c := client{t: t, base: hs.URL}
 	r := c.reset(map[string]any{"env": "synth:" + dir, "index": 0})
 	s := c.step(r.SessionID, map[string]any{"answer": "I did nothing."})
 	if !s.Done || s.Reward != 0 || s.Score.Correct {
@@ -73,7 +73,7 @@ func TestWrongEpisodeScoresZero(t *testing.T) {
 func TestSessionsAreIsolated(t *testing.T) {
 	dir := synthDir(t)
 	_, hs := testServer(t, Options{})
-	c := client{t, hs.URL}
+	c := client{t: t, base: hs.URL}
 	var gold *struct {
 		id, booking, cancel string
 	}
@@ -170,7 +170,7 @@ func playHTTP(base, envName, id string, acts any, info []string) error {
 func TestMalformedActionsKeepTheSession(t *testing.T) {
 	dir := synthDir(t)
 	_, hs := testServer(t, Options{})
-	c := client{t, hs.URL}
+	c := client{t: t, base: hs.URL}
 	r := c.reset(map[string]any{"env": "synth:" + dir, "index": 0})
 	cases := []struct {
 		name   string
@@ -218,7 +218,7 @@ func TestMalformedActionsKeepTheSession(t *testing.T) {
 
 func TestMaxTurnsEndsTheEpisode(t *testing.T) {
 	_, hs := testServer(t, Options{MaxTurns: 5})
-	c := client{t, hs.URL}
+	c := client{t: t, base: hs.URL}
 	r := c.reset(map[string]any{"env": "echo", "max_turns": 2})
 	if r.MaxTurns != 2 {
 		t.Fatalf("max_turns = %d", r.MaxTurns)
@@ -235,7 +235,7 @@ func TestMaxTurnsEndsTheEpisode(t *testing.T) {
 func TestIdleSessionsExpire(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	s, hs := testServer(t, Options{TTL: time.Minute, SweepEvery: time.Hour, Now: clock.Now})
-	c := client{t, hs.URL}
+	c := client{t: t, base: hs.URL}
 	a := c.reset(map[string]any{"env": "echo"})
 	b := c.reset(map[string]any{"env": "echo"})
 	clock.Add(40 * time.Second)
@@ -260,7 +260,7 @@ func TestIdleSessionsExpire(t *testing.T) {
 
 func TestJanitorSweeps(t *testing.T) {
 	s, hs := testServer(t, Options{TTL: 10 * time.Millisecond, SweepEvery: 2 * time.Millisecond})
-	c := client{t, hs.URL}
+	c := client{t: t, base: hs.URL}
 	c.reset(map[string]any{"env": "echo"})
 	deadline := time.Now().Add(20 * time.Second)
 	for s.Len() > 0 {
@@ -273,7 +273,7 @@ func TestJanitorSweeps(t *testing.T) {
 
 func TestSessionLimit(t *testing.T) {
 	_, hs := testServer(t, Options{MaxSessions: 2})
-	c := client{t, hs.URL}
+	c := client{t: t, base: hs.URL}
 	a := c.reset(map[string]any{"env": "echo"})
 	c.reset(map[string]any{"env": "echo"})
 	var e ErrorResponse
@@ -287,7 +287,7 @@ func TestSessionLimit(t *testing.T) {
 func TestResetErrors(t *testing.T) {
 	dir := synthDir(t)
 	_, hs := testServer(t, Options{})
-	c := client{t, hs.URL}
+	c := client{t: t, base: hs.URL}
 	cases := []struct {
 		name   string
 		body   any
@@ -297,7 +297,10 @@ func TestResetErrors(t *testing.T) {
 		{"no env", map[string]any{}, 400, "bad_request"},
 		{"unknown env", map[string]any{"env": "nope"}, 404, "unknown_env"},
 		{"prefix without argument", map[string]any{"env": "synth:"}, 404, "unknown_env"},
-		{"missing synth dir", map[string]any{"env": "synth:/no/such/dir/bank"}, 404, "env_unavailable"},
+		{"synth path outside the root", map[string]any{"env": "synth:/no/such/dir/bank"}, 404, "unknown_env"},
+		{"synth path outside the root that exists", map[string]any{"env": "synth:/etc"}, 404, "unknown_env"},
+		{"synth path escaping with ..", map[string]any{"env": "synth:../../etc"}, 404, "unknown_env"},
+		{"missing synth domain under the root", map[string]any{"env": "synth:nosuch"}, 404, "env_unavailable"},
 		{"unknown task", map[string]any{"env": "synth:" + dir, "task_id": "zzz"}, 404, "unknown_task"},
 		{"index out of range", map[string]any{"env": "echo", "index": 3}, 404, "unknown_task"},
 		{"bad json", `{"env":`, 400, "bad_request"},
@@ -320,7 +323,7 @@ func TestResetErrors(t *testing.T) {
 func TestEnvListAndTaskExport(t *testing.T) {
 	dir := synthDir(t)
 	_, hs := testServer(t, Options{})
-	c := client{t, hs.URL}
+	c := client{t: t, base: hs.URL}
 	var envs EnvsResponse
 	c.do("GET", "/v1/envs", nil, &envs)
 	var names []string

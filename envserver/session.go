@@ -16,6 +16,7 @@ import (
 // session is one episode in progress.
 type session struct {
 	id       string
+	owner    int // index of the token that created it; -1 without tokens
 	envName  string
 	env      env.Env
 	task     episode.Task

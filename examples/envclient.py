@@ -10,6 +10,7 @@ evaluate it; see README.md for the protocol.
 """
 
 import argparse
+import os
 import json
 import re
 import sys
@@ -24,11 +25,17 @@ class EnvError(Exception):
     """An error response from the server."""
 
 
+# TOKEN is the bearer token baton env serve printed at start (or was given).
+TOKEN = os.environ.get("BATON_ENV_TOKEN", "")
+
+
 def call(base, method, path, body=None, timeout=60):
     """Send one request; return the decoded JSON body (None for 204)."""
     data = None if body is None else json.dumps(body).encode("utf-8")
-    req = urllib.request.Request(base.rstrip("/") + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json"}
+    if TOKEN:
+        headers["Authorization"] = "Bearer " + TOKEN
+    req = urllib.request.Request(base.rstrip("/") + path, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             raw = resp.read()
@@ -122,7 +129,11 @@ def main(argv=None):
     ap.add_argument("--index", type=int)
     ap.add_argument("--seed", type=int)
     ap.add_argument("--max-turns", type=int)
+    ap.add_argument("--token", help="bearer token (default $BATON_ENV_TOKEN)")
     args = ap.parse_args(argv)
+    global TOKEN
+    if args.token:
+        TOKEN = args.token
     try:
         env = args.env
         if env is None:

@@ -70,6 +70,9 @@ func Parse(s string) (Amount, error) {
 	if t == "" {
 		return 0, fmt.Errorf("%w %q: empty", ErrParse, s)
 	}
+	if !isDecimal(t) {
+		return 0, fmt.Errorf("%w %q: want a decimal number of dollars such as 0.05 (no hex, fractions, NaN or Inf)", ErrParse, s)
+	}
 	r, ok := new(big.Rat).SetString(t)
 	if !ok {
 		return 0, fmt.Errorf("%w %q: want a decimal number of dollars such as 0.05", ErrParse, s)
@@ -153,4 +156,41 @@ func mulDivCeil(x, y, d int64) Amount {
 		return Amount(math.MaxInt64)
 	}
 	return Amount(q.Int64())
+}
+
+// isDecimal reports whether s is a plain decimal number: optional sign,
+// digits with an optional fraction, an optional exponent. big.Rat also
+// takes "0x10", "0x1p-3" and "1/3", which no one means as dollars.
+func isDecimal(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			exp++
+		}
+		if exp == 0 || exp > 4 {
+			return false
+		}
+	}
+	return i == len(s)
 }

@@ -140,6 +140,9 @@ func New(ctx context.Context, name string, cfg Config) (Policy, error) {
 	}
 	p, err := k.New(ctx, cfg)
 	if err != nil {
+		if strings.HasPrefix(err.Error(), "policy "+name+":") || strings.HasPrefix(err.Error(), "policy "+name+" ") {
+			return nil, err // already names the policy; don't say it twice
+		}
 		return nil, fmt.Errorf("policy %s: %w", name, err)
 	}
 	return p, nil

@@ -86,7 +86,7 @@ func policyOf(model, def string) string {
 func runFailure(rn *run) *apiError {
 	ep := rn.ep
 	switch ep.Status {
-	case episode.StatusAnswered, episode.StatusMaxTurns:
+	case episode.StatusAnswered, episode.StatusMaxTurns, episode.StatusFailed, episode.StatusNoAnswer:
 		if rn.refused.Load() > 0 && rn.succeeded.Load() == 0 {
 			msg := "the budget refused every call of this run"
 			if e, ok := lastOf(rn.hist, episode.EventRefused); ok {
@@ -94,6 +94,9 @@ func runFailure(rn *run) *apiError {
 			}
 			return errBudget(msg)
 		}
+	}
+	switch ep.Status {
+	case episode.StatusAnswered, episode.StatusMaxTurns:
 		return nil
 	case episode.StatusNoBudget:
 		return errBudget("the run's budget is exhausted: " + ep.Error)
@@ -102,6 +105,9 @@ func runFailure(rn *run) *apiError {
 			message: "the run's time budget ran out before an answer (run " + ep.RunID + ")"}
 	case episode.StatusCancelled:
 		return errUnavailable("the run was cancelled (server shutting down or cancelled by request)")
+	case episode.StatusNoAnswer:
+		return &apiError{status: http.StatusBadGateway, typ: "upstream_error", code: "no_answer",
+			message: "the run ended without an answer: " + ep.Error + " (run " + ep.RunID + ")"}
 	}
 	return &apiError{status: http.StatusBadGateway, typ: "upstream_error", code: "run_failed",
 		message: "the run failed: " + ep.Error}

@@ -6,12 +6,20 @@ import (
 
 // metrics are the server's Prometheus series. They live on the server's
 // own registry, so several servers (tests) never collide.
+//
+// /metrics is served without authentication (Prometheus scrapes it), so no
+// series carries an API key's ID: one tenant reading /metrics learns
+// nothing about another's spending or refusals. Per-key spending is in the
+// database (baton keys list). Call sites still pass the key; keyless drops
+// it.
 type metrics struct {
 	requests       *prometheus.CounterVec   // route, code
 	latency        *prometheus.HistogramVec // route
-	cost           *prometheus.CounterVec   // model, key
-	budgetRefusals *prometheus.CounterVec   // key, scope
-	rateLimited    *prometheus.CounterVec   // key
+	cost           keyless                  // model (key dropped)
+	budgetRefusals keyless                  // scope (key dropped)
+	overage        keyless                  // model (key dropped): USD billed beyond reservations
+	overageEvents  keyless                  // model (key dropped): calls that broke their bound
+	rateLimited    keyless                  // (key dropped)
 	authFailures   *prometheus.CounterVec   // reason
 	toolErrors     *prometheus.CounterVec   // tool
 	upstreamErrors *prometheus.CounterVec   // model
@@ -28,15 +36,21 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "baton_http_request_duration_seconds", Help: "HTTP request latency by route (streams: until the last byte).",
 			Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120},
 		}, []string{"route"}),
-		cost: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "baton_cost_usd_total", Help: "Money charged, in US dollars, by model (or tool) and API key ID.",
-		}, []string{"model", "key"}),
-		budgetRefusals: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "baton_budget_refusals_total", Help: "Requests or calls refused for budget, by API key ID and scope (key, request).",
-		}, []string{"key", "scope"}),
-		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "baton_rate_limited_total", Help: "Requests refused by the per-key rate limit.",
-		}, []string{"key"}),
+		cost: keyless{at: 1, vec: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_cost_usd_total", Help: "Money charged, in US dollars, by model (or tool); never by key.",
+		}, []string{"model"})},
+		budgetRefusals: keyless{at: 0, vec: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_budget_refusals_total", Help: "Requests or calls refused for budget, by scope (key, request, call); never by key.",
+		}, []string{"scope"})},
+		overage: keyless{at: 1, vec: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_overage_usd_total", Help: "Money calls cost beyond their reservations (an upstream billing past the bound asked for), in US dollars, by model; never charged to a budget, and it freezes the key (baton keys list shows which).",
+		}, []string{"model"})},
+		overageEvents: keyless{at: 1, vec: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_overage_total", Help: "Calls that cost more than their reservation, by model.",
+		}, []string{"model"})},
+		rateLimited: keyless{at: 0, vec: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_rate_limited_total", Help: "Requests refused by the per-key rate limit (all keys together).",
+		}, []string{})},
 		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_auth_failures_total", Help: "Requests refused for a missing, unknown or revoked key.",
 		}, []string{"reason"}),
@@ -53,7 +67,25 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "baton_runs_total", Help: "Finished orchestrated runs by status.",
 		}, []string{"status"}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.cost, m.budgetRefusals, m.rateLimited, m.authFailures,
+	reg.MustRegister(m.requests, m.latency, m.cost.vec, m.budgetRefusals.vec, m.overage.vec, m.overageEvents.vec, m.rateLimited.vec, m.authFailures,
 		m.toolErrors, m.upstreamErrors, m.runsInFlight, m.runsTotal)
 	return m
+}
+
+// keyless is a counter family whose callers pass an API key ID among the
+// label values (at index at); it drops it, so no series names a key.
+type keyless struct {
+	vec *prometheus.CounterVec
+	at  int
+}
+
+// WithLabelValues returns the counter for lvs without the key at index at.
+func (k keyless) WithLabelValues(lvs ...string) prometheus.Counter {
+	out := make([]string, 0, len(lvs))
+	for i, v := range lvs {
+		if i != k.at {
+			out = append(out, v)
+		}
+	}
+	return k.vec.WithLabelValues(out...)
 }

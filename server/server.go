@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/batonhq/baton/episode"
+	"github.com/batonhq/baton/httplimit"
 	"github.com/batonhq/baton/policy"
 	"github.com/batonhq/baton/store"
 	"github.com/batonhq/baton/tool"
@@ -187,4 +188,23 @@ func isBatonModel(name string) bool { return name == "baton" || strings.HasPrefi
 // *http.MaxBytesError, answered as 413.
 func (s *Server) limitBody(w http.ResponseWriter, r *http.Request) io.Reader {
 	return http.MaxBytesReader(w, r.Body, s.maxBody)
+}
+
+// Limits returns the connection, timeout and body bounds the server is
+// meant to be served with (see package httplimit): its own body limit, and
+// errors in OpenAI's shape. The caller sets the connection caps.
+func (s *Server) Limits() httplimit.Limits {
+	return httplimit.Limits{
+		MaxBodyBytes: s.maxBody,
+		OnError: func(w http.ResponseWriter, r *http.Request, status int, msg string) {
+			typ, code := "invalid_request_error", ""
+			switch status {
+			case http.StatusRequestEntityTooLarge:
+				code = "request_too_large"
+			case http.StatusRequestTimeout:
+				code = "request_timeout"
+			}
+			s.writeError(w, r, &apiError{status: status, typ: typ, code: code, message: msg})
+		},
+	}
 }

@@ -3,9 +3,9 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -106,18 +106,23 @@ func parseUSD(s string) (money.Amount, error) {
 		return 0, err
 	}
 	if a <= 0 {
-		return 0, errBadRequest("", "a cost cap must be positive")
+		return 0, errors.New("a cost cap must be positive")
 	}
 	return a, nil
 }
 
 func parseSeconds(s string) (time.Duration, error) {
-	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+	s = strings.TrimSpace(s)
+	if d, err := time.ParseDuration(s); err == nil {
+		if d <= 0 || d > 24*time.Hour {
+			return 0, errors.New("want a positive duration up to 24h")
+		}
 		return d, nil
 	}
-	f, err := strconv.ParseFloat(s, 64)
+	// ParseDecimal, not ParseFloat: "NaN", "Inf" and "0x10" are refused.
+	f, err := config.ParseDecimal(s)
 	if err != nil || f <= 0 || f > 24*3600 {
-		return 0, errBadRequest("", "want a duration such as \"30s\" or a number of seconds up to 86400")
+		return 0, errors.New("want a duration such as \"30s\" or a number of seconds up to 86400 (no NaN, Inf or hex)")
 	}
 	return time.Duration(f * float64(time.Second)), nil
 }

@@ -92,7 +92,7 @@ func (b *builder) build() (*Env, error) {
 			if !ok {
 				continue
 			}
-			r.latency = SimulatedLatency(m.sizeB, r.usage.OutputTokens)
+			r.latency = SimulatedLatency(m.tps, r.usage.OutputTokens)
 			lat[mi] = append(lat[mi], r.latency)
 			row[mi] = r
 		}

@@ -22,9 +22,13 @@ type call struct {
 }
 
 // callData is the structured part of a result: only what a policy may see.
+// Parsed and Chars are set for sources with extracted answers (zeroeval),
+// where Answer is the extracted answer rather than the recorded text.
 type callData struct {
 	Model        string `json:"model"`
 	Answer       string `json:"answer"`
+	Parsed       *bool  `json:"parsed,omitempty"`
+	Chars        *int   `json:"chars,omitempty"`
 	InputTokens  int64  `json:"input_tokens"`
 	OutputTokens int64  `json:"output_tokens"`
 }
@@ -38,12 +42,17 @@ func (c *call) Call(ctx context.Context, _ json.RawMessage) (*tool.Result, error
 	}
 	r := c.env.rec[c.task][c.model]
 	content := c.env.content(c.task, c.model)
-	data, err := json.Marshal(callData{
+	d := callData{
 		Model:        c.env.models[c.model].model,
 		Answer:       r.text,
 		InputTokens:  r.usage.InputTokens,
 		OutputTokens: r.usage.OutputTokens,
-	})
+	}
+	if c.env.extracted {
+		parsed, chars := r.parsed, len(r.text)
+		d.Answer, d.Parsed, d.Chars = r.answer, &parsed, &chars
+	}
+	data, err := json.Marshal(d)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,11 @@ type Env struct {
 	byTool   map[string]int // tool name → position in models
 	rec      [][]record     // rec[task][model]
 	sets     []atomic.Pointer[tool.Set]
+	// extracted marks a source whose calls carry an extracted answer
+	// (zeroeval): Score then matches the final answer against those, and
+	// Outcome.Answer is the extracted answer.
+	extracted bool
+	gold      []string // per task, for extracted sources
 }
 
 // record is one model's recorded outcome on one task.
@@ -34,6 +39,8 @@ type record struct {
 	failed  bool // the recorded call failed; text then holds the error
 	score   float64
 	text    string // recorded answer text; "" when the data has none
+	answer  string // extracted answer in canonical form (extracted sources)
+	parsed  bool   // an answer was extracted (extracted sources)
 	usage   tool.Usage
 	cost    money.Amount
 	latency time.Duration
@@ -51,7 +58,9 @@ type Outcome struct {
 	Correct bool    `json:"correct"`
 	// Failed marks a recorded call that returned an error.
 	Failed bool `json:"failed,omitempty"`
-	// Answer is the Content a call returns.
+	// Answer is the Content a call returns; for a source with extracted
+	// answers (zeroeval) it is the extracted answer in canonical form, ""
+	// when none parsed.
 	Answer string `json:"answer"`
 	// Usage, Cost and Latency are what one call costs and takes.
 	Usage   tool.Usage    `json:"usage"`
@@ -175,13 +184,17 @@ func (e *Env) Oracle(taskID string) (Outcome, bool) {
 
 func (e *Env) outcome(i, mi int) Outcome {
 	r, m := e.rec[i][mi], e.models[mi]
+	answer := e.content(i, mi)
+	if e.extracted {
+		answer = r.answer
+	}
 	return Outcome{
 		Tool:    m.name,
 		Model:   m.model,
 		Score:   r.score,
 		Correct: !r.failed && r.score >= CorrectThreshold,
 		Failed:  r.failed,
-		Answer:  e.content(i, mi),
+		Answer:  answer,
 		Usage:   r.usage,
 		Cost:    r.cost,
 		Latency: r.latency,
@@ -190,7 +203,7 @@ func (e *Env) outcome(i, mi int) Outcome {
 
 // content is the text a call of model mi on task i returns.
 func (e *Env) content(i, mi int) string {
-	if t := e.rec[i][mi].text; t != "" {
+	if t := e.rec[i][mi].text; t != "" || e.extracted {
 		return t
 	}
 	return e.models[mi].name + " answer #" + e.tasks[i].ID

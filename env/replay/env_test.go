@@ -62,7 +62,7 @@ func TestCallResult(t *testing.T) {
 		if res.Content != "gamma-70b answer #llmrouter:train:6" {
 			t.Errorf("content %q", res.Content)
 		}
-		if o, _ := e.Outcome(task.ID, "gamma-70b"); res.Latency != o.Latency || o.Latency != SimulatedLatency(70, DefaultOutputTokens) {
+		if o, _ := e.Outcome(task.ID, "gamma-70b"); res.Latency != o.Latency || o.Latency != SimulatedLatency(SpeedOfSize(70), DefaultOutputTokens) {
 			t.Errorf("latency %s, want the simulated %s", res.Latency, o.Latency)
 		}
 		if strings.Contains(string(res.Data), "score") {
@@ -251,7 +251,7 @@ func TestSimulatedLatency(t *testing.T) {
 		{7, -5, "300ms"},
 	}
 	for _, tc := range tests {
-		if got := SimulatedLatency(tc.size, tc.out).String(); got != tc.want {
+		if got := SimulatedLatency(SpeedOfSize(tc.size), tc.out).String(); got != tc.want {
 			t.Errorf("SimulatedLatency(%g, %d) = %s, want %s", tc.size, tc.out, got, tc.want)
 		}
 	}

@@ -123,7 +123,7 @@ func parseLLMEntry(name string, raw []byte) (*model, error) {
 	if desc == "" {
 		desc = describe(name, "an unnamed provider", p)
 	}
-	return newModel(name, desc, p, size), nil
+	return newModel(name, desc, p, SpeedOfSize(size)), nil
 }
 
 // scoreRow is one element of dcrouter_<split>.json.

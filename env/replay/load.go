@@ -7,10 +7,10 @@ import (
 	"github.com/batonhq/baton/dataset"
 )
 
-// Load loads source ("llmrouter", "routerarena" or "routellm") from dir.
-// split selects the llmrouter split ("train" when empty) or the routellm
-// subset ("gsm8k", "mmlu", "" for both); routerarena has no split and takes
-// "".
+// Load loads source ("llmrouter", "routerarena", "routellm" or "zeroeval")
+// from dir. split selects the llmrouter split ("train" when empty), the
+// routellm subset ("gsm8k", "mmlu", "" for both) or the zeroeval task
+// ("gsm" or "math-l5"); routerarena has no split and takes "".
 func Load(ctx context.Context, source, dir, split string) (*Env, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -28,8 +28,10 @@ func Load(ctx context.Context, source, dir, split string) (*Env, error) {
 		return LoadRouterArena(dir)
 	case "routellm":
 		return LoadRouteLLM(dir, split)
+	case "zeroeval":
+		return LoadZeroEval(dir, split)
 	}
-	return nil, fmt.Errorf("replay: unknown source %q; want llmrouter, routerarena or routellm", source)
+	return nil, fmt.Errorf("replay: unknown source %q; want llmrouter, routerarena, routellm or zeroeval", source)
 }
 
 // Open finds source with [dataset.Resolve] (the --data flag, BATON_DATA,

@@ -14,9 +14,9 @@ import (
 // model is one recorded model: its tool spec and what the latency rule
 // needs.
 type model struct {
-	name  string  // tool name
-	model string  // name in the data set
-	sizeB float64 // parameters, billions
+	name  string // tool name
+	model string // name in the data set
+	tps   int64  // simulated decoding speed, tokens per second
 	spec  tool.Spec
 }
 
@@ -48,11 +48,11 @@ func ToolName(modelName string) string {
 	return string(b)
 }
 
-func newModel(name, description string, price money.Price, sizeB float64) *model {
+func newModel(name, description string, price money.Price, tokensPerSecond int64) *model {
 	return &model{
 		name:  ToolName(name),
 		model: name,
-		sizeB: sizeB,
+		tps:   tokensPerSecond,
 		spec: tool.Spec{
 			Name:        ToolName(name),
 			Description: description,
@@ -70,24 +70,38 @@ func describe(name, maker string, p money.Price) string {
 		name, maker, p.InputPerM.Decimal(), p.OutputPerM.Decimal())
 }
 
-// SimulatedLatency is the latency rule for replayed calls, since no source
-// records wall time: 300 ms of overhead plus outputTokens at a throughput
-// set by the model's size in billions of parameters: 100 tokens/s up to
-// 15B, 40 tokens/s up to 80B, 20 tokens/s above. These are typical hosted
-// decoding speeds, not measurements; they order models sensibly (a 70B
-// model is slower than a 7B one on the same answer).
-func SimulatedLatency(sizeB float64, outputTokens int64) time.Duration {
-	tps := int64(20)
-	switch {
-	case sizeB <= 15:
-		tps = 100
-	case sizeB <= 80:
-		tps = 40
+// LatencyOverhead is the fixed part of every simulated call: request,
+// queueing and time to first token.
+const LatencyOverhead = 300 * time.Millisecond
+
+// SimulatedLatency is the one latency rule for replayed calls, since no
+// source records wall time: [LatencyOverhead] plus outputTokens decoded at
+// tokensPerSecond. Each source sets the speed per model: from its size with
+// [SpeedOfSize] (LLMRouter, RouterArena, RouteLLM) or from a per-model
+// table ([zeroEvalModels]). A speed ≤ 0 counts as 1 token/s.
+func SimulatedLatency(tokensPerSecond, outputTokens int64) time.Duration {
+	if tokensPerSecond <= 0 {
+		tokensPerSecond = 1
 	}
 	if outputTokens < 0 {
 		outputTokens = 0
 	}
-	return 300*time.Millisecond + time.Duration(outputTokens)*time.Second/time.Duration(tps)
+	return LatencyOverhead + time.Duration(outputTokens)*time.Second/time.Duration(tokensPerSecond)
+}
+
+// SpeedOfSize is the decoding speed assumed for a model known only by its
+// size in billions of parameters: 100 tokens/s up to 15B, 40 tokens/s up to
+// 80B, 20 tokens/s above. These are typical hosted decoding speeds, not
+// measurements; they order models sensibly (a 70B model is slower than a 7B
+// one on the same answer).
+func SpeedOfSize(sizeB float64) int64 {
+	switch {
+	case sizeB <= 15:
+		return 100
+	case sizeB <= 80:
+		return 40
+	}
+	return 20
 }
 
 // assumedSizeB holds parameter counts (billions) for models whose data set

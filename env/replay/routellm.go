@@ -112,7 +112,7 @@ func readRouteLLMFile(b *builder, path, name string, prices map[string]money.Pri
 		if !ok {
 			return malformed(name, "header", fieldErr(m.name, "unknown model column: no price is known for it"))
 		}
-		b.addModel(newModel(m.name, describe(m.name, routeLLMModels[m.name].maker, p), p, sizeOf(m.name)))
+		b.addModel(newModel(m.name, describe(m.name, routeLLMModels[m.name].maker, p), p, SpeedOfSize(sizeOf(m.name))))
 	}
 	category, prefix := "gsm8k", "routellm:gsm8k:"
 	if stem := strings.TrimSuffix(filepath.Base(path), ".csv"); strings.HasPrefix(stem, "mmlu_") {

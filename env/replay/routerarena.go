@@ -54,7 +54,7 @@ func LoadRouterArena(dir string) (*Env, error) {
 				if !ok {
 					return malformed(name, where, fieldErr("llm_selected", "model %q has no price in cost.json", r.model))
 				}
-				b.addModel(newModel(r.model, describe(r.model, r.provider, p), p, sizeOf(r.model)))
+				b.addModel(newModel(r.model, describe(r.model, r.provider, p), p, SpeedOfSize(sizeOf(r.model))))
 			}
 			ti := b.task("routerarena:"+r.id, r.question, arenaCategory(r.id))
 			b.set(ti, r.model, record{

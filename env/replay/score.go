@@ -9,9 +9,13 @@ import (
 	"github.com/batonhq/baton/episode"
 )
 
-// Score verifies an episode of task: the final answer must be the Content
-// of a successful model call the episode holds; the latest such call's
-// recorded score is the outcome.
+// Score verifies an episode of task. For most sources the final answer
+// must be the Content of a successful model call the episode holds, and the
+// latest such call's recorded score is the outcome. For a source with
+// extracted answers (zeroeval) the final answer, in canonical form, must be
+// the extracted answer of a successful call the episode holds (a policy
+// cannot invent an answer), and the outcome is ZeroEval's metric of that
+// answer against the gold: 1 or 0.
 func (e *Env) Score(ctx context.Context, task episode.Task, ep *episode.Episode) (env.Score, error) {
 	i, ok := e.index[task.ID]
 	if !ok {
@@ -23,6 +27,9 @@ func (e *Env) Score(ctx context.Context, task episode.Task, ep *episode.Episode)
 	answer := strings.TrimSpace(ep.Answer)
 	if answer == "" {
 		return env.Score{Detail: fmt.Sprintf("no final answer (status %q)", ep.Status)}, nil
+	}
+	if e.extracted {
+		return e.scoreExtracted(i, answer, ep), nil
 	}
 	for s := len(ep.Steps) - 1; s >= 0; s-- {
 		st := ep.Steps[s]
@@ -48,4 +55,39 @@ func (e *Env) Score(ctx context.Context, task episode.Task, ep *episode.Episode)
 		Breakdown: map[string]float64{"recorded_score": 0},
 		Detail:    "answer matches no successful model result held in the episode",
 	}, nil
+}
+
+// scoreExtracted scores a zeroeval episode whose final answer is answer.
+func (e *Env) scoreExtracted(i int, answer string, ep *episode.Episode) env.Score {
+	canon := zeroEvalCanonical(zeroEvalSanitize(answer))
+	for s := len(ep.Steps) - 1; s >= 0; s-- {
+		st := ep.Steps[s]
+		if st.Action.Final || st.Result == nil || st.Failed() {
+			continue
+		}
+		mi, ok := e.byTool[st.Action.Tool]
+		if !ok || !e.rec[i][mi].present {
+			continue
+		}
+		r := e.rec[i][mi]
+		if !r.parsed || r.answer != canon {
+			continue
+		}
+		if ZeroEvalCorrect(r.answer, e.gold[i]) {
+			return env.Score{
+				Outcome:   1,
+				Correct:   true,
+				Breakdown: map[string]float64{"recorded_score": 1},
+				Detail:    fmt.Sprintf("answer %q is %s's answer of turn %d; correct by ZeroEval's metric", canon, st.Action.Tool, st.Turn),
+			}
+		}
+		return env.Score{
+			Breakdown: map[string]float64{"recorded_score": 0},
+			Detail:    fmt.Sprintf("answer %q is %s's answer of turn %d; wrong by ZeroEval's metric", canon, st.Action.Tool, st.Turn),
+		}
+	}
+	return env.Score{
+		Breakdown: map[string]float64{"recorded_score": 0},
+		Detail:    fmt.Sprintf("answer %q (canonical form) is no answer extracted from a successful model call held in the episode", canon),
+	}
 }

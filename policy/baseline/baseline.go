@@ -2,10 +2,11 @@ package baseline
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"sort"
-	"sync"
 
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/money"
@@ -18,8 +19,9 @@ type Order func(s *policy.State, candidates []tool.Spec) []tool.Spec
 
 // Baseline is a fixed-rule policy: it calls the tools its Order gives, one
 // per turn, until one returns a result that is not an error, and answers
-// with that result's content. If every tool failed it answers with the last
-// error, so the episode still ends.
+// with that result's content. If every tool failed, Decide returns an error
+// wrapping [ErrNoAnswer] (naming the last failure, and the missing model
+// when none is configured), so the episode ends failed, not answered.
 type Baseline struct {
 	name  string
 	order Order
@@ -35,7 +37,7 @@ func (b *Baseline) Decide(_ context.Context, s *policy.State) (episode.Action, e
 	if n := len(s.Steps); n > 0 {
 		last := s.Steps[n-1]
 		if last.Result != nil && !last.Result.IsError {
-			return episode.Action{Final: true, Answer: last.Result.Content}, nil
+			return episode.Action{Final: true, Answer: answerText(last.Result)}, nil
 		}
 	}
 	tried := map[string]bool{}
@@ -49,14 +51,37 @@ func (b *Baseline) Decide(_ context.Context, s *policy.State) (episode.Action, e
 		args, _ := policy.PromptArgs(spec, s.Task.Prompt)
 		return episode.Action{Tool: spec.Name, Args: args, Thought: b.name + ": try " + spec.Name}, nil
 	}
-	answer := "no tool could answer this task"
-	if n := len(s.Steps); n > 0 && s.Steps[n-1].Result != nil {
-		answer = s.Steps[n-1].Result.Content
-	} else if n > 0 {
-		answer = s.Steps[n-1].Error
-	}
-	return episode.Action{Final: true, Answer: answer}, nil
+	return episode.Action{}, b.giveUp(s)
 }
+
+// giveUp is the error that ends an episode in which no tool could answer:
+// the episode is failed, never answered with an error text.
+func (b *Baseline) giveUp(s *policy.State) error {
+	var why string
+	if n := len(s.Steps); n > 0 && s.Steps[n-1].Result != nil {
+		why = s.Steps[n-1].Result.Content
+	} else if n > 0 {
+		why = s.Steps[n-1].Error
+	}
+	msg := b.name + ": no tool could answer this task"
+	if len(s.Steps) > 0 {
+		msg = fmt.Sprintf("%s: every tool tried failed (%d); the last said: %s", b.name, len(s.Steps), why)
+	}
+	hasModel := false
+	for _, spec := range Candidates(s.Tools) {
+		if spec.HasTag(tool.TagLLM) {
+			hasModel = true
+		}
+	}
+	if !hasModel {
+		msg += "; no model is configured: add an llm.openai or llm.anthropic tool to baton.yaml or set OPENAI_API_KEY"
+	}
+	return fmt.Errorf("%w: %s", ErrNoAnswer, msg)
+}
+
+// ErrNoAnswer is returned by Decide when every tool that could take the
+// task failed; the orchestrator ends the episode as failed.
+var ErrNoAnswer = errors.New("policy: no answer")
 
 // Candidates returns the tools a baseline may call: those that take a bare
 // prompt and are not tagged disabled.
@@ -110,16 +135,21 @@ func Fixed(names ...string) Order {
 	}
 }
 
-// Random shuffles the candidates with a seeded generator shared by all
-// episodes of the policy, so a run of many episodes replays from its seed.
+// Random shuffles the candidates with a generator seeded from seed and the
+// task (its ID and prompt), so each task's order depends only on the seed
+// and the task: a benchmark gives the same rows with one worker or many,
+// in any order of episodes. Within an episode the order is stable.
 func Random(seed int64) Order {
-	var mu sync.Mutex
-	rng := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
-	return func(_ *policy.State, c []tool.Spec) []tool.Spec {
+	return func(s *policy.State, c []tool.Spec) []tool.Spec {
+		h := fnv.New64a()
+		if s != nil && s.Task != nil {
+			h.Write([]byte(s.Task.ID))
+			h.Write([]byte{0})
+			h.Write([]byte(s.Task.Prompt))
+		}
+		rng := rand.New(rand.NewPCG(uint64(seed), h.Sum64()^0x9e3779b97f4a7c15))
 		out := append([]tool.Spec(nil), c...)
-		mu.Lock()
 		rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
-		mu.Unlock()
 		return out
 	}
 }
@@ -144,8 +174,17 @@ func init() {
 			return nil, err
 		}
 		if len(o.Tools) == 0 {
-			return nil, fmt.Errorf("policy fixed: set options.tools to the tool names to call, in order")
+			return nil, errors.New("no tools to call: list them, in order, under policies: {fixed: {tools: [NAME, ...]}} in baton.yaml")
 		}
 		return New("fixed", Fixed(o.Tools...)), nil
 	}})
+}
+
+// answerText is the answer a baseline adopts from a result: the answer
+// the tool extracted ([tool.Result.Answer]), else its whole text.
+func answerText(r *tool.Result) string {
+	if a, ok := r.Answer(); ok {
+		return a
+	}
+	return r.Content
 }

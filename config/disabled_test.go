@@ -1,0 +1,35 @@
+package config_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/batonhq/baton/config"
+	_ "github.com/batonhq/baton/tool/llm" // llm.openai
+)
+
+func TestModelWithoutKeyIsListedDisabled(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", "")
+	c, err := config.Parse([]byte("no_default_tools: true\ntools:\n  - kind: llm.openai\n    name: gpt-5\n    options: {model: gpt-5}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := c.OpenTools(context.Background())
+	if err != nil {
+		t.Fatalf("a model without its key stopped the command: %v", err)
+	}
+	defer set.Close()
+	specs := set.Specs()
+	if len(specs) != 1 || specs[0].Name != "gpt-5" || !specs[0].HasTag("disabled") || !strings.Contains(specs[0].Description, "OPENAI_API_KEY") {
+		t.Fatalf("specs %+v: want gpt-5 listed disabled, naming OPENAI_API_KEY", specs)
+	}
+	call, err := set.Prepare("gpt-5", []byte(`{"prompt":"hi"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := call.Run(context.Background())
+	if err != nil || !res.IsError || !strings.Contains(res.Content, "OPENAI_API_KEY") {
+		t.Fatalf("calling the disabled model: %+v %v; want an error result naming the key", res, err)
+	}
+}
