@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/tool"
 )
 
@@ -337,7 +337,7 @@ func TestSecurityForkBombDoesNotStarveNeighbour(t *testing.T) {
 	if !requireLayer(t, p, p.Isolation().PerCallUser) {
 		return
 	}
-	bomb := newTestPython(t, func(o *PythonOptions) { o.Timeout = config.Duration(3 * time.Second) })
+	bomb := newTestPython(t, func(o *PythonOptions) { o.Timeout = duration.Duration(3 * time.Second) })
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
