@@ -180,6 +180,9 @@ prices:
 	if strings.Join(orchTools[0], ",") != "answer,search" || strings.Join(orchTools[1], ",") != "answer" {
 		t.Fatalf("functions offered %v, want search dropped once documents exist", orchTools)
 	}
+	if temp := orch.Requests()[0].Body["temperature"]; temp != 1.0 {
+		t.Fatalf("orchestrator temperature %v, want ToolOrchestra's 1", temp)
+	}
 }
 
 func TestBenchQARefusesWithoutKey(t *testing.T) {

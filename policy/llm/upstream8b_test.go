@@ -190,3 +190,33 @@ func TestTokenEstimate(t *testing.T) {
 		t.Errorf("headRunes = %q, want characters, not bytes", got)
 	}
 }
+
+// TestUpstreamBudgetsBind checks the cuts when code output is huge: the
+// code part keeps its last 12,000 tokens behind a "```" opener, and since
+// its whole length is past the context budget, upstream shows it alone,
+// without the documents.
+func TestUpstreamBudgetsBind(t *testing.T) {
+	g := gathered{
+		docs: []string{"A short passage."},
+		code: []codeRun{{code: "\nprint('x' * 10)\n", output: strings.Repeat("lorem ipsum dolor sit amet ", 20000)}},
+	}
+	for _, context := range []string{ContextHLE, ContextFRAMES} {
+		ctx := styleOf(context).orchestratorContext("Q?", g)
+		if !strings.HasPrefix(ctx, "```\n") || strings.Contains(ctx, "Documents:") || strings.Contains(ctx, "print(") {
+			t.Errorf("%s: context opens %q; want the last code tokens behind ```", context, ctx[:40])
+		}
+		if n := countTokens(ctx); n > codeAttemptTokens+2 {
+			t.Errorf("%s: context is %d tokens, want at most %d", context, n, codeAttemptTokens)
+		}
+	}
+	// Under the budgets nothing is cut.
+	small := gathered{docs: []string{"A short passage."}, code: []codeRun{{code: "print(1)", output: "1\n"}}}
+	if ctx := styleOf(ContextFRAMES).orchestratorContext("Q?", small); !strings.HasPrefix(ctx, "Documents:\nDoc 1: A short passage.\n\n") {
+		t.Errorf("small context = %q", ctx)
+	}
+	// An expert's context keeps the end within its family's cap.
+	ectx := styleOf(ContextHLE).expertContext(fnAnswer, famMath, "Q?", g)
+	if n := countTokens(ectx); n > 2000 {
+		t.Errorf("qwen2.5-math context is %d tokens, want at most 2,000", n)
+	}
+}
