@@ -106,7 +106,7 @@ func TestUpstreamPrompts(t *testing.T) {
 			}
 			var b strings.Builder
 			fmt.Fprintf(&b, "tool: %s\n", name)
-			for _, k := range []string{"system", "query", "k", "prompt"} {
+			for _, k := range []string{"system", "query", "k", "max_tokens", "prompt"} {
 				if v, ok := m[k]; ok {
 					fmt.Fprintf(&b, "%s:\n%v\n", k, v)
 				}
@@ -218,5 +218,16 @@ func TestUpstreamBudgetsBind(t *testing.T) {
 	ectx := styleOf(ContextHLE).expertContext(fnAnswer, famMath, "Q?", g)
 	if n := countTokens(ectx); n > 2000 {
 		t.Errorf("qwen2.5-math context is %d tokens, want at most 2,000", n)
+	}
+}
+
+func TestWithMaxTokensClampsToSchema(t *testing.T) {
+	spec := tool.Spec{Name: "gpt-5", Parameters: json.RawMessage(`{"type":"object","properties":{"prompt":{"type":"string"},"max_tokens":{"type":"integer","minimum":1,"maximum":4096}}}`)}
+	if got := string(withMaxTokens(spec, json.RawMessage(`{"prompt":"p"}`), 40000)); got != `{"max_tokens":4096,"prompt":"p"}` {
+		t.Errorf("args = %s, want max_tokens clamped to the schema's 4096", got)
+	}
+	noCap := tool.Spec{Name: "x", Parameters: schema("prompt")}
+	if got := string(withMaxTokens(noCap, json.RawMessage(`{"prompt":"p"}`), 40000)); got != `{"prompt":"p"}` {
+		t.Errorf("args = %s, want unchanged for a tool without max_tokens", got)
 	}
 }
