@@ -241,8 +241,11 @@ func (r *Runner) Run(ctx context.Context, task *domain.Task, trial int) (*Conver
 		maxSteps = DefaultMaxSteps
 	}
 	agent := r.Policy
+	if ca, ok := r.Policy.(*ChatAgent); ok {
+		agent = ca.bind(r.Domain.Policy, len(r.Experts) > 0, lv.snapshot)
+	}
 	if len(r.Experts) > 0 {
-		agent = relay{inner: r.Policy, hide: TransferToolName}
+		agent = relay{inner: agent, hide: TransferToolName}
 	}
 	c := &Conversation{TaskID: task.ID, Trial: trial, ToolCalls: map[string]int{}}
 	start := time.Now()
@@ -320,8 +323,8 @@ func (r *Runner) Run(ctx context.Context, task *domain.Task, trial int) (*Conver
 			c.end(reason, fmt.Errorf("agent turn %d ended %s: %s", c.AgentTurns, ep.Status, ep.Error))
 			break
 		}
-		lv.add(Message{Role: RoleAgent, Content: ep.Answer, Turn: c.AgentTurns}, 1)
-		if strings.Contains(ep.Answer, TokenStop) {
+		lv.add(Message{Role: RoleAgent, Content: MessageText(ep.Answer), Turn: c.AgentTurns}, 1)
+		if strings.Contains(MessageText(ep.Answer), TokenStop) {
 			c.end(TermAgentStop, nil)
 			break
 		}
@@ -390,4 +393,26 @@ func (r *Runner) score(ctx context.Context, task *domain.Task, sess *domain.Sess
 	}
 	c.Success = IsSuccess(c.Reward)
 	return nil
+}
+
+// MessageText is the part of an agent's reply sent to the customer: as
+// ToolOrchestra reads Orchestrator-8B's replies (whose system prompt asks
+// it to wrap its message in <message> </message>), the text inside the
+// last <message>…</message> when the reply has both tags and is longer
+// than five characters, else the reply itself.
+func MessageText(reply string) string {
+	if len(reply) > 5 && strings.Contains(reply, "<message>") && strings.Contains(reply, "</message>") {
+		_, after, _ := cutLast(reply, "<message>")
+		inner, _, _ := strings.Cut(after, "</message>")
+		return inner
+	}
+	return reply
+}
+
+func cutLast(s, sep string) (before, after string, found bool) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(sep):], true
 }

@@ -396,13 +396,20 @@ func TestConversationExpert(t *testing.T) {
 			if !strings.Contains(string(reqs[0].Raw), `"name":"transfer_to_human_agents"`) || strings.Contains(string(reqs[0].Raw), `"name":"call_expert"`) {
 				t.Fatal("the expert must get the domain tools with transfer_to_human_agents and without call_expert")
 			}
-			// The agent gets call_expert with the aliases, and no transfer.
+			// The agent gets ToolOrchestra's call_expert, and no transfer.
 			raw := string(agent.Requests()[0].Raw)
-			if !strings.Contains(raw, `"enum":["expert-1","expert-2"]`) || strings.Contains(raw, `"name":"transfer_to_human_agents"`) {
-				t.Fatalf("agent's tools: %s", raw)
+			if strings.Contains(raw, `"name":"transfer_to_human_agents"`) {
+				t.Fatal("transfer_to_human_agents offered to the agent")
 			}
-			if !strings.Contains(raw, "expert-1: $1.25/1M input tokens + $10/1M output tokens") {
-				t.Fatal("call_expert's description does not price the experts")
+			for _, want := range []string{
+				`"description":"Call the expert such that the user request can be better solved compared to existing functions"`,
+				`Choices: ['expert-1', 'expert-2']. The table below shows the pricing and latency of each model:\nModel | price per million input tokens | price per million output tokens | average latency\nexpert-1 | $1.25 | $10 | 10s\nexpert-2 | $2 | $8 | 10s"`,
+				// The llm policy's price table shows the dearest expert's.
+				`call_expert | $1.25/1M input tokens + $10/1M output tokens`,
+			} {
+				if !strings.Contains(raw, want) {
+					t.Fatalf("agent's request lacks %s", want)
+				}
 			}
 		})
 	}
@@ -444,7 +451,7 @@ func TestConversationExpertFails(t *testing.T) {
 			errs = append(errs, m.Content)
 		}
 	}
-	if len(errs) != 2 || !strings.Contains(errs[0], "must be one of 'expert-1', 'expert-2'") || !strings.Contains(errs[1], "model overloaded") {
+	if len(errs) != 2 || !strings.Contains(errs[0], `no expert "expert-9"; choose one of expert-1, expert-2`) || !strings.Contains(errs[1], "model overloaded") {
 		t.Fatalf("error results %q", errs)
 	}
 	if c.ExpertCost != 0 || c.Termination != TermUserStop {
