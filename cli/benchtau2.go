@@ -66,6 +66,7 @@ type tau2Flags struct {
 	experts, expertBaseURL, expertKeyEnv                   string
 	tasks, split, data, out, jsonOut, maxCost, cfgPath     string
 	trials, maxSteps, maxTurnSteps, workers, expertMaxToks int
+	maxErrors                                              int
 	userTemperature                                        float64
 	seed                                                   int64
 }
@@ -99,6 +100,7 @@ func runBenchTau2(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&f.tasks, "tasks", "", "task ids and position ranges, e.g. 0-9 or 42,3 (default all)")
 	fs.StringVar(&f.split, "split", "", "tau2 split from split_tasks.json (train, test, base); default all tasks")
 	fs.IntVar(&f.maxSteps, "max-steps", tau2.DefaultMaxSteps, "steps (messages, tool calls and their replies, as tau2 counts them) per conversation before it is cut off (reward 0)")
+	fs.IntVar(&f.maxErrors, "max-errors", tau2.DefaultMaxErrors, "failed tool calls of the agent's per conversation before it is cut off (tau2's max_errors; reward 0)")
 	fs.IntVar(&f.maxTurnSteps, "max-turn-steps", 0, "orchestrator turns (tool calls + answer) per agent turn (default: bounded by --max-steps only)")
 	fs.StringVar(&f.maxCost, "max-cost", "", "cap in USD on agent+expert spending per conversation (default none)")
 	fs.IntVar(&f.workers, "workers", 4, "conversations run in parallel")
@@ -114,8 +116,8 @@ func runBenchTau2(ctx context.Context, env *Env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", ErrUsage, pos[0])
 	}
-	if f.trials < 1 || f.maxSteps < 1 || f.workers < 1 || f.maxTurnSteps < 0 || f.expertMaxToks < 0 {
-		return fmt.Errorf("%w: --trials, --max-steps and --workers must be at least 1, --max-turn-steps and --expert-max-tokens at least 0", ErrUsage)
+	if f.trials < 1 || f.maxSteps < 1 || f.maxErrors < 1 || f.workers < 1 || f.maxTurnSteps < 0 || f.expertMaxToks < 0 {
+		return fmt.Errorf("%w: --trials, --max-steps, --max-errors and --workers must be at least 1, --max-turn-steps and --expert-max-tokens at least 0", ErrUsage)
 	}
 	expertSpecs, err := parseExperts(f.experts)
 	if err != nil {
@@ -165,7 +167,7 @@ func runBenchTau2(ctx context.Context, env *Env, args []string) error {
 		t := f.userTemperature
 		user.Temperature = &t
 	}
-	runner := &tau2.Runner{Domain: d, Policy: pol, User: user, MaxSteps: f.maxSteps, StepsPerTurn: f.maxTurnSteps, MaxCost: maxCost}
+	runner := &tau2.Runner{Domain: d, Policy: pol, User: user, MaxSteps: f.maxSteps, MaxErrors: f.maxErrors, StepsPerTurn: f.maxTurnSteps, MaxCost: maxCost}
 	var expertNames []string
 	for _, e := range expertSpecs {
 		base := e.baseURL

@@ -235,6 +235,10 @@ func TestConversationAbnormalEndings(t *testing.T) {
 		{"agent calls tools past the cap", func(chattest.Request) chattest.Reply {
 			return call("get_user_details", `{"user_id":"mia_li_3668"}`)
 		}, chatter, 7, 0, TermMaxSteps, "after 8 steps (cap 7), in agent turn 1", 1},
+		// tau2's max_errors: ten failed tool calls end the conversation.
+		{"agent's calls keep failing", func(chattest.Request) chattest.Reply {
+			return call("get_user_details", `{"user_id":"nobody_0000"}`)
+		}, chatter, 200, 0, TermTooManyErrors, "10 failed tool calls (cap 10), in agent turn 1", 1},
 		{"agent provider fails", func(chattest.Request) chattest.Reply {
 			return chattest.Reply{Status: 400, Raw: `{"error":{"message":"bad model","type":"invalid_request_error"}}`}
 		}, chatter, 5, 0, TermAgentError, "bad model", 1},

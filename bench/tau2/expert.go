@@ -19,6 +19,10 @@ import (
 // ExpertToolName is the name under which the experts are offered.
 const ExpertToolName = "call_expert"
 
+// MaxCallsPerMessage is how many tool calls of one reply ToolOrchestra's
+// τ²-bench agent makes; an expert's further calls are dropped.
+const MaxCallsPerMessage = 6
+
 // TransferToolName is tau2's transfer tool, which ToolOrchestra takes
 // from the agent when it offers call_expert; the experts keep it.
 const TransferToolName = "transfer_to_human_agents"
@@ -358,6 +362,9 @@ func (x *expertTool) Call(ctx context.Context, args json.RawMessage) (*tool.Resu
 	}
 	rep := expertReply{Expert: e.Alias, Model: e.Model}
 	for _, c := range resp.Message.ToolCalls {
+		if len(rep.ToolCalls) == MaxCallsPerMessage {
+			break // upstream keeps the first six
+		}
 		rep.ToolCalls = append(rep.ToolCalls, relayCall{Name: c.Name, Arguments: c.Arguments})
 	}
 	switch {

@@ -1,10 +1,13 @@
 package tau2
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/batonhq/baton/chat"
+	"github.com/batonhq/baton/chat/chattest"
 )
 
 func TestMessageText(t *testing.T) {
@@ -75,5 +78,29 @@ func TestExpertRequest(t *testing.T) {
 				t.Errorf("max tokens %d (want %d), tools %v", req.MaxTokens, want, req.Tools)
 			}
 		})
+	}
+}
+
+// TestExpertCallsCapped: of an expert reply's tool calls the first six are
+// made, as upstream keeps them.
+func TestExpertCallsCapped(t *testing.T) {
+	d := openAirline(t)
+	var calls []chattest.ToolCall
+	for i := range 8 {
+		calls = append(calls, chattest.ToolCall{ID: fmt.Sprint(i), Name: "get_user_details", Arguments: `{"user_id":"mia_li_3668"}`})
+	}
+	expert := chattest.New(chattest.Reply{ToolCalls: calls})
+	defer expert.Close()
+	agent := chattest.New(call(ExpertToolName, `{"expert":"expert-1"}`), answer("Done."))
+	defer agent.Close()
+	user := chattest.New(say("Hi"), say("###STOP###"))
+	defer user.Close()
+	r := &Runner{Domain: d, Policy: agentPolicy(t, agent.BaseURL()), User: simUser(t, user.BaseURL()), Experts: experts(expert.BaseURL())}
+	c, err := r.Run(context.Background(), task(t, d, "0"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ToolCalls["get_user_details"] != MaxCallsPerMessage || agent.Remaining() != 0 {
+		t.Fatalf("tool calls %v, agent replies left %d", c.ToolCalls, agent.Remaining())
 	}
 }
