@@ -26,6 +26,7 @@ func TestMisuseExitsTwoWithOneLine(t *testing.T) {
 		{"keys", "create", "--name", "a", "--rate", "-3"},
 		{"serve", "--max-body", "0x100"},
 		{"tools", "--nope"},
+		{"frobnicate"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			code, out, errs := run(t, nil, args...)
