@@ -23,6 +23,9 @@ func routeOnce(pick func(s *policy.State) string) policy.Policy {
 		if n := len(s.Steps); n > 0 {
 			last := s.Steps[n-1]
 			if last.Result != nil {
+				if a, ok := last.Result.Answer(); ok {
+					return episode.Action{Final: true, Answer: a}, nil
+				}
 				return episode.Action{Final: true, Answer: last.Result.Content}, nil
 			}
 			return episode.Action{Final: true, Answer: ""}, nil

@@ -102,7 +102,7 @@ func TestBenchTinyFixture(t *testing.T) {
 	}
 	out := t.TempDir()
 	jsonPath := filepath.Join(out, "r.json")
-	code, stdout, errs := run(t, nil, "bench", "--data", dir, "--steps", "3", "--out", out, "--json", jsonPath)
+	code, stdout, errs := run(t, nil, "bench", "--source", "llmrouter", "--data", dir, "--steps", "3", "--out", out, "--json", jsonPath)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, errs)
 	}
@@ -148,6 +148,28 @@ func TestBenchTinyFixture(t *testing.T) {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("report file %s: %v", f, err)
 		}
+	}
+}
+
+func TestBenchMisuse(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"json with two sources", []string{"--json", "r.json"}, "one source"},
+		{"unknown source", []string{"--source", "nosuch"}, "unknown source"},
+		{"all and source", []string{"--all", "--source", "llmrouter"}, "exclude"},
+		{"cascade cap", []string{"--source", "llmrouter", "--cascade-cap", "0"}, "cascade-cap"},
+		{"unknown held-out model", []string{"--source", "zeroeval:gsm", "--checkpoint", "default", "--holdout-models", "gpt-5"}, "gpt-5"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"bench", "--out", t.TempDir()}, tc.args...)
+			code, _, errs := run(t, nil, args...)
+			if code != 2 || !strings.Contains(errs, tc.want) {
+				t.Fatalf("exit %d, stderr %s; want 2 and %q", code, errs, tc.want)
+			}
+		})
 	}
 }
 

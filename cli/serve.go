@@ -32,7 +32,11 @@ GET /v1/runs/{id}, GET /v1/runs/{id}/events (SSE), POST /v1/runs/{id}/cancel,
 Every API request needs a key ("Authorization: Bearer <key>"), created with
 "baton keys create --db <same db>". Budgets are reserved in the database
 before every paid call, so several replicas sharing one Postgres database
-never overspend a key.
+never overspend a key. One server at a time may use a SQLite file (a second
+one is refused, naming the first); "baton keys" may run beside it. Each
+replica heartbeats into the database; a replica killed mid-call is settled
+by the others within about --heartbeat-ttl: its open holds are charged in
+full (the calls may have been billed upstream), never released.
 
 Examples:
   baton serve
@@ -47,8 +51,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	db := dbFlag(fs)
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	shutdownTimeout := fs.Duration("shutdown-timeout", 30*time.Second, "on SIGINT/SIGTERM, how long running requests may finish before they are cancelled")
-	recoverAge := fs.Duration("recover-age", -1, "at start-up, holds and runs older than this are taken as left by a dead process and released "+
-		"(default 0 for SQLite; 15m for Postgres, where other replicas may be running)")
+	heartbeatTTL := fs.Duration("heartbeat-ttl", store.DefaultHeartbeatTTL, "a replica silent for longer than this is taken for dead: any live replica charges its open holds in full "+
+		"and marks its runs interrupted (at least "+store.MinHeartbeatTTL.String()+"; each replica heartbeats every quarter of it)")
 	maxBody := fs.Int64("max-body", server.DefaultMaxBodyBytes, "largest request body in bytes")
 	maxConns := fs.Int("max-conns", httplimit.DefaultMaxConns, "connections open at once, in total (past it: 503)")
 	maxConnsPerClient := fs.Int("max-conns-per-client", httplimit.DefaultMaxConnsPerClient, "connections open at once per client IP address")
@@ -80,16 +84,19 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	age := *recoverAge
-	if age < 0 {
-		age = 0
-		if t, err := storeopen.Parse(*db); err == nil && t.Backend == storeopen.Postgres {
-			age = 15 * time.Minute
-		}
+	if *heartbeatTTL < store.MinHeartbeatTTL {
+		return fmt.Errorf("%w: --heartbeat-ttl %s is below the minimum %s: a replica that is only slow would be taken for dead", ErrUsage, *heartbeatTTL, store.MinHeartbeatTTL)
 	}
-	if _, err := st.Recover(ctx, time.Now().Add(-age)); err != nil {
-		return fmt.Errorf("serve: recovering the ledger: %w", err)
+	// Settle what dead replicas left (a SQLite store already did when it
+	// took the file's lock), then keep this replica alive and sweep others
+	// for as long as it serves.
+	if _, err := st.Sweep(ctx, *heartbeatTTL); err != nil {
+		return fmt.Errorf("serve: settling dead replicas: %w", err)
 	}
+	mctx, stopMaintain := context.WithCancel(context.WithoutCancel(ctx))
+	maintained := make(chan struct{})
+	go func() { defer close(maintained); store.Maintain(mctx, st, *heartbeatTTL, log) }()
+	defer func() { stopMaintain(); <-maintained }()
 	defPolicy, why := cfg.DefaultPolicy(ctx)
 	srv, err := server.New(server.Options{
 		Store: st, Tools: set, Models: models,

@@ -16,6 +16,14 @@ type FitConfig struct {
 	// Utility warm-starts with [WarmStart] (logits fitted to expected
 	// utility) instead of [ScoreStart] (a score head, the default).
 	Utility bool
+	// Multi makes the policy multi-turn: after the score head, the
+	// decider is enabled and cloned from a [CascadeTeacher]
+	// ([CloneStart]), and GRPO then trains the decider on whole
+	// episodes. The returned policy is always GRPO's (its best validation
+	// step); the clone is kept in [FitStats.WarmPolicy] for comparison.
+	Multi bool
+	// Clone configures the multi-turn warm start.
+	Clone CloneConfig
 	// GRPO configures fine-tuning; GRPO.Steps < 0 skips it. Zero fields
 	// take [FineTuneDefaults] rather than [Config.Defaults], which are
 	// meant for training from scratch.
@@ -31,6 +39,14 @@ type FitStats struct {
 	WarmEval *Eval `json:"warm_eval,omitempty"`
 	// Chosen says which policy was returned: "warm" or "grpo".
 	Chosen string `json:"chosen"`
+	// WarmPolicy is the warm start GRPO began from.
+	WarmPolicy *learned.Policy `json:"-"`
+	// CloneAgreement is the share of the cascade teacher's decisions the
+	// multi-turn warm start reproduces (multi-turn fits only).
+	CloneAgreement float64 `json:"clone_agreement,omitempty"`
+	// WarmStart names the multi-turn warm start chosen on validation:
+	// "cascade-clone" or "score-router".
+	WarmStart string `json:"warm_start,omitempty"`
 }
 
 // FineTuneDefaults fills zero GRPO fields for fine-tuning a warm-started
@@ -77,6 +93,10 @@ func Fit(ctx context.Context, cfg FitConfig, train, val env.Env) (*learned.Polic
 	if err != nil {
 		return nil, st, err
 	}
+	if cfg.Multi {
+		return fitMulti(ctx, cfg, train, val, warm, st)
+	}
+	st.WarmPolicy = warm
 	st.Chosen = "warm"
 	if cfg.GRPO.Steps < 0 {
 		return warm, st, nil
@@ -104,4 +124,89 @@ func Fit(ctx context.Context, cfg FitConfig, train, val env.Env) (*learned.Polic
 		return tuned, st, nil
 	}
 	return warm, st, nil
+}
+
+// fitMulti clones the cascade teacher into scored's decider, then trains
+// the decider with GRPO on whole episodes and returns GRPO's policy.
+func fitMulti(ctx context.Context, cfg FitConfig, train, val env.Env, scored *learned.Policy, st FitStats) (*learned.Policy, FitStats, error) {
+	cc := cfg.Clone
+	if cc.Seed == 0 {
+		cc.Seed = cfg.Warm.Seed
+	}
+	clone, agree, err := CloneStart(ctx, cc, train, scored)
+	if err != nil {
+		return nil, st, err
+	}
+	st.CloneAgreement = agree
+	gcfg := cfg.GRPO
+	MultiDefaults(&gcfg)
+	// Two warm starts: the score router (the decider reproducing score
+	// mode: one call, then answer) and the cascade clone. Validation picks
+	// the one GRPO starts from; on a source whose answers never agree
+	// (LLMRouter records no answer text) the router wins.
+	router, err := scored.WithDecider()
+	if err != nil {
+		return nil, st, err
+	}
+	warm := clone
+	st.WarmStart = "cascade-clone"
+	if val != nil {
+		c := gcfg
+		c.Defaults()
+		sc, err := Scales(ctx, val, c.Workers)
+		if err != nil {
+			return nil, st, err
+		}
+		ec, err := Evaluate(ctx, clone, val, sc, c.MaxTurns, c.Workers)
+		if err != nil {
+			return nil, st, fmt.Errorf("grpo: validate cascade clone: %w", err)
+		}
+		er, err := Evaluate(ctx, router, val, sc, c.MaxTurns, c.Workers)
+		if err != nil {
+			return nil, st, fmt.Errorf("grpo: validate score router: %w", err)
+		}
+		if er.Score > ec.Score {
+			warm, st.WarmStart = router, "score-router"
+		}
+		slog.Debug("grpo: warm starts", "clone", ec.Score, "router", er.Score, "chosen", st.WarmStart)
+	}
+	st.WarmPolicy = warm
+	if gcfg.Steps < 0 {
+		st.Chosen = "warm"
+		return warm, st, nil
+	}
+	tuned, gs, err := Train(ctx, gcfg, train, val, warm)
+	st.GRPO = gs
+	if err != nil {
+		return nil, st, err
+	}
+	st.Chosen = "grpo"
+	if val != nil {
+		gcfg.Defaults()
+		ev, err := Evaluate(ctx, warm, val, gs.Scale, gcfg.MaxTurns, gcfg.Workers)
+		if err != nil {
+			return nil, st, fmt.Errorf("grpo: validate warm start: %w", err)
+		}
+		st.WarmEval = &ev
+	}
+	return tuned, st, nil
+}
+
+// MultiDefaults fills zero GRPO fields for training the multi-turn
+// decider: its weights are few and linear, so the learning rate is larger
+// than [FineTuneDefaults]'; episodes get 6 turns.
+func MultiDefaults(c *Config) {
+	if c.LR == 0 {
+		c.LR = 0.01
+	}
+	if c.KL == 0 {
+		c.KL = 0.02
+	}
+	if c.MaxTurns == 0 {
+		c.MaxTurns = 6
+	}
+	if c.Patience == 0 {
+		c.Patience = 4
+	}
+	FineTuneDefaults(c)
 }

@@ -24,7 +24,7 @@ type gatewayCall struct {
 	key   store.Key
 	req   chat.Request
 	runID string
-	hold  budget.Hold
+	hold  *budget.Reservation // made by a budget.Guard: it never commits above worst
 	worst money.Amount
 	// maxCost is the request's own cap, recorded with its task.
 	maxCost money.Amount
@@ -57,7 +57,7 @@ func (s *Server) chatGateway(w http.ResponseWriter, r *http.Request, req *openai
 		return
 	}
 	defer untrack()
-	c.hold, err = s.store.Account(key.ID).Reserve(ctx, c.worst)
+	c.hold, err = budget.Guard{Account: s.account(key.ID, m.Name)}.Reserve(ctx, c.worst)
 	if err != nil {
 		if errors.Is(err, budget.ErrExceeded) {
 			s.metrics.budgetRefusals.WithLabelValues(key.ID, "key").Inc()
@@ -201,26 +201,24 @@ func (c *gatewayCall) succeed(ctx context.Context, resp *chat.Response) (*episod
 
 // settle commits cost on the hold and records the finished run, in one
 // store write when the store can (a busy SQLite writer is the server's
-// bottleneck), else in two.
+// bottleneck), else in two. The guard's reservation charges at most the
+// worst case reserved; what the upstream billed beyond it is recorded as
+// overage on the run and the key (which then refuses spending until an
+// operator raises its budget).
 func (c *gatewayCall) settle(ctx context.Context, cost money.Amount, ep *episode.Episode) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	rc, ok := c.hold.(store.RunCommitter)
-	if !ok {
-		c.commit(ctx, cost)
+	_, ep.Overage = c.hold.Split(cost)
+	_, err := c.hold.CommitWith(ctx, cost, func(ctx context.Context, h budget.Hold, charge money.Amount) error {
+		if rc, ok := h.(store.RunCommitter); ok {
+			return rc.CommitRun(ctx, charge, c.run(ep))
+		}
+		err := h.Commit(ctx, charge)
 		c.finish(ctx, ep)
-		return
-	}
-	if err := rc.CommitRun(ctx, cost, c.run(ep)); err != nil {
+		return err
+	})
+	if err != nil {
 		c.s.log.Warn("settling a pass-through call", "model", c.m.Name, "run", c.runID, "err", err)
-	}
-}
-
-// commit commits cost on the hold. An overrun is charged in full by the
-// store; it means the bound was wrong, which the log must show.
-func (c *gatewayCall) commit(ctx context.Context, cost money.Amount) {
-	if err := c.hold.Commit(ctx, cost); err != nil {
-		c.s.log.Warn("pass-through call cost more than its reservation", "model", c.m.Name, "run", c.runID, "err", err)
 	}
 }
 
@@ -264,7 +262,7 @@ func (c *gatewayCall) episode(st episode.Status, msg string, res *tool.Result, c
 
 // finish records the call as a finished run in one write: a pass-through
 // run is never seen running, and one cut off by a crash leaves only its
-// hold, which Recover releases.
+// hold, which a live replica's sweep charges in full.
 func (c *gatewayCall) finish(ctx context.Context, ep *episode.Episode) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()

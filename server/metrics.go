@@ -17,6 +17,8 @@ type metrics struct {
 	latency        *prometheus.HistogramVec // route
 	cost           keyless                  // model (key dropped)
 	budgetRefusals keyless                  // scope (key dropped)
+	overage        keyless                  // model (key dropped): USD billed beyond reservations
+	overageEvents  keyless                  // model (key dropped): calls that broke their bound
 	rateLimited    keyless                  // (key dropped)
 	authFailures   *prometheus.CounterVec   // reason
 	toolErrors     *prometheus.CounterVec   // tool
@@ -40,6 +42,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		budgetRefusals: keyless{at: 0, vec: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_budget_refusals_total", Help: "Requests or calls refused for budget, by scope (key, request, call); never by key.",
 		}, []string{"scope"})},
+		overage: keyless{at: 1, vec: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_overage_usd_total", Help: "Money calls cost beyond their reservations (an upstream billing past the bound asked for), in US dollars, by model; never charged to a budget, and it freezes the key (baton keys list shows which).",
+		}, []string{"model"})},
+		overageEvents: keyless{at: 1, vec: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_overage_total", Help: "Calls that cost more than their reservation, by model.",
+		}, []string{"model"})},
 		rateLimited: keyless{at: 0, vec: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_rate_limited_total", Help: "Requests refused by the per-key rate limit (all keys together).",
 		}, []string{})},
@@ -59,7 +67,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "baton_runs_total", Help: "Finished orchestrated runs by status.",
 		}, []string{"status"}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.cost.vec, m.budgetRefusals.vec, m.rateLimited.vec, m.authFailures,
+	reg.MustRegister(m.requests, m.latency, m.cost.vec, m.budgetRefusals.vec, m.overage.vec, m.overageEvents.vec, m.rateLimited.vec, m.authFailures,
 		m.toolErrors, m.upstreamErrors, m.runsInFlight, m.runsTotal)
 	return m
 }

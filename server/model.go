@@ -40,7 +40,8 @@ type Model struct {
 // maxCost bounds what req can cost before it is sent: one token per byte
 // of every message, tool definition and argument, llm.MessageOverheadTokens
 // per message and one more for the reply, the clamped output cap, and the
-// per-second price over the timeout plus a second.
+// per-second price over the timeout plus a second, priced by
+// [tool.Spec.MaxCost] like every other worst case.
 func (m *Model) maxCost(req chat.Request) money.Amount {
 	in := int64(0)
 	for _, msg := range req.Messages {
@@ -56,7 +57,7 @@ func (m *Model) maxCost(req chat.Request) money.Amount {
 		in += int64(len(s))
 	}
 	in += llm.MessageOverheadTokens * int64(len(req.Messages)+1+len(req.Tools))
-	return m.Price.Cost(money.Usage{InputTokens: in, OutputTokens: int64(req.MaxTokens), Duration: m.Timeout + time.Second})
+	return tool.Spec{Price: m.Price, Timeout: m.Timeout, MaxOutputTokens: int64(req.MaxTokens)}.MaxCost(in)
 }
 
 // clamp sets req's output cap to the model's when it asks for none or more.

@@ -3,6 +3,7 @@ package tool
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/batonhq/baton/money"
@@ -91,6 +92,33 @@ type Result struct {
 	Latency time.Duration `json:"latency"`
 }
 
+// Answer returns the final answer the result offers a policy: the
+// "answer" field of Data when the tool extracts one (a model's parsed
+// final answer, as replayed models report it), otherwise Content. ok is
+// false for an error result, for a tool that reports it could not parse
+// an answer ("parsed": false), and for blank text. Policies answer with
+// it and verifiers compare against it, so both read answers one way.
+func (r *Result) Answer() (answer string, ok bool) {
+	if r == nil || r.IsError {
+		return "", false
+	}
+	if len(r.Data) > 0 && r.Data[0] == '{' {
+		var d struct {
+			Answer *string `json:"answer"`
+			Parsed *bool   `json:"parsed"`
+		}
+		if json.Unmarshal(r.Data, &d) == nil {
+			if d.Parsed != nil && !*d.Parsed {
+				return "", false
+			}
+			if d.Answer != nil && strings.TrimSpace(*d.Answer) != "" {
+				return strings.TrimSpace(*d.Answer), true
+			}
+		}
+	}
+	return r.Content, strings.TrimSpace(r.Content) != ""
+}
+
 // Usage is the token usage of a call.
 type Usage struct {
 	InputTokens  int64 `json:"input_tokens,omitempty"`  // tokens sent to a model
@@ -128,20 +156,14 @@ type CostBounder interface {
 }
 
 // WorstCase returns the most a call of t with args can cost: t's own bound
-// when it implements [CostBounder]; otherwise, from its Spec, the per-call
-// price, the per-second price over the timeout, the input price over one
-// token per byte of arguments (no tokenizer emits fewer than one byte per
-// token) and the output price over MaxOutputTokens.
+// when it implements [CostBounder]; otherwise, from its Spec, [Spec.MaxCost]
+// with one input token per byte of arguments (no tokenizer emits fewer than
+// one byte per token). The timeout it prices is the one [Invoke] enforces.
 func WorstCase(t Tool, args json.RawMessage) (money.Amount, error) {
 	if b, ok := t.(CostBounder); ok {
 		return b.MaxCost(args)
 	}
-	s := t.Spec()
-	return s.Price.Cost(money.Usage{
-		InputTokens:  int64(len(args)),
-		OutputTokens: s.MaxOutputTokens,
-		Duration:     s.Timeout,
-	}), nil
+	return t.Spec().MaxCost(int64(len(args))), nil
 }
 
 // EstimateTokens estimates the token count of text for providers that report

@@ -38,7 +38,7 @@ func (b *Baseline) Decide(_ context.Context, s *policy.State) (episode.Action, e
 	if n := len(s.Steps); n > 0 {
 		last := s.Steps[n-1]
 		if last.Result != nil && !last.Result.IsError {
-			return episode.Action{Final: true, Answer: last.Result.Content}, nil
+			return episode.Action{Final: true, Answer: answerText(last.Result)}, nil
 		}
 	}
 	tried := map[string]bool{}
@@ -189,4 +189,13 @@ func init() {
 		}
 		return New("fixed", Fixed(o.Tools...)), nil
 	}})
+}
+
+// answerText is the answer a baseline adopts from a result: the answer
+// the tool extracted ([tool.Result.Answer]), else its whole text.
+func answerText(r *tool.Result) string {
+	if a, ok := r.Answer(); ok {
+		return a
+	}
+	return r.Content
 }

@@ -23,7 +23,17 @@ type Config struct {
 	// utility of it. The zero value keeps the direct-logit mode, so
 	// checkpoints written before it load unchanged.
 	Score ScoreHead `json:"score,omitzero"`
+	// Decider, when non-zero, is the version of the multi-turn decider's
+	// feature set ([Features]; version [DeciderVersion]): logits become
+	// θ·Features over the score head's predictions and the answers
+	// observed so far. It requires score mode. Zero keeps score mode's
+	// fixed utilities, so older checkpoints load unchanged.
+	Decider int `json:"decider,omitempty"`
 }
+
+// DeciderVersion is the version of the [Features] layout this build
+// reads and writes.
+const DeciderVersion = 1
 
 // ScoreHead calibrates score mode: how a tool's price and latency enter
 // the utility U = a·ŝ − c·CostWeight·nominal − l·latency/LatencyScaleS + w
@@ -79,6 +89,9 @@ func (c Config) Validate() error {
 	}
 	if c.Hidden < 1 || c.Hidden > 1024 {
 		return fmt.Errorf("learned: config hidden = %d: want 1..1024", c.Hidden)
+	}
+	if c.Decider != 0 && c.Decider != DeciderVersion {
+		return fmt.Errorf("learned: config decider = %d: this build reads decider version %d; retrain or use a matching baton", c.Decider, DeciderVersion)
 	}
 	return c.Score.validate()
 }

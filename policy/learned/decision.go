@@ -52,6 +52,8 @@ type decision struct {
 	shared [nSharedNum]float64
 	cands  []candidate
 	prompt string
+	// multi is the decider's input; nil unless [Config.Decider].
+	multi *multi
 }
 
 // held is a successful result the policy may adopt as its answer.
@@ -140,11 +142,12 @@ func (p *Policy) decision(s *policy.State) (*decision, error) {
 			failed++
 			continue
 		}
-		if st.Result == nil || strings.TrimSpace(st.Result.Content) == "" {
+		ans, ok := answerOf(st.Result)
+		if !ok {
 			continue
 		}
 		latest = len(hs)
-		hs = append(hs, held{tool: toolIndex(st.Action.Tool), content: st.Result.Content, norm: normAnswer(st.Result.Content)})
+		hs = append(hs, held{tool: toolIndex(st.Action.Tool), content: ans, norm: normAnswer(ans)})
 	}
 	rel := relative(dec.tools)
 	maxCalled, anyCalled := 0.0, false
@@ -219,13 +222,13 @@ func (p *Policy) decision(s *policy.State) (*decision, error) {
 	// tool that returned it.
 	seen := map[string]int{}
 	for _, h := range hs {
-		if j, ok := seen[h.content]; ok {
+		if j, ok := seen[h.norm]; ok {
 			if dec.tools[h.tool].nominal > dec.tools[dec.cands[j].tool].nominal {
 				dec.cands[j].tool = h.tool
 			}
 			continue
 		}
-		seen[h.content] = len(dec.cands)
+		seen[h.norm] = len(dec.cands)
 		dec.cands = append(dec.cands, candidate{kind: kindAnswer, tool: h.tool, answer: h.content})
 	}
 	for j := range dec.cands {
@@ -244,21 +247,59 @@ func (p *Policy) decision(s *policy.State) (*decision, error) {
 			b2f(support == maxSupport),
 		})
 	}
-	if last && len(dec.cands) > 0 {
-		return dec, nil
+	if !last || len(dec.cands) == 0 {
+		for i, spec := range s.Tools {
+			if called[spec.Name] {
+				continue
+			}
+			c := candidate{kind: kindCall, tool: i}
+			delta, esc := rel[i][0], 0.0
+			if anyCalled {
+				delta = rel[i][0] - maxCalled
+				esc = b2f(delta > 0)
+			}
+			fill(&c, [nCandFeat]float64{0, 0, 0, 0, 0, delta, esc, afford(i), 0})
+			dec.cands = append(dec.cands, c)
+		}
 	}
-	for i, spec := range s.Tools {
-		if called[spec.Name] {
-			continue
-		}
-		c := candidate{kind: kindCall, tool: i}
-		delta, esc := rel[i][0], 0.0
-		if anyCalled {
-			delta = rel[i][0] - maxCalled
-			esc = b2f(delta > 0)
-		}
-		fill(&c, [nCandFeat]float64{0, 0, 0, 0, 0, delta, esc, afford(i), 0})
-		dec.cands = append(dec.cands, c)
+	if p.cfg.Decider != 0 {
+		dec.multi = newMulti(dec, hs, called, s, acc, cost, lat, psum, calls, last, afford)
+		dec.multi.rel = rel
 	}
 	return dec, nil
+}
+
+// newMulti gathers the decider's weight-free input for dec.
+func newMulti(dec *decision, hs []held, called map[string]bool, s *policy.State, acc, cost, lat, psum float64, calls int, last bool, afford func(int) float64) *multi {
+	m := &multi{
+		acc: acc, cost: cost, lat: lat, calls: calls, last: last,
+		support: make([][]int, len(dec.cands)),
+		keys:    make([]string, len(dec.cands)),
+		afford:  make([]float64, len(dec.cands)),
+		toolW:   make([]float64, len(dec.cands)),
+		called:  make([]bool, len(dec.tools)),
+		nominal: make([]float64, len(dec.tools)),
+	}
+	for i, tf := range dec.tools {
+		m.called[i] = called[tf.spec.Name] || i >= len(s.Tools)
+		m.nominal[i] = tf.nominal
+	}
+	for _, h := range hs {
+		m.obs = append(m.obs, observed{tool: h.tool, key: h.norm})
+	}
+	for c := range dec.cands {
+		cd := &dec.cands[c]
+		if cd.kind == kindAnswer {
+			m.keys[c] = normAnswer(cd.answer)
+			for _, h := range hs {
+				if h.norm == m.keys[c] {
+					m.support[c] = append(m.support[c], h.tool)
+				}
+			}
+			continue
+		}
+		m.afford[c] = afford(cd.tool)
+		m.toolW[c] = math.Max(0, s.Task.Preferences.Tools[dec.tools[cd.tool].spec.Name]) / psum
+	}
+	return m
 }

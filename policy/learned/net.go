@@ -29,7 +29,10 @@ type layout struct {
 	d, hid, sIn, cIn int
 	text, tool       int // offsets of E_text (TextBuckets×d) and E_tool
 	head             [nHeads]headLayout
-	size             int
+	// dec is the offset of the decider's weights θ (nFeat of them) when
+	// the config has a decider, else -1.
+	dec  int
+	size int
 }
 
 type headLayout struct{ w1s, w1c, b1, w2, b2 int }
@@ -53,6 +56,11 @@ func newLayout(c Config) layout {
 		off += l.hid
 		hl.b2 = off
 		off++
+	}
+	l.dec = -1
+	if c.Decider != 0 {
+		l.dec = off
+		off += nFeat
 	}
 	l.size = off
 	return l
@@ -85,6 +93,9 @@ func initParams(l layout, w []float64, rng *rand.Rand) {
 		}
 	}
 	w[l.head[headAnswer].b2] = answerBias0
+	if l.dec >= 0 {
+		legacyWeights(w[l.dec : l.dec+nFeat])
+	}
 }
 
 // embed returns Eᵀx for sparse x over an embedding table at off.

@@ -17,6 +17,9 @@ type evald struct {
 	// coef is ∂logit/∂(network output) of each candidate.
 	idx  []int
 	coef []float64
+	// phi holds each candidate's decider features when the policy has a
+	// decider; gradients then reach the decider's weights only.
+	phi [][nFeat]float64
 }
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
@@ -30,6 +33,9 @@ func (p *Policy) forward(dec *decision) *evald {
 	if !h.Enabled() {
 		f := p.net(dec)
 		return &evald{logits: f.logits, f: f, dec: dec}
+	}
+	if dec.multi != nil {
+		return p.forwardDecider(dec)
 	}
 	sd, idx := scoreDecision(dec)
 	f := p.net(sd)
@@ -56,8 +62,59 @@ func (p *Policy) forward(dec *decision) *evald {
 	return e
 }
 
+// forwardDecider evaluates dec with the decider: the score head predicts
+// ŝ for every tool of the decision, and each candidate's logit is
+// θ·[Features]. The score head is not trained through these logits.
+func (p *Policy) forwardDecider(dec *decision) *evald {
+	h := p.cfg.Score
+	sd := &decision{text: dec.text, tools: dec.tools, prompt: dec.prompt, cands: make([]candidate, len(dec.tools))}
+	copy(sd.shared[:nText], dec.shared[:nText])
+	sd.shared[nSharedNum-1] = 1
+	for i := range dec.tools {
+		sd.cands[i] = candidate{kind: kindCall, tool: i}
+		copy(sd.cands[i].dyn[:nRel], dec.multi.rel[i][:])
+	}
+	f := p.net(sd)
+	s := make([]float64, len(dec.tools))
+	for i := range s {
+		s[i] = sigmoid(f.logits[i])
+	}
+	acc, cost, lat := dec.shared[nText], dec.shared[nText+1], dec.shared[nText+2]
+	u := make([]float64, len(dec.cands))
+	for c := range dec.cands {
+		cd := &dec.cands[c]
+		v := acc * s[cd.tool]
+		if cd.kind == kindCall {
+			tf := dec.tools[cd.tool]
+			v -= cost * h.CostWeight * tf.nominal
+			if h.LatencyScaleS > 0 {
+				v -= lat * tf.spec.Latency.Seconds() / h.LatencyScaleS
+			}
+			v += cd.dyn[nRel]
+		}
+		u[c] = v / h.Temp
+	}
+	fs := dec.features(s, u, h)
+	theta := p.w[p.l.dec : p.l.dec+nFeat]
+	e := &evald{f: f, dec: sd, logits: make([]float64, len(dec.cands)), phi: make([][nFeat]float64, len(dec.cands))}
+	for c := range fs {
+		e.phi[c] = fs[c].vector()
+		e.logits[c] = dot(theta, e.phi[c][:])
+	}
+	return e
+}
+
 // backprop adds Σ_c gz[c]·∂logit_c/∂w to grad.
 func (p *Policy) backprop(e *evald, gz, grad []float64) {
+	if e.phi != nil {
+		g := grad[p.l.dec : p.l.dec+nFeat]
+		for c, v := range gz {
+			if v != 0 {
+				axpy(v, e.phi[c][:], g)
+			}
+		}
+		return
+	}
 	if e.idx == nil {
 		p.l.backward(p.w, e.dec, e.f, gz, grad)
 		return

@@ -71,9 +71,11 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-func openURL(ctx context.Context, url string) (store.Store, error) { return postgres.Open(ctx, url) }
+func openURL(ctx context.Context, url string, opts ...store.Option) (store.Store, error) {
+	return postgres.Open(ctx, url, opts...)
+}
 
-func TestProcesses(t *testing.T) { storetest.RunProcesses(t, newURL, openURL) }
+func TestProcesses(t *testing.T) { storetest.RunProcesses(t, newURL, openURL, false) }
 
 func TestHelperProcess(t *testing.T) { storetest.HelperProcess(t, openURL) }
 

@@ -239,7 +239,7 @@ func TestModelMaxCostBoundsActual(t *testing.T) {
 			}
 			// The bound is tight on the token side: one more output token
 			// than max_tokens would exceed it whenever output is priced.
-			over := m.Spec().Cost(tool.Usage{InputTokens: maxIn, OutputTokens: maxOut + 1_000_000}, m.Spec().Timeout+durationSlack)
+			over := m.Spec().Cost(tool.Usage{InputTokens: maxIn, OutputTokens: maxOut + 1_000_000}, m.Spec().Timeout+tool.TimeoutSlack)
 			if price.OutputPerM > 0 && over <= bound {
 				t.Errorf("%s: bound %v not below a cost %v far past max_tokens; is MaxCost counting output?", pname, bound, over)
 			}

@@ -1,0 +1,323 @@
+package learned
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/batonhq/baton/tool"
+)
+
+// Features are the named inputs of the decider: the multi-turn layer that
+// turns the score head's per-tool predictions and what the episode has
+// observed into one logit per candidate, logit = θ·Features. Fields
+// prefixed Ans are set for answer candidates only, Call for call
+// candidates only; the others are zero. Preference weights a, c, l are
+// the task's normalised accuracy, cost and latency weights.
+//
+// Nothing here is derived from a gold answer or a recorded score: only
+// the task text and tool specs (through the score head ŝ), the answers
+// observed so far, spend, budget and turn.
+type Features struct {
+	// AnsBias is 1 for an answer candidate.
+	AnsBias float64
+	// AnsConf is the logit (÷4, clipped to ±2) of the answer's posterior
+	// under a naive-Bayes vote: each observed answer is a witness right
+	// with probability ŝ of its tool (see [posterior]).
+	AnsConf float64
+	// AnsConfAcc is a·AnsConf: confidence matters more when accuracy does.
+	AnsConfAcc float64
+	// AnsShare is the share of observed answers equal to this one.
+	AnsShare float64
+	// AnsTop is 1 when this answer has the highest posterior.
+	AnsTop float64
+	// AnsNumber is 1 when the answer is a plain number (a clean final
+	// answer rather than an expression or prose).
+	AnsNumber float64
+	// AnsLegacy is score mode's answer utility a·ŝ(source)/T.
+	AnsLegacy float64
+	// AnsCostPref and AnsLatPref are c and l: answering now saves money
+	// and time.
+	AnsCostPref, AnsLatPref float64
+	// AnsLast is 1 on the turn budget's last turn.
+	AnsLast float64
+
+	// CallBias is 1 for a call candidate.
+	CallBias float64
+	// CallLegacy is score mode's call utility
+	// (a·ŝ − c·CostWeight·nominal − l·latency/LatencyScaleS + w)/T.
+	CallLegacy float64
+	// CallPrior is ŝ of the tool.
+	CallPrior float64
+	// CallGain is a·(1 − P_top)·ŝ: what the call may add to accuracy
+	// given how sure the episode already is.
+	CallGain float64
+	// CallCost is c·log(1 + nominal/cheapest nominal)/log(1000): the
+	// call's price relative to the cheapest tool, on a log scale.
+	CallCost float64
+	// CallLat is l·latency/LatencyScaleS.
+	CallLat float64
+	// CallTopConf is the best held answer's AnsConf (0 when none).
+	CallTopConf float64
+	// CallTopConfAcc is a·CallTopConf.
+	CallTopConfAcc float64
+	// CallFirst is 1 when no answer has been observed yet.
+	CallFirst float64
+	// CallCalls is the number of calls made so far ÷ 4, and
+	// CallCallsCost is c·CallCalls.
+	CallCalls, CallCallsCost float64
+	// CallStrongest is 1 when the tool has the highest ŝ of the tools
+	// not yet called.
+	CallStrongest float64
+	// CallDisagree is 1 when the observed answers disagree.
+	CallDisagree float64
+	// CallToolPref is the task's preference weight for the tool,
+	// normalised like a, c, l.
+	CallToolPref float64
+	// CallAfford is the tool's nominal cost over the budget left (capped
+	// at 2, ÷2); 0 without a cost cap.
+	CallAfford float64
+}
+
+// featureNames lists the fields of [Features] in the order of
+// [Features.vector]; checkpoints record it so a reordering is caught.
+var featureNames = []string{
+	"AnsBias", "AnsConf", "AnsConfAcc", "AnsShare", "AnsTop", "AnsNumber", "AnsLegacy", "AnsCostPref", "AnsLatPref", "AnsLast",
+	"CallBias", "CallLegacy", "CallPrior", "CallGain", "CallCost", "CallLat", "CallTopConf", "CallTopConfAcc",
+	"CallFirst", "CallCalls", "CallCallsCost", "CallStrongest", "CallDisagree", "CallToolPref", "CallAfford",
+}
+
+// nFeat is the number of decider weights.
+const nFeat = 25
+
+func (f *Features) vector() [nFeat]float64 {
+	return [nFeat]float64{
+		f.AnsBias, f.AnsConf, f.AnsConfAcc, f.AnsShare, f.AnsTop, f.AnsNumber, f.AnsLegacy, f.AnsCostPref, f.AnsLatPref, f.AnsLast,
+		f.CallBias, f.CallLegacy, f.CallPrior, f.CallGain, f.CallCost, f.CallLat, f.CallTopConf, f.CallTopConfAcc,
+		f.CallFirst, f.CallCalls, f.CallCallsCost, f.CallStrongest, f.CallDisagree, f.CallToolPref, f.CallAfford,
+	}
+}
+
+// FeatureNames returns the names of the decider's inputs in weight order.
+func FeatureNames() []string { return append([]string(nil), featureNames...) }
+
+// legacyWeights makes the decider reproduce score mode exactly: the
+// logit of every candidate is its score-mode utility.
+func legacyWeights(theta []float64) {
+	clear(theta)
+	theta[6] = 1  // AnsLegacy
+	theta[11] = 1 // CallLegacy
+}
+
+// observed is what an episode step contributed to the decider: the
+// answer it returned (if any) and the tool that returned it.
+type observed struct {
+	tool int
+	key  string // normalised answer, for agreement
+}
+
+// answerOf is [tool.Result.Answer]: how a policy reads a result's answer.
+func answerOf(r *tool.Result) (string, bool) { return r.Answer() }
+
+// multi is the weight-independent part of the decider's input for one
+// decision, built with the decision.
+type multi struct {
+	acc, cost, lat float64
+	calls          int
+	last           bool
+	obs            []observed
+	// support lists, per candidate, the tools whose answers equal an
+	// answer candidate's; nil for calls.
+	support [][]int
+	// keys are the answer candidates' normalised answers.
+	keys    []string
+	afford  []float64 // per candidate
+	toolW   []float64 // per candidate: the tool's preference weight
+	called  []bool    // per decision tool
+	nominal []float64 // per decision tool
+	rel     [][nRel]float64
+}
+
+// clampS keeps predicted scores away from 0 and 1 so that odds stay
+// finite: no single witness is ever certain.
+func clampS(s float64) float64 { return math.Max(0.02, math.Min(0.98, s)) }
+
+// posterior returns, for each distinct observed answer key, the logit of
+// the probability that it is correct under a naive-Bayes vote: each
+// observed answer is a witness that is right with probability ŝ of its
+// tool; the odds of answer v against "none of the observed answers is
+// right" are Π_{t supports v} ŝ_t/(1−ŝ_t), and P(v) = odds_v/(1+Σ odds).
+func posterior(obs []observed, s []float64) map[string]float64 {
+	logOdds := map[string]float64{}
+	for _, o := range obs {
+		q := clampS(s[o.tool])
+		logOdds[o.key] += math.Log(q / (1 - q))
+	}
+	// log(1 + Σ_u odds_u) with a max shift for stability.
+	m := 0.0
+	for _, v := range logOdds {
+		m = math.Max(m, v)
+	}
+	z := math.Exp(-m)
+	for _, v := range logOdds {
+		z += math.Exp(v - m)
+	}
+	lz := m + math.Log(z)
+	out := make(map[string]float64, len(logOdds))
+	for k, v := range logOdds {
+		// logit P = log odds_v − log(1 + Σ_{u≠v} odds_u).
+		rest := math.Exp(lz) - math.Exp(v)
+		out[k] = v - math.Log(math.Max(rest, 1e-12))
+	}
+	return out
+}
+
+// isNumber reports whether s is a plain decimal number.
+func isNumber(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return false
+	}
+	if s[0] == '-' {
+		s = s[1:]
+	}
+	digits, dot := 0, false
+	for _, c := range s {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+// features computes every candidate's [Features] from the weight-free
+// input m and the score head's predictions s (per decision tool) and
+// legacy utilities u (per candidate).
+func (dec *decision) features(s, u []float64, h ScoreHead) []Features {
+	m := dec.multi
+	post := posterior(m.obs, s)
+	topKey, topLogit := "", math.Inf(-1)
+	for k, v := range post {
+		if v > topLogit || (v == topLogit && k < topKey) {
+			topKey, topLogit = k, v
+		}
+	}
+	conf := func(l float64) float64 { return math.Max(-2, math.Min(2, l/4)) }
+	distinct := len(post)
+	topConf, pTop := 0.0, 0.0
+	if distinct > 0 {
+		topConf = conf(topLogit)
+		pTop = sigmoid(topLogit)
+	}
+	bestUncalled := -1.0
+	cheapest := math.Inf(1)
+	for i, called := range m.called {
+		cheapest = math.Min(cheapest, m.nominal[i])
+		if !called {
+			bestUncalled = math.Max(bestUncalled, s[i])
+		}
+	}
+	if cheapest <= 0 || math.IsInf(cheapest, 1) {
+		cheapest = 1e-6
+	}
+	out := make([]Features, len(dec.cands))
+	for c := range dec.cands {
+		cd := &dec.cands[c]
+		f := &out[c]
+		if cd.kind == kindAnswer {
+			key := m.keys[c]
+			f.AnsBias = 1
+			f.AnsConf = conf(post[key])
+			f.AnsConfAcc = m.acc * f.AnsConf
+			f.AnsShare = float64(len(m.support[c])) / float64(max(1, len(m.obs)))
+			f.AnsTop = b2f(key == topKey)
+			f.AnsNumber = b2f(isNumber(cd.answer))
+			f.AnsLegacy = u[c]
+			f.AnsCostPref, f.AnsLatPref = m.cost, m.lat
+			f.AnsLast = b2f(m.last)
+			continue
+		}
+		t := cd.tool
+		f.CallBias = 1
+		f.CallLegacy = u[c]
+		f.CallPrior = s[t]
+		f.CallGain = m.acc * (1 - pTop) * s[t]
+		f.CallCost = m.cost * math.Log1p(m.nominal[t]/cheapest) / math.Log(1000)
+		if h.LatencyScaleS > 0 {
+			f.CallLat = m.lat * dec.tools[t].spec.Latency.Seconds() / h.LatencyScaleS
+		}
+		f.CallTopConf = topConf
+		f.CallTopConfAcc = m.acc * topConf
+		f.CallFirst = b2f(len(m.obs) == 0)
+		f.CallCalls = float64(m.calls) / 4
+		f.CallCallsCost = m.cost * f.CallCalls
+		f.CallStrongest = b2f(s[t] >= bestUncalled)
+		f.CallDisagree = b2f(distinct >= 2)
+		f.CallToolPref = m.toolW[c]
+		f.CallAfford = m.afford[c]
+	}
+	return out
+}
+
+// WithDecider returns a copy of p with the multi-turn decider enabled and
+// its weights θ set so that every logit equals p's score-mode utility:
+// the copy decides exactly as p does until θ is trained. p must be in
+// score mode.
+func (p *Policy) WithDecider() (*Policy, error) {
+	if !p.cfg.Score.Enabled() {
+		return nil, fmt.Errorf("learned: the decider needs score mode; fit a score head first")
+	}
+	if p.cfg.Decider != 0 {
+		return p.Clone(), nil
+	}
+	cfg := p.cfg
+	cfg.Decider = DeciderVersion
+	q := newPolicy(cfg)
+	copy(q.w, p.w) // the decider's weights sit after the network's
+	legacyWeights(q.w[q.l.dec : q.l.dec+nFeat])
+	q.feats = p.feats
+	return q, nil
+}
+
+// DeciderWeights returns the live decider weights θ in [FeatureNames]
+// order, or nil without a decider. Call [Policy.Touch] after changing them.
+func (p *Policy) DeciderWeights() []float64 {
+	if p.l.dec < 0 {
+		return nil
+	}
+	return p.w[p.l.dec : p.l.dec+nFeat]
+}
+
+// DecisionFeatures returns each candidate's decider [Features] under the
+// current weights, or nil when p has no decider.
+func (p *Policy) DecisionFeatures(d *Decision) []Features {
+	if d.dec.multi == nil || len(d.dec.cands) == 0 {
+		return nil
+	}
+	e := p.forwardDecider(d.dec)
+	out := make([]Features, len(e.phi))
+	for c := range e.phi {
+		out[c] = featuresOf(e.phi[c])
+	}
+	return out
+}
+
+func featuresOf(v [nFeat]float64) Features {
+	return Features{
+		AnsBias: v[0], AnsConf: v[1], AnsConfAcc: v[2], AnsShare: v[3], AnsTop: v[4], AnsNumber: v[5], AnsLegacy: v[6], AnsCostPref: v[7], AnsLatPref: v[8], AnsLast: v[9],
+		CallBias: v[10], CallLegacy: v[11], CallPrior: v[12], CallGain: v[13], CallCost: v[14], CallLat: v[15], CallTopConf: v[16], CallTopConfAcc: v[17],
+		CallFirst: v[18], CallCalls: v[19], CallCallsCost: v[20], CallStrongest: v[21], CallDisagree: v[22], CallToolPref: v[23], CallAfford: v[24],
+	}
+}
+
+// AnswerOf returns the answer a tool result offers a policy (see
+// answerOf): a replayed model's extracted answer, or the result's text.
+func AnswerOf(r *tool.Result) (string, bool) { return answerOf(r) }
+
+// NormAnswer is the form in which two answers are compared for agreement.
+func NormAnswer(s string) string { return normAnswer(s) }
