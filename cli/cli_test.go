@@ -218,4 +218,9 @@ func TestSynthThenEnvCheckUsage(t *testing.T) {
 	if code, _, errs := run(t, nil, "env", "frobnicate"); code != 2 || !strings.Contains(errs, "baton env check") {
 		t.Errorf("env usage: %d %s", code, errs)
 	}
+	for _, dir := range []string{t.TempDir(), filepath.Join(t.TempDir(), "missing")} {
+		if code, stdout, errs := run(t, nil, "env", "check", dir); code != 1 || !strings.Contains(errs, "nothing to check") || strings.Contains(stdout, "passed") {
+			t.Errorf("env check %s: exit %d, stdout %q, stderr %q; want 1 and a nothing-to-check message", dir, code, stdout, errs)
+		}
+	}
 }
