@@ -332,7 +332,7 @@ func TestEnvListAndTaskExport(t *testing.T) {
 	for _, e := range envs.Envs {
 		names = append(names, e.Name)
 	}
-	want := "echo replay-llmrouter replay-routellm replay-routerarena synth: tau2-airline tau2-retail tau2-telecom"
+	want := "echo replay-llmrouter replay-routellm replay-routerarena replay-zeroeval-gsm replay-zeroeval-math-l5 synth: tau2-airline tau2-retail tau2-telecom"
 	if strings.Join(names, " ") != want {
 		t.Fatalf("envs = %v, want %s", names, want)
 	}
