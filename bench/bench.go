@@ -266,24 +266,20 @@ func (r Row) SortedTools() []string {
 // exampleOf summarises one episode for the report.
 func exampleOf(t episode.Task, ep *episode.Episode, outcome float64) *Example {
 	ex := &Example{Task: t.ID, Question: shorten(t.Prompt, 240), Answer: shorten(ep.Answer, 160), Outcome: outcome}
-	st := &policy.State{Task: &t, Steps: ep.Steps}
-	obs := Observe(st)
-	seen := map[int]Observation{}
-	for _, o := range obs {
-		seen[o.Step] = o
-	}
-	for i, s := range ep.Steps {
+	for _, s := range ep.Steps {
 		if s.Action.Final || s.Action.Tool == "" {
 			continue
 		}
 		c := ExampleCall{Tool: s.Action.Tool, CostUSD: s.Cost.USD()}
-		switch o, ok := seen[i]; {
-		case ok && o.Answer != "":
-			c.Answer = shorten(o.Answer, 80)
-		case s.Result != nil:
-			c.Answer = shorten(s.Result.Content, 80)
-		default:
+		switch a, ok := s.Result.Answer(); {
+		case s.Result == nil:
 			c.Answer = "error: " + shorten(s.Error, 80)
+		case s.Result.IsError:
+			c.Answer = "error: " + shorten(s.Result.Content, 80)
+		case ok:
+			c.Answer = shorten(a, 80)
+		default:
+			c.Answer = "(no answer parsed)"
 		}
 		ex.Calls = append(ex.Calls, c)
 	}

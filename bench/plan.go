@@ -103,14 +103,19 @@ func (p Plan) Run(ctx context.Context) (*Results, error) {
 	train := env.WithoutTools(sp.Train, p.Holdout...)
 	val := env.WithoutTools(sp.Val, p.Holdout...)
 
-	lrn, warm, err := p.learned(ctx, sp, train, val, res)
+	// Every visible model's call on every train and validation question,
+	// as a policy would observe it: what the frugal cascade is fitted on,
+	// and whether this source's calls return answers to read at all.
+	ff, err := newFrugalFit(ctx, train, val, sp.Records, visibleModels(sp.Records, p.Holdout))
 	if err != nil {
 		return nil, err
 	}
-	refs, err := p.references(ctx, sp, train, val, res)
+	multi := observable(ff.Train)
+	lrn, warm, err := p.learned(ctx, sp, train, val, multi, res)
 	if err != nil {
 		return nil, err
 	}
+	refs := p.references(sp, train, ff, res)
 	var entries []Entry
 	for _, s := range sp.TestRecords.Specs() {
 		entries = append(entries, Entry{Name: "single:" + s.Name, Policy: Single(s.Name)})
@@ -122,15 +127,20 @@ func (p Plan) Run(ctx context.Context) (*Results, error) {
 		Entry{Name: "oracle", Policy: Oracle(sp.TestRecords)},
 	)
 	entries = append(entries, refs...)
+	// The learned rows get the turn budget the policy was trained with.
+	lt := 0
+	if multi {
+		lt = multiTurns
+	}
 	for _, pr := range grpo.Presets {
-		entries = append(entries, Entry{Name: "learned:" + pr.Name, Policy: lrn, Preferences: pr.Pref})
+		entries = append(entries, Entry{Name: "learned:" + pr.Name, Policy: lrn, Preferences: pr.Pref, MaxTurns: lt})
 		if warm != nil {
-			entries = append(entries, Entry{Name: "learned-warm:" + pr.Name, Policy: warm, Preferences: pr.Pref})
+			entries = append(entries, Entry{Name: "learned-warm:" + pr.Name, Policy: warm, Preferences: pr.Pref, MaxTurns: lt})
 		}
 	}
 	for _, w := range LearnedSweep {
 		entries = append(entries, Entry{Name: fmt.Sprintf("learned:cost=%g", w), Policy: lrn,
-			Preferences: episode.Preferences{Accuracy: 1, Cost: w}})
+			Preferences: episode.Preferences{Accuracy: 1, Cost: w}, MaxTurns: lt})
 	}
 
 	evalStart := time.Now()
@@ -168,6 +178,10 @@ func (p Plan) Run(ctx context.Context) (*Results, error) {
 	return res, nil
 }
 
+// multiTurns is the turn budget of a multi-turn learned policy, the one
+// grpo.MultiDefaults trains it with.
+const multiTurns = 6
+
 func (p Plan) maxTurns() int {
 	if p.MaxTurns > 0 {
 		return p.MaxTurns
@@ -204,8 +218,10 @@ func defaultCheckpoint(source string) (*learned.Policy, error) {
 }
 
 // learned trains the learned policy on train, choosing on val, or loads
-// the plan's checkpoint. warm is the warm start when training ran.
-func (p Plan) learned(ctx context.Context, sp *Splits, train, val env.Env, res *Results) (lrn, warm policy.Policy, err error) {
+// the plan's checkpoint. warm is the warm start when training ran. On a
+// source whose calls return answers to read (multi) the policy is trained
+// multi-turn: call, read, decide again.
+func (p Plan) learned(ctx context.Context, sp *Splits, train, val env.Env, multi bool, res *Results) (lrn, warm policy.Policy, err error) {
 	switch p.Checkpoint {
 	case "":
 	case "default":
@@ -223,17 +239,22 @@ func (p Plan) learned(ctx context.Context, sp *Splits, train, val env.Env, res *
 		progress = p.Log
 	}
 	cfg := grpo.FitConfig{
-		Warm: grpo.WarmConfig{Seed: p.Seed, Category: sp.Records.Category, Progress: progress},
-		GRPO: grpo.Config{Seed: p.Seed, Steps: p.Steps, Progress: progress, Export: p.Export},
+		Warm:  grpo.WarmConfig{Seed: p.Seed, Category: sp.Records.Category, Progress: progress},
+		GRPO:  grpo.Config{Seed: p.Seed, Steps: p.Steps, Progress: progress, Export: p.Export},
+		Multi: multi,
 	}
-	p.logf("%s: training the learned policy (warm start, then GRPO; chosen on validation)", p.Source)
+	mode := "one-shot"
+	if multi {
+		mode = "multi-turn"
+	}
+	p.logf("%s: training the %s learned policy (warm start, then GRPO; chosen on validation)", p.Source, mode)
 	t0 := time.Now()
 	pol, st, err := grpo.Fit(ctx, cfg, train, val)
 	if err != nil {
 		return nil, nil, err
 	}
-	res.Notes["training"] = fmt.Sprintf("warm start (%d tasks, best of %d epochs: %d) + GRPO %d steps (%s) in %s, seed %d; kept the %s policy (on validation)",
-		st.Warm.Tasks, len(st.Warm.HeldOutLoss), st.Warm.BestEpoch, len(st.GRPO.Steps), st.GRPO.Stopped, time.Since(t0).Round(time.Second), p.Seed, st.Chosen)
+	res.Notes["training"] = fmt.Sprintf("%s: warm start (%d tasks, best of %d epochs: %d%s) + GRPO %d steps (%s) in %s, seed %d; kept the %s policy (on validation)",
+		mode, st.Warm.Tasks, len(st.Warm.HeldOutLoss), st.Warm.BestEpoch, warmKind(st), len(st.GRPO.Steps), st.GRPO.Stopped, time.Since(t0).Round(time.Second), p.Seed, st.Chosen)
 	p.logf("%s: trained in %s; kept the %s policy", p.Source, time.Since(t0).Round(time.Second), st.Chosen)
 	if st.WarmPolicy != nil {
 		warm = st.WarmPolicy
@@ -241,24 +262,29 @@ func (p Plan) learned(ctx context.Context, sp *Splits, train, val env.Env, res *
 	return pol, warm, nil
 }
 
-// references fits the reference policies on train (choosing on val) and
-// returns their entries: kNN always; the cascades, votes and frugal
-// cascades when the source's calls return observable answers.
-func (p Plan) references(ctx context.Context, sp *Splits, train, val env.Env, res *Results) ([]Entry, error) {
+// warmKind names the multi-turn warm start, when there was one.
+func warmKind(st grpo.FitStats) string {
+	if st.WarmStart == "" {
+		return ""
+	}
+	return fmt.Sprintf("; multi-turn start %s, clone agreement %.2f", st.WarmStart, st.CloneAgreement)
+}
+
+// references fits the reference policies on train (choosing on
+// validation, whose calls ff holds) and returns their entries: kNN always;
+// the cascades, votes and frugal cascades when the source's calls return
+// observable answers.
+func (p Plan) references(sp *Splits, train env.Env, ff *FrugalFit, res *Results) []Entry {
 	var out []Entry
 	knn := NewKNN(train, sp.Records, 20)
 	for _, th := range KNNThresholds {
 		out = append(out, Entry{Name: fmt.Sprintf("knn:%.1f", th), Policy: knn.Router(th)})
 	}
-	models := visibleModels(sp.Records, p.Holdout)
+	models := ff.Train.models
 	t0 := time.Now()
-	ff, err := newFrugalFit(ctx, train, val, sp.Records, models)
-	if err != nil {
-		return nil, err
-	}
 	if !observable(ff.Train) {
 		res.Notes["references"] = "calls on this source return no extracted answers (outcome-only data): no cascade, vote or frugal rows"
-		return out, nil
+		return out
 	}
 	for _, k := range []int{2, 3} {
 		c := Cascade{K: k, Cap: p.CascadeCap}
@@ -292,8 +318,8 @@ func (p Plan) references(ctx context.Context, sp *Splits, train, val env.Env, re
 	res.Notes["cascade"] = fmt.Sprintf("models by nominal price (1k input + 1k output tokens at list price); answer when 2 (agree2) or 3 (agree3) extracted answers agree; after %d cheap models call the dearest and adopt its answer", cc)
 	v3 := NewVote(acc, 3)
 	res.Notes["vote"] = fmt.Sprintf("plurality of the k most accurate models on train; vote:3 = %s", strings.Join(v3.Models, ", "))
-	p.logf("%s: fitted kNN, cascades, votes and frugal cascades in %s", p.Source, time.Since(t0).Round(time.Millisecond))
-	return out, nil
+	p.logf("%s: fitted kNN, votes and frugal cascades in %s", p.Source, time.Since(t0).Round(time.Millisecond))
+	return out
 }
 
 // visibleModels returns the tool names of rec's models minus the held-out

@@ -128,3 +128,33 @@ func TestPlanInvalid(t *testing.T) {
 		})
 	}
 }
+
+// TestZeroEvalEvalDir: --eval DIR makes DIR the test split, minus any
+// question the training side holds, so a folder of new questions is all
+// test and the public folder itself gives back exactly the fixed test
+// split.
+func TestZeroEvalEvalDir(t *testing.T) {
+	ctx := context.Background()
+	fixed, err := LoadSplits(ctx, "zeroeval:gsm", SplitOptions{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := LoadSplits(ctx, "zeroeval:gsm", SplitOptions{Offline: true, Eval: "testdata/tiny-zeroeval"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(fresh.Test.Tasks()); strings.Join(got, ",") != "q1,q2,q3,q4" {
+		t.Errorf("new questions as test: %v", got)
+	}
+	if len(fresh.Train.Tasks()) != len(fixed.Train.Tasks()) || len(fresh.Val.Tasks()) != len(fixed.Val.Tasks()) {
+		t.Errorf("--eval changed the training side: %d/%d vs %d/%d", len(fresh.Train.Tasks()), len(fresh.Val.Tasks()), len(fixed.Train.Tasks()), len(fixed.Val.Tasks()))
+	}
+	dir := filepath.Join("..", "..", "shared", "data", "zeroeval")
+	same, err := LoadSplits(ctx, "zeroeval:gsm", SplitOptions{Offline: true, Eval: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := ids(same.Test.Tasks()), ids(fixed.Test.Tasks()); strings.Join(a, ",") != strings.Join(b, ",") {
+		t.Errorf("the public folder as --eval gives %d test tasks, the fixed split %d", len(a), len(b))
+	}
+}

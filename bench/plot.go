@@ -75,6 +75,7 @@ func labelPriority(policy string) int {
 func ParetoPlot(path string, r *Results) error {
 	p := plot.New()
 	p.Title.Text = "Cost vs accuracy on test: " + r.Dataset
+	p.Title.Padding = vg.Points(8)
 	p.X.Label.Text = "mean cost per task (USD, log scale)"
 	p.Y.Label.Text = "accuracy"
 	p.Add(plotter.NewGrid())
@@ -154,13 +155,22 @@ func ParetoPlot(path string, r *Results) error {
 
 	// Labels: in priority order, each at the first of eight positions
 	// around its point that stays inside the data area and clear of the
-	// labels already placed; a label with no such position is dropped.
+	// points and of the labels already placed; a label with no such
+	// position is dropped (the table names every row).
 	da := p.DataCanvas(plotArea)
 	tx, ty := p.Transforms(&da)
 	sty := draw.TextStyle{Color: color.Black, Font: leg.TextStyle.Font, Handler: leg.TextStyle.Handler}
 	sty.Font.Size = vg.Points(7)
 	sort.SliceStable(labels, func(i, j int) bool { return labels[i].prio < labels[j].prio })
+	// Every point is an obstacle too, so no label covers a marker.
 	var placed []vg.Rectangle
+	rad := vg.Points(3.5)
+	for _, pts := range groups {
+		for _, pt := range pts {
+			x, y := tx(pt.X), ty(pt.Y)
+			placed = append(placed, vg.Rectangle{Min: vg.Point{X: x - rad, Y: y - rad}, Max: vg.Point{X: x + rad, Y: y + rad}})
+		}
+	}
 	for _, lb := range labels {
 		x, y := tx(lb.xy.X), ty(lb.xy.Y)
 		tw, th := sty.Width(lb.text), sty.Height(lb.text)
