@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/batonhq/baton/tool/llm"
+	"github.com/batonhq/baton/chat/openai"
 	"github.com/batonhq/baton/toolscale"
 )
 
@@ -55,7 +55,7 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 	}
 	if *model != "" {
 		o.Model = *model
-		o.LLM = llm.NewOpenAI(llm.ClientOptions{BaseURL: *baseURL, APIKey: env.Getenv(*keyEnv), Timeout: 2 * time.Minute})
+		o.LLM = openai.New(openai.Options{BaseURL: *baseURL, APIKey: env.Getenv(*keyEnv), Timeout: 2 * time.Minute})
 	}
 	rep, err := toolscale.Generate(ctx, o)
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"github.com/batonhq/baton/budget"
 	"github.com/batonhq/baton/chat"
 	"github.com/batonhq/baton/server/openai"
-	"github.com/batonhq/baton/tool/llm"
 )
 
 // apiError is an error answered in OpenAI's error shape.
@@ -68,7 +67,7 @@ func upstreamError(model string, err error) *apiError {
 	switch {
 	case errors.Is(err, budget.ErrExceeded):
 		return errBudget(err.Error())
-	case errors.Is(err, llm.ErrTimeout), errors.Is(err, context.DeadlineExceeded),
+	case errors.Is(err, chat.ErrTimeout), errors.Is(err, context.DeadlineExceeded),
 		errors.As(err, &se) && (se.StatusCode == http.StatusGatewayTimeout || se.StatusCode == http.StatusRequestTimeout):
 		return &apiError{status: http.StatusGatewayTimeout, typ: "upstream_error", code: "upstream_timeout",
 			message: fmt.Sprintf("model %s timed out: %v", model, err)}

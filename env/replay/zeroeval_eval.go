@@ -129,8 +129,11 @@ func isIdentStart(c byte) bool {
 	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80
 }
 
-// pyNumber reads a decimal int or float literal at s[i:].
+// pyNumber reads an int (decimal, 0x, 0o or 0b) or float literal at s[i:].
 func pyNumber(s string, i int) (pyNum, int, error) {
+	if n, end, ok, err := pyPrefixedInt(s, i); ok {
+		return n, end, err
+	}
 	j := i
 	digits := func() bool { // digits with single underscores between them
 		start := j
@@ -183,6 +186,58 @@ func pyNumber(s string, i int) (pyNum, int, error) {
 		return pyNum{}, 0, errPySyntax
 	}
 	return pyNum{i: n}, j, nil
+}
+
+// pyPrefixedInt reads a 0x, 0o or 0b int literal at s[i:] (underscores
+// allowed between digits and after the prefix); ok is false when s[i:]
+// does not start with such a prefix.
+func pyPrefixedInt(s string, i int) (n pyNum, end int, ok bool, err error) {
+	if i+1 >= len(s) || s[i] != '0' {
+		return pyNum{}, 0, false, nil
+	}
+	base := 0
+	switch s[i+1] {
+	case 'x', 'X':
+		base = 16
+	case 'o', 'O':
+		base = 8
+	case 'b', 'B':
+		base = 2
+	default:
+		return pyNum{}, 0, false, nil
+	}
+	digit := func(c byte) bool {
+		v := -1
+		switch {
+		case c >= '0' && c <= '9':
+			v = int(c - '0')
+		case c >= 'a' && c <= 'f':
+			v = int(c-'a') + 10
+		case c >= 'A' && c <= 'F':
+			v = int(c-'A') + 10
+		}
+		return v >= 0 && v < base
+	}
+	j := i + 2
+	var b strings.Builder
+	for j < len(s) {
+		if s[j] == '_' && j+1 < len(s) && digit(s[j+1]) {
+			j++
+		}
+		if !digit(s[j]) {
+			break
+		}
+		b.WriteByte(s[j])
+		j++
+	}
+	if b.Len() == 0 || (j < len(s) && (isIdentStart(s[j]) || s[j] == '.' || (s[j] >= '0' && s[j] <= '9'))) {
+		return pyNum{}, 0, true, errPySyntax
+	}
+	v, good := new(big.Int).SetString(b.String(), base)
+	if !good || v.BitLen() > maxIntBits {
+		return pyNum{}, 0, true, errPySyntax
+	}
+	return pyNum{i: v}, j, true, nil
 }
 
 // pyExprParser is a recursive-descent parser over Python's grammar for
@@ -356,6 +411,9 @@ func pyIntOp(o string, a, b *big.Int) (pyNum, error) {
 		if b.Sign() == 0 {
 			return pyNum{}, errPyZeroDiv
 		}
+		if a.Sign() == 0 {
+			return pyNum{f: math.Copysign(0, float64(b.Sign()))}, nil // 0/-7 is -0.0
+		}
 		f, _ := new(big.Rat).SetFrac(a, b).Float64()
 		if math.IsInf(f, 0) {
 			return pyNum{}, errPyOverflow
@@ -479,9 +537,46 @@ func pyFloatPow(x, y float64) (float64, error) {
 	if x < 0 && !math.IsInf(x, 0) && !math.IsInf(y, 0) && y != math.Floor(y) {
 		return 0, errPyType // a complex result: float() of it raises TypeError
 	}
-	r := math.Pow(x, y)
+	r := pow(x, y)
 	if math.IsInf(r, 0) && !math.IsInf(x, 0) && !math.IsInf(y, 0) {
 		return 0, errPyOverflow
 	}
 	return r, nil
+}
+
+// pow is C's pow for finite operands, which CPython calls: glibc's is
+// correctly rounded, and Go's math.Pow is not (it can differ in the last
+// digit). An integral exponent up to 2^16 in magnitude is computed by
+// repeated squaring in 256-bit precision and rounded once; an exponent of
+// ±0.5 through the correctly rounded square root; other exponents fall back
+// to math.Pow, which may differ from Python in the last digit.
+func pow(x, y float64) float64 {
+	if math.IsInf(x, 0) || math.IsInf(y, 0) || x == 0 || x != x || y != y {
+		return math.Pow(x, y)
+	}
+	if y == 0.5 && x > 0 {
+		return math.Sqrt(x)
+	}
+	if y == -0.5 && x > 0 {
+		r, _ := new(big.Float).SetPrec(256).Quo(big.NewFloat(1).SetPrec(256), new(big.Float).SetPrec(256).Sqrt(big.NewFloat(x).SetPrec(256))).Float64()
+		return r
+	}
+	if y != math.Trunc(y) || math.Abs(y) > 1<<16 {
+		return math.Pow(x, y)
+	}
+	n := int64(math.Abs(y))
+	const prec = 256
+	base := new(big.Float).SetPrec(prec).SetFloat64(x)
+	acc := new(big.Float).SetPrec(prec).SetFloat64(1)
+	for ; n > 0; n >>= 1 {
+		if n&1 == 1 {
+			acc.Mul(acc, base)
+		}
+		base.Mul(base, base)
+	}
+	if y < 0 {
+		acc.Quo(new(big.Float).SetPrec(prec).SetFloat64(1), acc)
+	}
+	r, _ := acc.Float64()
+	return r
 }

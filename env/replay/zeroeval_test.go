@@ -158,7 +158,9 @@ func TestZeroEvalCallAndScore(t *testing.T) {
 	}{
 		{"seen answer", "3", []episode.Step{step}, 1, "correct"},
 		{"same number, other form", "$3.0", []episode.Step{step}, 1, "correct"},
+		{"whole completion forwarded", res.Content, []episode.Step{step}, 1, "correct"},
 		{"invented answer", "4", []episode.Step{step}, 0, "no answer extracted"},
+		{"completion of a call not held", res.Content, nil, 0, "no answer extracted"},
 		{"right answer never seen", "3", nil, 0, "no answer extracted"},
 		{"no answer", "", []episode.Step{step}, 0, "no final answer"},
 	}

@@ -2,10 +2,11 @@ package sandbox
 
 import (
 	"context"
-	"github.com/batonhq/baton/config"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/batonhq/baton/duration"
 )
 
 // TestEveryIsolationMode runs the fallback modes too, so a machine that
@@ -47,7 +48,7 @@ func TestEveryIsolationMode(t *testing.T) {
 					}
 					return ""
 				}},
-				{name: "wall clock", code: "while True: pass", opts: func(o *PythonOptions) { o.Timeout = config.Duration(time.Second); o.CPUSeconds = 30 }, check: func(o *Output) string {
+				{name: "wall clock", code: "while True: pass", opts: func(o *PythonOptions) { o.Timeout = duration.Duration(time.Second); o.CPUSeconds = 30 }, check: func(o *Output) string {
 					if !o.TimedOut {
 						return "want timed_out"
 					}

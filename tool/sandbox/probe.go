@@ -3,7 +3,6 @@ package sandbox
 import (
 	"context"
 	"fmt"
-	"github.com/batonhq/baton/config"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -13,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/tool"
 )
 
@@ -54,7 +54,7 @@ func choose(ctx context.Context, opts PythonOptions) (choice, error) {
 		return choice{}, fmt.Errorf("sandbox: python interpreter %q not found; install python3 or set the python option of sandbox.python: %w", opts.Python, tool.ErrDisabled)
 	}
 	popts := opts
-	popts.Timeout = config.Duration(probeTimeout)
+	popts.Timeout = duration.Duration(probeTimeout)
 	popts.CPUSeconds = int(probeTimeout / time.Second)
 	popts.MaxOutputBytes = 4 << 10
 	var fails []string

@@ -2,8 +2,9 @@ package sandbox
 
 import (
 	"fmt"
-	"github.com/batonhq/baton/config"
 	"time"
+
+	"github.com/batonhq/baton/duration"
 )
 
 // Defaults of [PythonOptions].
@@ -20,7 +21,7 @@ const (
 // "sandbox.python" kind in baton.yaml. Zero values take the defaults.
 type PythonOptions struct {
 	// Timeout is the wall-clock limit of one run (default 10s).
-	Timeout config.Duration `json:"timeout,omitempty"`
+	Timeout duration.Duration `json:"timeout,omitempty"`
 	// CPUSeconds is the CPU-time limit (RLIMIT_CPU); default: the timeout
 	// rounded up to whole seconds.
 	CPUSeconds int `json:"cpu_seconds,omitempty"`
@@ -49,7 +50,7 @@ func (o PythonOptions) withDefaults() (PythonOptions, error) {
 		return o, fmt.Errorf("sandbox: python options: timeout, cpu_seconds, memory_mb, max_output_bytes, max_procs and file_size_mb must not be negative")
 	}
 	if o.Timeout == 0 {
-		o.Timeout = config.Duration(DefaultPythonTimeout)
+		o.Timeout = duration.Duration(DefaultPythonTimeout)
 	}
 	if o.CPUSeconds == 0 {
 		o.CPUSeconds = int((time.Duration(o.Timeout) + time.Second - 1) / time.Second)

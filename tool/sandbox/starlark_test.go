@@ -4,17 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/batonhq/baton/config"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/tool"
 )
 
 func newTestStarlark(t testing.TB, mutate func(*StarlarkOptions)) *Starlark {
 	t.Helper()
-	opts := StarlarkOptions{MaxSteps: 1_000_000, MaxOutputBytes: 16 << 10, MemoryMB: 64, Timeout: config.Duration(2 * time.Second)}
+	opts := StarlarkOptions{MaxSteps: 1_000_000, MaxOutputBytes: 16 << 10, MemoryMB: 64, Timeout: duration.Duration(2 * time.Second)}
 	if mutate != nil {
 		mutate(&opts)
 	}
@@ -77,7 +77,7 @@ func TestStarlarkHostile(t *testing.T) {
 		{name: "infinite while", code: "while True:\n  pass", wantLimit: "step limit 1000000 exceeded"},
 		{name: "nested loops", code: "for i in range(1000):\n  for j in range(1000):\n    pass", wantLimit: "step limit 1000000 exceeded"},
 		{name: "wall clock", code: "while True:\n  pass",
-			opts: func(o *StarlarkOptions) { o.MaxSteps = 1 << 62; o.Timeout = config.Duration(100 * time.Millisecond) }, wantLimit: "killed: wall-clock limit 100ms exceeded", timedOut: true},
+			opts: func(o *StarlarkOptions) { o.MaxSteps = 1 << 62; o.Timeout = duration.Duration(100 * time.Millisecond) }, wantLimit: "killed: wall-clock limit 100ms exceeded", timedOut: true},
 		{name: "huge print", code: "print('x' * 10000000)", wantLimit: "output truncated at 16 KiB", truncated: true},
 		{name: "endless printing", code: "while True:\n  print('y' * 100)", wantLimit: "output truncated at 16 KiB", truncated: true},
 		{name: "excessive repeat", code: "x = 'a' * 10000000000"},
@@ -109,7 +109,7 @@ func TestStarlarkHostile(t *testing.T) {
 
 func TestStarlarkContextCancelled(t *testing.T) {
 	t.Parallel()
-	s := newTestStarlark(t, func(o *StarlarkOptions) { o.MaxSteps = 1 << 62; o.Timeout = config.Duration(time.Minute) })
+	s := newTestStarlark(t, func(o *StarlarkOptions) { o.MaxSteps = 1 << 62; o.Timeout = duration.Duration(time.Minute) })
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	res, err := s.Call(ctx, codeArgs(t, "while True:\n  pass"))
@@ -177,7 +177,7 @@ func FuzzStarlark(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	s := newTestStarlark(f, func(o *StarlarkOptions) { o.MaxSteps = 100_000; o.Timeout = config.Duration(time.Second) })
+	s := newTestStarlark(f, func(o *StarlarkOptions) { o.MaxSteps = 100_000; o.Timeout = duration.Duration(time.Second) })
 	f.Fuzz(func(t *testing.T, code string) {
 		b, err := json.Marshal(map[string]string{"code": code})
 		if err != nil {
