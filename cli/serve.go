@@ -105,12 +105,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	maintained := make(chan struct{})
 	go func() { defer close(maintained); store.Maintain(mctx, st, *heartbeatTTL, log) }()
 	defer func() { stopMaintain(); <-maintained }()
+	defPolicy, why := cfg.DefaultPolicy(ctx)
 	srv, err := server.New(server.Options{
 		Store: st, Tools: set, Models: models,
 		Policy: server.CachedPolicies(func(ctx context.Context, name string) (policy.Policy, error) {
 			return policy.New(ctx, name, cfg.PolicyConfig(name, 1))
 		}),
-		DefaultPolicy: cfg.Policy, DefaultBudget: cfg.Budget.Episode(), Logger: log, MaxBodyBytes: *maxBody,
+		DefaultPolicy: defPolicy, DefaultBudget: cfg.Budget.Episode(), Logger: log, MaxBodyBytes: *maxBody,
 		BudgetLease: leaseSize,
 	})
 	if err != nil {
@@ -126,7 +127,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	for _, m := range models {
 		names = append(names, m.Name)
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "tools", set.Len(), "models", strings.Join(names, ","), "policy", cfg.Policy)
+	log.Info("serving", "addr", ln.Addr().String(), "tools", set.Len(), "models", strings.Join(names, ","), "policy", defPolicy, "policy_reason", why)
 	fmt.Fprintf(env.Stderr, "baton serve: listening on http://%s\n", ln.Addr())
 
 	// Header, body, per-write and idle timeouts and the connection caps:
