@@ -149,8 +149,9 @@ func TestPythonCannotReadSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, out := call(t, p, fmt.Sprintf("print(open(%q).read())", secret))
-	if !res.IsError || !strings.Contains(out.Stderr, "PermissionError") {
-		t.Errorf("reading a root 0600 file should fail with PermissionError; content:\n%s", res.Content)
+	// A private sandbox does not even show the file; the others deny it.
+	if !res.IsError || !strings.Contains(out.Stderr, "PermissionError") && !strings.Contains(out.Stderr, "FileNotFoundError") {
+		t.Errorf("reading a root 0600 file should fail; content:\n%s", res.Content)
 	}
 	if strings.Contains(res.Content, "hunter2") {
 		t.Errorf("secret leaked:\n%s", res.Content)
@@ -282,7 +283,7 @@ func TestPythonContextCancelled(t *testing.T) {
 	// Wait until the script and its child run, which also shows strays
 	// can see sandbox processes.
 	for i := 0; len(strays(t, p)) < 2; i++ {
-		if i == 1000 {
+		if i == 3000 { // 30 s: a loaded machine starts processes slowly
 			t.Fatal("the sandboxed processes never appeared")
 		}
 		select {
