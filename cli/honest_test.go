@@ -25,6 +25,9 @@ func TestMisuseExitsTwoWithOneLine(t *testing.T) {
 		{"keys", "create", "--name", "a", "--per-day", "Inf"},
 		{"keys", "create", "--name", "a", "--rate", "-3"},
 		{"serve", "--max-body", "0x100"},
+		{"serve", "--budget-lease", "-1"},
+		{"serve", "--budget-lease", "NaN"},
+		{"serve", "--heartbeat-ttl", "1s"},
 		{"tools", "--nope"},
 		{"frobnicate"},
 	} {
