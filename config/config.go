@@ -49,6 +49,10 @@ type Config struct {
 	// Dir is the directory of the file the config came from, against which
 	// relative paths resolve. Not read from the file.
 	Dir string `json:"-"`
+
+	// policyDefaulted records that the file named no policy, so
+	// DefaultPolicy may pick the best available one.
+	policyDefaulted bool
 }
 
 // ToolConfig is one tool instance.
@@ -80,6 +84,7 @@ type Duration = duration.Duration
 func (c *Config) Defaults() {
 	if c.Policy == "" {
 		c.Policy = "cheapest"
+		c.policyDefaulted = true
 	}
 	if c.Budget.MaxTurns == 0 {
 		c.Budget.MaxTurns = 8

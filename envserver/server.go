@@ -351,6 +351,10 @@ func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request", `missing "env"; GET /v1/envs lists them`, nil)
 		return
 	}
+	if req.MaxTurns < 0 {
+		writeError(w, http.StatusBadRequest, "bad_request", `"max_turns" must not be negative (0 keeps the server's limit)`, nil)
+		return
+	}
 	owner := ownerOf(r)
 	if msg := s.full(owner); msg != "" {
 		writeError(w, http.StatusTooManyRequests, "too_many_sessions", msg, nil)
