@@ -458,7 +458,7 @@ func pyIntOp(o string, a, b *big.Int) (pyNum, error) {
 			}
 			return pyNum{i: big.NewInt(1)}, nil
 		}
-		if !b.IsInt64() || b.Int64()*int64(a.BitLen()) > maxIntBits {
+		if !b.IsInt64() || b.Int64() > maxIntBits/int64(a.BitLen()) {
 			return pyNum{}, errPyOverflow
 		}
 		r.Exp(a, b, nil)
