@@ -157,7 +157,7 @@ func TestReplicaKilledMidBurstPostgres(t *testing.T) {
 	if sp.Total > budget {
 		t.Fatalf("key spent %s on a %s budget", sp.Total, budget)
 	}
-	reconcile(t, url, st, key, results)
+	rows1 := reconcile(t, url, st, key, results)
 
 	// Restart the killed replica, raise the budget, burst again.
 	a = startServe(t, bin, cfg, url, "--heartbeat-ttl", ttl)
@@ -192,7 +192,11 @@ func TestReplicaKilledMidBurstPostgres(t *testing.T) {
 	if sp, err = st.Spent(ctx, key.ID); err != nil || sp.Held != 0 || sp.Total > budget2 {
 		t.Fatalf("after the second burst: %+v %v (budget %s)", sp, err, budget2)
 	}
-	reconcile(t, url, st, key, append(results, second...))
+	rows2 := reconcile(t, url, st, key, append(results, second...))
+	// With both replicas alive, ledger rows are exactly the answers.
+	if rows2-rows1 != int64(ok2) {
+		t.Fatalf("second burst: %d answered runs recorded for %d answers", rows2-rows1, ok2)
+	}
 	a.stop(t)
 	b.stop(t)
 }
@@ -201,7 +205,7 @@ func TestReplicaKilledMidBurstPostgres(t *testing.T) {
 // every answered request's run is recorded with the cost it was told; the
 // key's spending equals the committed holds, and equals the cost of its
 // recorded runs plus the holds a sweep charged (holds with no run).
-func reconcile(t *testing.T, url string, st store.Store, key store.Key, results []loadResult) {
+func reconcile(t *testing.T, url string, st store.Store, key store.Key, results []loadResult) (answeredRuns int64) {
 	t.Helper()
 	ctx := context.Background()
 	var told money.Amount
@@ -251,4 +255,5 @@ func reconcile(t *testing.T, url string, st store.Store, key store.Key, results 
 	if answeredRows < int64(answered) || told > money.Amount(runsCost) {
 		t.Fatalf("%d answered runs recorded for %d answers seen (told %s, runs %s)", answeredRows, answered, told, money.Amount(runsCost))
 	}
+	return answeredRows
 }
