@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/money"
@@ -135,7 +136,7 @@ func TestZeroEvalCallAndScore(t *testing.T) {
 	if err := json.Unmarshal(res.Data, &d); err != nil {
 		t.Fatal(err)
 	}
-	if d.Model != "gpt-4o-2024-08-06" || d.Answer != "3" || !d.Parsed || d.Chars != len(res.Content) || !strings.Contains(res.Content, `"answer": "3"`) {
+	if d.Model != "gpt-4o-2024-08-06" || d.Answer != "3" || !d.Parsed || d.Chars != utf8.RuneCountInString(res.Content) || !strings.Contains(res.Content, `"answer": "3"`) {
 		t.Errorf("result %+v content %q", d, res.Content)
 	}
 	if !res.Usage.Estimated || res.Usage.InputTokens != tool.EstimateTokens(task.Prompt) || res.Usage.OutputTokens != tool.EstimateTokens(res.Content) || d.OutputTokens != res.Usage.OutputTokens {
