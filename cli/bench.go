@@ -41,6 +41,9 @@ verified download. --train/--eval take directories laid out like the source
 Question sets (FRAMES, HLE, GSM8K-style) with live models and a judge:
 baton bench qa --help. τ²-bench conversations: baton bench tau2 --help.
 
+Other benchmarks: "baton bench tau2" (an agent on a τ²-bench domain) and
+"baton bench gateway" (the server's added latency and throughput).
+
 Examples:
   baton bench
   baton bench --source zeroeval:gsm --json results.json
@@ -58,6 +61,9 @@ type benchFlags struct {
 func runBench(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 0 && args[0] == "tau2" {
 		return runBenchTau2(ctx, env, args[1:])
+	}
+	if len(args) > 0 && args[0] == "gateway" {
+		return runBenchGateway(ctx, env, args[1:])
 	}
 	if len(args) > 0 && args[0] == "qa" {
 		return runBenchQA(ctx, env, args[1:])

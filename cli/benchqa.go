@@ -13,6 +13,7 @@ import (
 
 	"github.com/batonhq/baton/bench"
 	benchqa "github.com/batonhq/baton/bench/qa"
+	"github.com/batonhq/baton/chat/openai"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/dataset"
 	"github.com/batonhq/baton/env/qa"
@@ -20,7 +21,6 @@ import (
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/policy"
 	"github.com/batonhq/baton/tool"
-	toolllm "github.com/batonhq/baton/tool/llm"
 )
 
 const benchQAAbout = `Runs policies over a question set as ToolOrchestra evaluates HLE and FRAMES:
@@ -308,7 +308,7 @@ func qaJudge(env *Env, cfg *config.Config, f qaFlags) (*qa.Judge, error) {
 	}
 	one := 1.0 // ToolOrchestra asks its judge at temperature 1
 	return &qa.Judge{
-		Client:      toolllm.NewOpenAI(toolllm.ClientOptions{BaseURL: base, APIKey: key, Timeout: 2 * time.Minute}),
+		Client:      openai.New(openai.Options{BaseURL: base, APIKey: key, Timeout: 2 * time.Minute}),
 		Model:       f.judgeModel,
 		Price:       catalogPrice(cfg.Catalog(), f.judgeModel, "judge"),
 		Temperature: &one,

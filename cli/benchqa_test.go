@@ -202,3 +202,76 @@ func TestBenchQARefusesWithoutKey(t *testing.T) {
 		})
 	}
 }
+
+func TestSynthInventNeedsModel(t *testing.T) {
+	code, _, stderr := run(t, nil, "synth", "--invent", "hotels", "--out", t.TempDir())
+	if code != 2 || !strings.Contains(stderr, "--invent needs --model") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestBenchQAHLECodeInSandbox runs an HLE-style question file: the 8B
+// model calls enhance_reasoning, gpt-5 (scripted) writes Python, Baton's
+// Python sandbox runs it, and the next prompt shows the code and its
+// output as ToolOrchestra's does; then answer-1 answers exactly.
+func TestBenchQAHLECodeInSandbox(t *testing.T) {
+	u := chattest.Usage{PromptTokens: 100, CompletionTokens: 10}
+	var mu sync.Mutex
+	var prompts []string
+	orch := chattest.NewFunc(func(r chattest.Request) chattest.Reply {
+		p := lastUser(r)
+		mu.Lock()
+		prompts = append(prompts, p)
+		mu.Unlock()
+		fn, alias := "enhance_reasoning", "reasoner-1"
+		if strings.Contains(p, "```output\n") {
+			fn, alias = "answer", "answer-1"
+		}
+		return chattest.Reply{ToolCalls: []chattest.ToolCall{{Name: fn, Arguments: `{"model":"` + alias + `"}`}}, Usage: u}
+	})
+	defer orch.Close()
+	experts := chattest.NewFunc(func(r chattest.Request) chattest.Reply {
+		p := lastUser(r)
+		if strings.Contains(p, "write additional python code") {
+			return chattest.Reply{Content: "Here:\n```python\nimport math\nprint(math.prod([1889 - 1887]))\n```", Usage: u}
+		}
+		return chattest.Reply{Content: "<answer>2</answer>", Usage: u}
+	})
+	defer experts.Close()
+	dir := t.TempDir()
+	set := filepath.Join(dir, "hle.jsonl")
+	if err := os.WriteFile(set, []byte(`{"id":"h1","question":"How many years after 1887 is 1889?","answer":"2"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "baton.yaml")
+	yaml := fmt.Sprintf(`no_default_tools: true
+tools:
+  - kind: llm.openai
+    options: {model: gpt-5, base_url: %q, price: {input_per_million: "1.25", output_per_million: "10"}}
+  - kind: sandbox.python
+policies:
+  orchestrator8b:
+    aliases: {reasoner-1: gpt-5, answer-1: gpt-5}
+    price: {input_per_million: "0.2", output_per_million: "0.2"}
+`, experts.BaseURL())
+	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, nil, "bench", "qa", "--set", "hle", "--file", set, "--policy", "orchestrator8b",
+		"--base-url", orch.BaseURL(), "--no-judge", "--config", cfg, "--out", filepath.Join(dir, "rep"))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "h1: answered, correct=true (exact)") {
+		t.Fatalf("progress: %s", stderr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(prompts) != 2 {
+		t.Fatalf("orchestrator asked %d times, want 2", len(prompts))
+	}
+	want := "Problem: How many years after 1887 is 1889?\n\n\npython code and execution outputs:\n```python\n\nimport math\nprint(math.prod([1889 - 1887]))\n\n```\n\n```output\n2\n\n```\n\n\n\nChoose an appropriate tool.'"
+	if prompts[1] != want {
+		t.Fatalf("second prompt:\n%q\nwant\n%q", prompts[1], want)
+	}
+}

@@ -66,6 +66,7 @@ type tau2Flags struct {
 	experts, expertBaseURL, expertKeyEnv                   string
 	tasks, split, data, out, jsonOut, maxCost, cfgPath     string
 	trials, maxSteps, maxTurnSteps, workers, expertMaxToks int
+	maxErrors                                              int
 	userTemperature                                        float64
 	seed                                                   int64
 }
@@ -94,11 +95,12 @@ func runBenchTau2(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&f.experts, "experts", defaultExperts(), "call_expert's experts as ALIAS=MODEL[@BASE_URL],...; 'none' keeps transfer_to_human_agents and offers no expert")
 	fs.StringVar(&f.expertBaseURL, "expert-base-url", "", "experts' OpenAI-compatible API root unless an expert names its own (default OpenAI)")
 	fs.StringVar(&f.expertKeyEnv, "expert-api-key-env", "OPENAI_API_KEY", "environment variable holding the experts' API key")
-	fs.IntVar(&f.expertMaxToks, "expert-max-tokens", 0, fmt.Sprintf("cap on each expert reply's tokens (default %d)", tau2.DefaultExpertMaxTokens))
+	fs.IntVar(&f.expertMaxToks, "expert-max-tokens", 0, fmt.Sprintf("cap on each expert reply's tokens (default: ToolOrchestra's 40000 for gpt-5 and gpt-5-mini, else %d)", tau2.DefaultExpertMaxTokens))
 	fs.IntVar(&f.trials, "trials", 1, "conversations per task (pass^k is reported for k up to this)")
 	fs.StringVar(&f.tasks, "tasks", "", "task ids and position ranges, e.g. 0-9 or 42,3 (default all)")
 	fs.StringVar(&f.split, "split", "", "tau2 split from split_tasks.json (train, test, base); default all tasks")
 	fs.IntVar(&f.maxSteps, "max-steps", tau2.DefaultMaxSteps, "steps (messages, tool calls and their replies, as tau2 counts them) per conversation before it is cut off (reward 0)")
+	fs.IntVar(&f.maxErrors, "max-errors", tau2.DefaultMaxErrors, "failed tool calls of the agent's per conversation before it is cut off (tau2's max_errors; reward 0)")
 	fs.IntVar(&f.maxTurnSteps, "max-turn-steps", 0, "orchestrator turns (tool calls + answer) per agent turn (default: bounded by --max-steps only)")
 	fs.StringVar(&f.maxCost, "max-cost", "", "cap in USD on agent+expert spending per conversation (default none)")
 	fs.IntVar(&f.workers, "workers", 4, "conversations run in parallel")
@@ -114,8 +116,8 @@ func runBenchTau2(ctx context.Context, env *Env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", ErrUsage, pos[0])
 	}
-	if f.trials < 1 || f.maxSteps < 1 || f.workers < 1 || f.maxTurnSteps < 0 || f.expertMaxToks < 0 {
-		return fmt.Errorf("%w: --trials, --max-steps and --workers must be at least 1, --max-turn-steps and --expert-max-tokens at least 0", ErrUsage)
+	if f.trials < 1 || f.maxSteps < 1 || f.maxErrors < 1 || f.workers < 1 || f.maxTurnSteps < 0 || f.expertMaxToks < 0 {
+		return fmt.Errorf("%w: --trials, --max-steps, --max-errors and --workers must be at least 1, --max-turn-steps and --expert-max-tokens at least 0", ErrUsage)
 	}
 	expertSpecs, err := parseExperts(f.experts)
 	if err != nil {
@@ -165,20 +167,31 @@ func runBenchTau2(ctx context.Context, env *Env, args []string) error {
 		t := f.userTemperature
 		user.Temperature = &t
 	}
-	runner := &tau2.Runner{Domain: d, Policy: pol, User: user, MaxSteps: f.maxSteps, StepsPerTurn: f.maxTurnSteps, MaxCost: maxCost}
+	runner := &tau2.Runner{Domain: d, Policy: pol, User: user, MaxSteps: f.maxSteps, MaxErrors: f.maxErrors, StepsPerTurn: f.maxTurnSteps, MaxCost: maxCost}
 	var expertNames []string
 	for _, e := range expertSpecs {
 		base := e.baseURL
 		if base == "" {
 			base = f.expertBaseURL
 		}
-		runner.Experts = append(runner.Experts, &tau2.Expert{
+		x := &tau2.Expert{
 			Alias:     e.alias,
 			Client:    toolllm.NewOpenAI(toolllm.ClientOptions{BaseURL: strings.TrimRight(base, "/"), APIKey: env.Getenv(f.expertKeyEnv)}),
 			Model:     e.model,
 			Price:     catalogPrice(cat, e.model, "expert"),
 			MaxTokens: f.expertMaxToks,
-		})
+		}
+		// ToolOrchestra's own experts keep its description, latency and
+		// reply cap.
+		for _, d := range tau2.DefaultExperts {
+			if d.Alias == e.alias && strings.EqualFold(d.Model, e.model) {
+				x.About, x.Latency = d.About, d.Latency
+				if x.MaxTokens == 0 {
+					x.MaxTokens = d.MaxTokens
+				}
+			}
+		}
+		runner.Experts = append(runner.Experts, x)
 		expertNames = append(expertNames, e.alias+"="+e.model)
 	}
 	if len(expertNames) > 0 {
@@ -333,15 +346,20 @@ func tau2Policy(ctx context.Context, env *Env, cfg *config.Config, f tau2Flags) 
 	return p, name, nil
 }
 
+// tau2MaxTokens8B is the reply cap ToolOrchestra's τ²-bench runs give
+// Orchestrator-8B (with temperature 1).
+const tau2MaxTokens8B = 8000
+
 // tau2Orchestrator8B builds the agent for --policy orchestrator8b. On
-// τ²-bench ToolOrchestra gives Orchestrator-8B the domain's tools and
-// call_expert as functions and reads its tool calls (vLLM's hermes parser),
-// like any function-calling agent; the search / enhance_reasoning / answer
-// aliases of policy/llm's Orchestrator8B are its question-answering
-// format, which cannot name a domain tool. So the model is driven by the
-// native-tool-calling policy, with the orchestrator8b kind's defaults
-// (model, vLLM URL, no API key unless api_key_env is set, reply cap) and
-// tau2.AgentInstructions.
+// τ²-bench ToolOrchestra runs Orchestrator-8B as tau2's agent: the chat
+// of the conversation under tau2's system prompt (transfer rules replaced
+// by the expert rule, a reply-format suffix), the domain's tools and
+// call_expert as functions (see tau2.ChatAgent); the search /
+// enhance_reasoning / answer aliases of policy/llm's Orchestrator8B are its
+// question-answering format, which cannot name a domain tool. Defaults:
+// the orchestrator8b kind's model and vLLM URL, no API key unless
+// api_key_env is set, and ToolOrchestra's τ²-bench sampling (temperature
+// 1, 8000 reply tokens).
 func tau2Orchestrator8B(pc policy.Config) (policy.Policy, string, error) {
 	var o llmpolicy.Options
 	if err := pc.Decode(&o); err != nil {
@@ -357,7 +375,11 @@ func tau2Orchestrator8B(pc policy.Config) (policy.Policy, string, error) {
 		o.BaseURL = llmpolicy.DefaultBaseURL8B
 	}
 	if o.MaxTokens == 0 {
-		o.MaxTokens = llmpolicy.DefaultMaxTokens8B
+		o.MaxTokens = tau2MaxTokens8B
+	}
+	if o.Temperature == nil {
+		one := 1.0
+		o.Temperature = &one
 	}
 	if o.MaxTokens < 0 {
 		return nil, "", fmt.Errorf("%w: policies.orchestrator8b.max_tokens is %d; use a positive cap", ErrUsage, o.MaxTokens)
@@ -374,19 +396,15 @@ func tau2Orchestrator8B(pc policy.Config) (policy.Policy, string, error) {
 	} else if pc.Prices != nil {
 		price = catalogPrice(pc.Prices, o.Model, "agent")
 	}
-	instr := o.System
-	if instr == "" {
-		instr = tau2.AgentInstructions
+	if o.System != "" {
+		return nil, "", fmt.Errorf("%w: policies.orchestrator8b.system does not apply: Orchestrator-8B gets ToolOrchestra's τ²-bench prompt", ErrUsage)
 	}
-	p := &llmpolicy.Native{
-		Model: llmpolicy.Model{
-			Client:      toolllm.NewOpenAI(toolllm.ClientOptions{BaseURL: strings.TrimRight(o.BaseURL, "/"), APIKey: key}),
-			Name:        o.Model,
-			Price:       price,
-			Temperature: o.Temperature,
-			MaxTokens:   o.MaxTokens,
-		},
-		Instructions: instr,
+	p := &tau2.ChatAgent{
+		Client:      toolllm.NewOpenAI(toolllm.ClientOptions{BaseURL: strings.TrimRight(o.BaseURL, "/"), APIKey: key}),
+		Model:       o.Model,
+		Price:       price,
+		Temperature: o.Temperature,
+		MaxTokens:   o.MaxTokens,
 	}
 	return p, "orchestrator8b:" + o.Model, nil
 }

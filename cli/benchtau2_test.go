@@ -223,13 +223,28 @@ func TestBenchTau2Orchestrator8B(t *testing.T) {
 		t.Errorf("the OpenAI key was sent to the 8B server: %q", h)
 	}
 	raw := string(reqs[0].Raw)
-	for _, want := range []string{`"name":"cancel_reservation"`, `"name":"call_expert"`, `"enum":["expert-1","expert-2","expert-3"]`} {
+	if temp, _ := reqs[0].Body["temperature"].(float64); temp != 1 {
+		t.Errorf("temperature %v, want ToolOrchestra's 1", reqs[0].Body["temperature"])
+	}
+	for _, want := range []string{`"name":"cancel_reservation"`, `"name":"call_expert"`,
+		"expert-1 exhibits strong functional calling abilities", "expert-1 | $1.25 | $10 | 96s", "expert-2 | $0.25 | $2 | 27s", "expert-3 | $0.8 | $0.8 | 11s"} {
 		if !strings.Contains(raw, want) {
 			t.Errorf("the 8B model is not offered %s", want)
 		}
 	}
 	if strings.Contains(raw, `"name":"transfer_to_human_agents"`) {
 		t.Error("transfer_to_human_agents offered to the agent")
+	}
+	// ToolOrchestra's prompt: tau2's system prompt with the expert rule
+	// for the transfer rule and the format suffix, then the chat.
+	ms := chatMessages(reqs[len(reqs)-1])
+	sys, _ := ms[0]["content"].(string)
+	if !strings.HasPrefix(sys, "<instructions>\nYou are a customer service agent") || !strings.Contains(sys, tau2.ExpertRule) ||
+		strings.Contains(sys, "first make a tool call to transfer_to_human_agents") || !strings.HasSuffix(sys, "the tool call between <tool_call> </tool_call> .") {
+		t.Errorf("system prompt:\n%s", sys)
+	}
+	if countRole(ms, "tool") != 2 || countRole(ms, "user") != 1 || ms[1]["role"] != "assistant" {
+		t.Errorf("history %v", ms)
 	}
 }
 

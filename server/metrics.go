@@ -23,6 +23,7 @@ type metrics struct {
 	authFailures   *prometheus.CounterVec   // reason
 	toolErrors     *prometheus.CounterVec   // tool
 	upstreamErrors *prometheus.CounterVec   // model
+	truncated      *prometheus.CounterVec   // model
 	runsInFlight   prometheus.Gauge
 	runsTotal      *prometheus.CounterVec // status
 }
@@ -57,6 +58,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		toolErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_tool_errors_total", Help: "Tool calls of orchestrated runs that returned an error.",
 		}, []string{"tool"}),
+		truncated: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_gateway_truncated_total", Help: "Pass-through responses cut at the output bound reserved for them.",
+		}, []string{"model"}),
 		upstreamErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_upstream_errors_total", Help: "Pass-through model calls that failed upstream.",
 		}, []string{"model"}),
@@ -68,7 +72,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"status"}),
 	}
 	reg.MustRegister(m.requests, m.latency, m.cost.vec, m.budgetRefusals.vec, m.overage.vec, m.overageEvents.vec, m.rateLimited.vec, m.authFailures,
-		m.toolErrors, m.upstreamErrors, m.runsInFlight, m.runsTotal)
+		m.toolErrors, m.upstreamErrors, m.truncated, m.runsInFlight, m.runsTotal)
 	return m
 }
 

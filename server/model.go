@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/chat"
+	"github.com/batonhq/baton/chat/anthropic"
+	"github.com/batonhq/baton/chat/openai"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/tool"
@@ -94,14 +96,14 @@ func ModelsFromConfig(ctx context.Context, cfg *config.Config, getenv func(strin
 	}
 	var out []Model
 	for i, tc := range cfg.Tools {
-		var newClient func(llm.ClientOptions) chat.Client
+		var newClient func(openai.Options) chat.Client
 		keyEnv := ""
 		switch tc.Kind {
 		case "llm.openai":
-			newClient = func(o llm.ClientOptions) chat.Client { return llm.NewOpenAI(o) }
+			newClient = func(o openai.Options) chat.Client { return openai.New(o) }
 			keyEnv = "OPENAI_API_KEY"
 		case "llm.anthropic":
-			newClient = func(o llm.ClientOptions) chat.Client { return llm.NewAnthropic(o) }
+			newClient = func(o anthropic.Options) chat.Client { return anthropic.New(o) }
 			keyEnv = "ANTHROPIC_API_KEY"
 		default:
 			continue
@@ -127,7 +129,7 @@ func ModelsFromConfig(ctx context.Context, cfg *config.Config, getenv func(strin
 		if o.APIKeyEnv != "" {
 			keyEnv = o.APIKeyEnv
 		}
-		co := llm.ClientOptions{BaseURL: o.BaseURL, APIKey: getenv(keyEnv), Timeout: spec.Timeout, HTTPClient: gatewayHTTPClient()}
+		co := openai.Options{BaseURL: o.BaseURL, APIKey: getenv(keyEnv), Timeout: spec.Timeout, HTTPClient: gatewayHTTPClient()}
 		if o.MaxRetries != nil {
 			co.MaxRetries = *o.MaxRetries
 			if co.MaxRetries == 0 {

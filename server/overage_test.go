@@ -64,6 +64,11 @@ func TestUpstreamOverbillingNeverPassesTheKeyBudget(t *testing.T) {
 			if !strings.Contains(string(metrics), `baton_overage_total{model="small"} 1`) {
 				t.Fatalf("no overage metric for the key in:\n%s", grepLines(string(metrics), "overage"))
 			}
+			// An orchestrated run on the frozen key is refused up front too.
+			if code, b, _ := doReq(t, e.http.URL, secret, "POST", "/v1/chat/completions",
+				`{"model":"baton","messages":[{"role":"user","content":"hi"}]}`); code != http.StatusPaymentRequired || !strings.Contains(string(b), "frozen") {
+				t.Fatalf("orchestrated run on a frozen key: %d %s", code, b)
+			}
 			// The operator reviews it and sets the budget: the key spends again.
 			if err := e.store.SetBudget(context.Background(), k.ID, store.KeyBudget{PerDay: budget}); err != nil {
 				t.Fatal(err)

@@ -25,6 +25,9 @@ const (
 	// customer's message, the agent's tool-calling message, the tools'
 	// replies to it.
 	DefaultMaxSteps = 200
+	// DefaultMaxErrors is tau2's max_errors: a conversation ends (reward
+	// 0) once the agent's tool calls have failed 10 times.
+	DefaultMaxErrors = 10
 	// turnBackstop bounds the orchestrator turns of one agent turn when
 	// Runner.StepsPerTurn is 0, beyond the steps left: the expert's
 	// relayed calls after the first of a reply take turns but no steps.
@@ -40,6 +43,9 @@ const (
 	// TermMaxSteps: the conversation reached Runner.MaxSteps (tau2's
 	// max_steps).
 	TermMaxSteps = "max_steps"
+	// TermTooManyErrors: the agent's tool calls failed Runner.MaxErrors
+	// times (tau2's max_errors).
+	TermTooManyErrors = "too_many_errors"
 	// TermAgentError: an agent turn ended without a message (step limit,
 	// policy or provider failure).
 	TermAgentError = "agent_error"
@@ -69,6 +75,10 @@ type Runner struct {
 	// MaxSteps caps a conversation's steps (tau2's max_steps, see
 	// [DefaultMaxSteps]); 0 means DefaultMaxSteps.
 	MaxSteps int
+	// MaxErrors caps the agent's failed tool calls (tau2's max_errors,
+	// [DefaultMaxErrors]); 0 means DefaultMaxErrors. call_expert's own
+	// failures do not count: upstream's expert is no tool.
+	MaxErrors int
 	// StepsPerTurn caps the orchestrator turns of one agent turn; 0 means
 	// only the conversation's steps bound it.
 	StepsPerTurn int
@@ -131,45 +141,68 @@ func (c *Conversation) end(reason string, err error) {
 }
 
 // live is a conversation's transcript while it runs; the expert tool reads
-// it mid-turn. steps counts tau2's steps (see [DefaultMaxSteps]).
+// it mid-turn. steps counts tau2's steps (see [DefaultMaxSteps]), errors
+// the agent's failed tool calls (see [DefaultMaxErrors]).
 type live struct {
-	mu    sync.Mutex
-	msgs  []Message
-	steps int
-	// atCap, when set, is called once steps reach the cap.
+	mu              sync.Mutex
+	msgs            []Message
+	steps, errors   int
+	stepCap, errCap int
+	// atCap, when set, is called once steps or errors reach their cap.
 	atCap func()
-	cap   int
 }
 
-// add appends m, counting steps steps.
+// add appends m, counting steps steps; a failed tool call of the agent's
+// (not call_expert) counts as an error.
 func (l *live) add(m Message, steps int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.msgs = append(l.msgs, m)
 	l.steps += steps
-	if l.atCap != nil && l.steps >= l.cap {
+	if m.Role == RoleTool && m.IsError && m.Tool != ExpertToolName {
+		l.errors++
+	}
+	if l.atCap != nil && (l.steps >= l.stepCap || l.errors >= l.errCap) {
 		l.atCap()
 		l.atCap = nil
 	}
-}
-
-func (l *live) stepCount() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.steps
-}
-
-// watch calls stop once the steps reach limit (nil: stop watching).
-func (l *live) watch(limit int, stop func()) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.cap, l.atCap = limit, stop
 }
 
 func (l *live) snapshot() []Message {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return slices.Clone(l.msgs)
+}
+
+func (l *live) counts() (steps, errors int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.steps, l.errors
+}
+
+func (l *live) stepCount() int {
+	n, _ := l.counts()
+	return n
+}
+
+// watch calls stop once steps reach stepCap or errors errCap (nil: stop
+// watching).
+func (l *live) watch(stepCap, errCap int, stop func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.stepCap, l.errCap, l.atCap = stepCap, errCap, stop
+}
+
+// limit is the termination a conversation's counts call for, if any.
+func (l *live) limit(maxSteps, maxErrors int) (string, error) {
+	steps, errs := l.counts()
+	switch {
+	case errs >= maxErrors:
+		return TermTooManyErrors, fmt.Errorf("%d failed tool calls (cap %d)", errs, maxErrors)
+	case steps >= maxSteps:
+		return TermMaxSteps, fmt.Errorf("no ending after %d steps (cap %d)", steps, maxSteps)
+	}
+	return "", nil
 }
 
 // tracer turns the orchestrator's call and result events into transcript
@@ -240,16 +273,23 @@ func (r *Runner) Run(ctx context.Context, task *domain.Task, trial int) (*Conver
 	if maxSteps <= 0 {
 		maxSteps = DefaultMaxSteps
 	}
+	maxErrors := r.MaxErrors
+	if maxErrors <= 0 {
+		maxErrors = DefaultMaxErrors
+	}
 	agent := r.Policy
+	if ca, ok := r.Policy.(*ChatAgent); ok {
+		agent = ca.bind(r.Domain.Policy, len(r.Experts) > 0, lv.snapshot)
+	}
 	if len(r.Experts) > 0 {
-		agent = relay{inner: r.Policy, hide: TransferToolName}
+		agent = relay{inner: agent, hide: TransferToolName}
 	}
 	c := &Conversation{TaskID: task.ID, Trial: trial, ToolCalls: map[string]int{}}
 	start := time.Now()
 	lv.add(Message{Role: RoleAgent, Content: Greeting}, 1)
 	for {
-		if n := lv.stepCount(); n >= maxSteps {
-			c.end(TermMaxSteps, fmt.Errorf("no ending after %d steps (cap %d)", n, maxSteps))
+		if term, err := lv.limit(maxSteps, maxErrors); term != "" {
+			c.end(term, err)
 			break
 		}
 		ut, err := r.User.Reply(ctx, task, lv.snapshot())
@@ -267,11 +307,11 @@ func (r *Runner) Run(ctx context.Context, task *domain.Task, trial int) (*Conver
 			c.end(TermUserStop, nil)
 			break
 		}
-		left := maxSteps - lv.stepCount()
-		if left <= 0 {
-			c.end(TermMaxSteps, fmt.Errorf("no ending after %d steps (cap %d)", lv.stepCount(), maxSteps))
+		if term, err := lv.limit(maxSteps, maxErrors); term != "" {
+			c.end(term, err)
 			break
 		}
+		left := maxSteps - lv.stepCount()
 		b := episode.Budget{MaxTurns: r.StepsPerTurn}
 		if b.MaxTurns <= 0 {
 			b.MaxTurns = left + turnBackstop
@@ -295,18 +335,19 @@ func (r *Runner) Run(ctx context.Context, task *domain.Task, trial int) (*Conver
 		// cap mid-turn.
 		turnCtx, stop := context.WithCancel(ctx)
 		capped := false
-		lv.watch(maxSteps, func() { capped = true; stop() })
+		lv.watch(maxSteps, maxErrors, func() { capped = true; stop() })
 		ep, err := orchestrator.Run(turnCtx, t, agent, set,
 			orchestrator.WithRunID(fmt.Sprintf("tau2-%s-%s", r.Domain.Name(), t.ID)),
 			orchestrator.WithTracer(lv.tracer(c.AgentTurns)))
-		lv.watch(0, nil)
+		lv.watch(0, 0, nil)
 		stop()
 		if err != nil {
 			return nil, fmt.Errorf("tau2: task %s: %w", task.ID, err)
 		}
 		c.addCosts(ep)
 		if capped && ep.Status != episode.StatusAnswered {
-			c.end(TermMaxSteps, fmt.Errorf("no ending after %d steps (cap %d), in agent turn %d", lv.stepCount(), maxSteps, c.AgentTurns))
+			term, err := lv.limit(maxSteps, maxErrors)
+			c.end(term, fmt.Errorf("%w, in agent turn %d", err, c.AgentTurns))
 			break
 		}
 		if ep.Status != episode.StatusAnswered {
@@ -320,8 +361,8 @@ func (r *Runner) Run(ctx context.Context, task *domain.Task, trial int) (*Conver
 			c.end(reason, fmt.Errorf("agent turn %d ended %s: %s", c.AgentTurns, ep.Status, ep.Error))
 			break
 		}
-		lv.add(Message{Role: RoleAgent, Content: ep.Answer, Turn: c.AgentTurns}, 1)
-		if strings.Contains(ep.Answer, TokenStop) {
+		lv.add(Message{Role: RoleAgent, Content: MessageText(ep.Answer), Turn: c.AgentTurns}, 1)
+		if strings.Contains(MessageText(ep.Answer), TokenStop) {
 			c.end(TermAgentStop, nil)
 			break
 		}
@@ -390,4 +431,26 @@ func (r *Runner) score(ctx context.Context, task *domain.Task, sess *domain.Sess
 	}
 	c.Success = IsSuccess(c.Reward)
 	return nil
+}
+
+// MessageText is the part of an agent's reply sent to the customer: as
+// ToolOrchestra reads Orchestrator-8B's replies (whose system prompt asks
+// it to wrap its message in <message> </message>), the text inside the
+// last <message>…</message> when the reply has both tags and is longer
+// than five characters, else the reply itself.
+func MessageText(reply string) string {
+	if len(reply) > 5 && strings.Contains(reply, "<message>") && strings.Contains(reply, "</message>") {
+		_, after, _ := cutLast(reply, "<message>")
+		inner, _, _ := strings.Cut(after, "</message>")
+		return inner
+	}
+	return reply
+}
+
+func cutLast(s, sep string) (before, after string, found bool) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(sep):], true
 }

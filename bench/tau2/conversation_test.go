@@ -235,6 +235,10 @@ func TestConversationAbnormalEndings(t *testing.T) {
 		{"agent calls tools past the cap", func(chattest.Request) chattest.Reply {
 			return call("get_user_details", `{"user_id":"mia_li_3668"}`)
 		}, chatter, 7, 0, TermMaxSteps, "after 8 steps (cap 7), in agent turn 1", 1},
+		// tau2's max_errors: ten failed tool calls end the conversation.
+		{"agent's calls keep failing", func(chattest.Request) chattest.Reply {
+			return call("get_user_details", `{"user_id":"nobody_0000"}`)
+		}, chatter, 200, 0, TermTooManyErrors, "10 failed tool calls (cap 10), in agent turn 1", 1},
 		{"agent provider fails", func(chattest.Request) chattest.Reply {
 			return chattest.Reply{Status: 400, Raw: `{"error":{"message":"bad model","type":"invalid_request_error"}}`}
 		}, chatter, 5, 0, TermAgentError, "bad model", 1},
@@ -396,13 +400,20 @@ func TestConversationExpert(t *testing.T) {
 			if !strings.Contains(string(reqs[0].Raw), `"name":"transfer_to_human_agents"`) || strings.Contains(string(reqs[0].Raw), `"name":"call_expert"`) {
 				t.Fatal("the expert must get the domain tools with transfer_to_human_agents and without call_expert")
 			}
-			// The agent gets call_expert with the aliases, and no transfer.
+			// The agent gets ToolOrchestra's call_expert, and no transfer.
 			raw := string(agent.Requests()[0].Raw)
-			if !strings.Contains(raw, `"enum":["expert-1","expert-2"]`) || strings.Contains(raw, `"name":"transfer_to_human_agents"`) {
-				t.Fatalf("agent's tools: %s", raw)
+			if strings.Contains(raw, `"name":"transfer_to_human_agents"`) {
+				t.Fatal("transfer_to_human_agents offered to the agent")
 			}
-			if !strings.Contains(raw, "expert-1: $1.25/1M input tokens + $10/1M output tokens") {
-				t.Fatal("call_expert's description does not price the experts")
+			for _, want := range []string{
+				`"description":"Call the expert such that the user request can be better solved compared to existing functions"`,
+				`Choices: ['expert-1', 'expert-2']. The table below shows the pricing and latency of each model:\nModel | price per million input tokens | price per million output tokens | average latency\nexpert-1 | $1.25 | $10 | 10s\nexpert-2 | $2 | $8 | 10s"`,
+				// The llm policy's price table shows the dearest expert's.
+				`call_expert | $1.25/1M input tokens + $10/1M output tokens`,
+			} {
+				if !strings.Contains(raw, want) {
+					t.Fatalf("agent's request lacks %s", want)
+				}
 			}
 		})
 	}
@@ -444,7 +455,7 @@ func TestConversationExpertFails(t *testing.T) {
 			errs = append(errs, m.Content)
 		}
 	}
-	if len(errs) != 2 || !strings.Contains(errs[0], "must be one of 'expert-1', 'expert-2'") || !strings.Contains(errs[1], "model overloaded") {
+	if len(errs) != 2 || !strings.Contains(errs[0], `no expert "expert-9"; choose one of expert-1, expert-2`) || !strings.Contains(errs[1], "model overloaded") {
 		t.Fatalf("error results %q", errs)
 	}
 	if c.ExpertCost != 0 || c.Termination != TermUserStop {

@@ -50,7 +50,18 @@
 // As tau2, a conversation is cut off after [Runner.MaxSteps] steps
 // ([DefaultMaxSteps], 200), counted as tau2 counts them: each agent or
 // customer message, each agent message calling tools and the message with
-// their replies. The cap stops an agent turn mid-way too.
+// their replies. The cap stops an agent turn mid-way too, and so does
+// tau2's max_errors ([Runner.MaxErrors], 10 failed tool calls of the
+// agent's).
+//
+// # Orchestrator-8B's context
+//
+// [ChatAgent] is the agent as ToolOrchestra runs Orchestrator-8B on
+// τ²-bench: the conversation as chat under tau2's system prompt, the
+// policy's transfer rules replaced by [ExpertRule] when experts are offered,
+// and a suffix asking for <think>, <message> and <tool_call> tags; the
+// Runner binds it to each conversation and reads its <message> tags
+// ([MessageText]).
 //
 // At the end the session is scored with [domain.Domain.Evaluate]: the final
 // database hash against the gold replay, and communicate_info over every

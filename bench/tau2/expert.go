@@ -19,32 +19,50 @@ import (
 // ExpertToolName is the name under which the experts are offered.
 const ExpertToolName = "call_expert"
 
+// MaxCallsPerMessage is how many tool calls of one reply ToolOrchestra's
+// τ²-bench agent makes; an expert's further calls are dropped.
+const MaxCallsPerMessage = 6
+
 // TransferToolName is tau2's transfer tool, which ToolOrchestra takes
 // from the agent when it offers call_expert; the experts keep it.
 const TransferToolName = "transfer_to_human_agents"
 
 // Defaults of [Expert].
 const (
-	// DefaultExpertMaxTokens caps an expert's reply when MaxTokens is 0.
-	DefaultExpertMaxTokens = 4096
+	// DefaultExpertMaxTokens caps an expert's reply when MaxTokens is 0:
+	// ToolOrchestra's cap for its vLLM-served experts.
+	DefaultExpertMaxTokens = 8000
 	// DefaultExpertLatency is the typical latency shown to the policy when
 	// Latency is 0.
 	DefaultExpertLatency = 10 * time.Second
 )
 
-// DefaultExperts are ToolOrchestra's τ²-bench experts by alias: gpt-5,
-// gpt-5-mini and Qwen3-32B, strongest first.
-var DefaultExperts = []struct{ Alias, Model string }{
-	{"expert-1", "gpt-5"},
-	{"expert-2", "gpt-5-mini"},
-	{"expert-3", "Qwen3-32B"},
+// DefaultExpert is one of ToolOrchestra's τ²-bench experts.
+type DefaultExpert struct {
+	Alias, Model string
+	// About is how ToolOrchestra's call_expert describes the expert.
+	About string
+	// Latency is the average latency ToolOrchestra's table shows.
+	Latency time.Duration
+	// MaxTokens is the reply cap ToolOrchestra gives it: 40000 for the
+	// OpenAI models, 8000 for the vLLM-served one.
+	MaxTokens int
+}
+
+// DefaultExperts are ToolOrchestra's τ²-bench experts by alias, strongest
+// first, as its call_expert tool describes them (evaluation/tau2-bench,
+// tau2/utils/llm_utils.py: extra_tool and the alias mapping in generate).
+var DefaultExperts = []DefaultExpert{
+	{"expert-1", "gpt-5", "expert-1 exhibits strong functional calling abilities and performs excellent in most domains (math, physics, social science, etc.), but could lack domain knowledge in some cases.", 96 * time.Second, 40000},
+	{"expert-2", "gpt-5-mini", "expert-2 presents reasonable solutions in most tasks, but could get stuck in complex reasoning and specific domain knowledge.", 27 * time.Second, 40000},
+	{"expert-3", "Qwen/Qwen3-32B", "expert-3 demonstrates moderate performance: it can parse complex prompts, performs some mathematical derivations, call functions, yet it sometimes misreads details, mixes concepts.", 11 * time.Second, 8000},
 }
 
 // AgentSystemPrompt is tau2's LLMAgent system prompt around the domain
-// policy; the experts get it, since each acts as the τ²-bench agent for
-// the turn it is handed.
+// policy (inserted verbatim, as tau2 formats it); the experts get it,
+// since each acts as the τ²-bench agent for the step it is handed.
 func AgentSystemPrompt(policy string) string {
-	return "<instructions>\n" + tau2AgentInstruction + "\n</instructions>\n<policy>\n" + strings.TrimSpace(policy) + "\n</policy>"
+	return "<instructions>\n" + tau2AgentInstruction + "\n</instructions>\n<policy>\n" + policy + "\n</policy>"
 }
 
 const tau2AgentInstruction = `You are a customer service agent that helps the user according to the <policy> provided below.
@@ -76,11 +94,21 @@ type Expert struct {
 	Price money.Price
 	// MaxTokens caps each reply; 0 means [DefaultExpertMaxTokens].
 	MaxTokens int
-	// Latency is the typical latency shown to the policy; 0 means
-	// [DefaultExpertLatency].
+	// Latency is the average latency shown in call_expert's table; 0
+	// means [DefaultExpertLatency].
 	Latency time.Duration
+	// About describes the expert to the agent (see [DefaultExperts]);
+	// empty says nothing but its price and latency.
+	About string
 	// Temperature is sent when non-nil.
 	Temperature *float64
+}
+
+func (e *Expert) latency() time.Duration {
+	if e.Latency > 0 {
+		return e.Latency
+	}
+	return DefaultExpertLatency
 }
 
 func (e *Expert) maxTokens() int {
@@ -143,31 +171,33 @@ var (
 )
 
 // bindExperts returns call_expert over one conversation's transcript;
-// domTools are the domain's tools as the experts see them.
+// domTools are the domain's tools as the experts see them. The tool is
+// ToolOrchestra's: its description, and its one "expert" argument
+// described by the aliases, what each expert is good at and a table of
+// prices and average latencies (no enum, as upstream; an unknown alias is
+// an error result).
 func bindExperts(experts []*Expert, policy string, domTools []chat.ToolDef, transcript func() []Message) *expertTool {
-	aliases := make([]string, len(experts))
-	var lines []string
-	lat := time.Duration(0)
-	for i, e := range experts {
-		aliases[i] = e.Alias
-		lines = append(lines, fmt.Sprintf("%s: %s/1M input tokens + %s/1M output tokens", e.Alias, e.Price.InputPerM, e.Price.OutputPerM))
-		l := e.Latency
-		if l <= 0 {
-			l = DefaultExpertLatency
-		}
-		lat = max(lat, l)
-	}
-	schema, _ := json.Marshal(map[string]any{
-		"type": "object",
-		"properties": map[string]any{
-			"expert": map[string]any{"type": "string", "enum": aliases, "description": "The expert to hand this step to."},
-		},
-		"required":             []string{"expert"},
-		"additionalProperties": false,
-	})
+	var lat time.Duration
 	maxOut := 0
 	for _, e := range experts {
+		lat = max(lat, e.latency())
 		maxOut = max(maxOut, e.maxTokens())
+	}
+	schema, _ := json.Marshal(map[string]any{
+		"properties": map[string]any{
+			"expert": map[string]any{"description": expertArgDescription(experts), "title": "Expression", "type": "string"},
+		},
+		"required": []string{"expert"},
+		"title":    "parameters",
+		"type":     "object",
+	})
+	// The tool's own price is the dearest expert's, for policies that
+	// read prices from specs; each call is billed at its expert's price.
+	var dearest money.Price
+	for _, e := range experts {
+		if e.Price.Cost(typicalCall) > dearest.Cost(typicalCall) {
+			dearest = e.Price
+		}
 	}
 	return &expertTool{
 		experts:    experts,
@@ -175,16 +205,41 @@ func bindExperts(experts []*Expert, policy string, domTools []chat.ToolDef, tran
 		domTools:   domTools,
 		transcript: transcript,
 		spec: tool.Spec{
-			Name: ExpertToolName,
-			Description: "Hand this step to an expert model. The expert reads the domain policy and the whole conversation, including every tool call and result, " +
-				"and either writes your next message to the customer (sent as yours, it ends your turn) or calls the domain's tools (made as your calls; you then continue). " +
-				"Experts and their prices: " + strings.Join(lines, "; ") + ".",
+			Name:            ExpertToolName,
+			Description:     "Call the expert such that the user request can be better solved compared to existing functions",
 			Parameters:      schema,
+			Price:           dearest,
 			Latency:         lat,
 			MaxOutputTokens: int64(maxOut),
 			Tags:            []string{tool.TagLLM, tool.TagRemote},
 		},
 	}
+}
+
+// typicalCall compares the experts' prices.
+var typicalCall = money.Usage{InputTokens: 1000, OutputTokens: 500}
+
+// expertArgDescription is upstream's description of the expert argument,
+// built from the configured experts.
+func expertArgDescription(experts []*Expert) string {
+	aliases := make([]string, len(experts))
+	var abouts []string
+	for i, e := range experts {
+		aliases[i] = "'" + e.Alias + "'"
+		if e.About != "" {
+			abouts = append(abouts, e.About)
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "The expert. Choices: [%s]. ", strings.Join(aliases, ", "))
+	if len(abouts) > 0 {
+		b.WriteString(strings.Join(abouts, " ") + " ")
+	}
+	b.WriteString("The table below shows the pricing and latency of each model:\nModel | price per million input tokens | price per million output tokens | average latency")
+	for _, e := range experts {
+		fmt.Fprintf(&b, "\n%s | %s | %s | %ds", e.Alias, e.Price.InputPerM, e.Price.OutputPerM, int(e.latency().Round(time.Second)/time.Second))
+	}
+	return b.String()
 }
 
 func (x *expertTool) Spec() tool.Spec { return x.spec }
@@ -209,8 +264,15 @@ func (x *expertTool) pick(args json.RawMessage) (*Expert, error) {
 	return nil, fmt.Errorf("%s: no expert %q; choose one of %s", ExpertToolName, a.Expert, strings.Join(names, ", "))
 }
 
+// gpt5Suffix is what ToolOrchestra's to_litellm_messages appends to the
+// last message sent to a gpt-5 model acting as the agent.
+const gpt5Suffix = "\n\nWait, the information I provide may not be correct, please ask again."
+
 func (x *expertTool) request(e *Expert) chat.Request {
 	msgs := append([]chat.Message{{Role: chat.RoleSystem, Content: AgentSystemPrompt(x.policy)}}, ChatHistory(x.transcript())...)
+	if strings.Contains(strings.ToLower(e.Model), "gpt-5") && len(msgs) > 1 {
+		msgs[len(msgs)-1].Content += gpt5Suffix
+	}
 	return chat.Request{Model: e.Model, Messages: msgs, Tools: x.domTools, MaxTokens: e.maxTokens(), Temperature: e.Temperature}
 }
 
@@ -300,6 +362,9 @@ func (x *expertTool) Call(ctx context.Context, args json.RawMessage) (*tool.Resu
 	}
 	rep := expertReply{Expert: e.Alias, Model: e.Model}
 	for _, c := range resp.Message.ToolCalls {
+		if len(rep.ToolCalls) == MaxCallsPerMessage {
+			break // upstream keeps the first six
+		}
 		rep.ToolCalls = append(rep.ToolCalls, relayCall{Name: c.Name, Arguments: c.Arguments})
 	}
 	switch {

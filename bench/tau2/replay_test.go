@@ -22,7 +22,8 @@ import (
 // must make the recorded tool calls in the recorded order:
 //
 //   - user: the recorded customer messages, in order;
-//   - agent: per recorded agent message, the text as an answer call, or
+//   - agent: per recorded agent message, the text (as an answer call for
+//     the llm policy, as the reply's content for the ChatAgent), or
 //     each tool call as its own reply; but an agent message with several
 //     tool calls, or a transfer_to_human_agents call (which the agent is
 //     not offered), is a call_expert and the expert replies with the
@@ -44,7 +45,7 @@ type replayScript struct {
 
 var replayAliases = []string{"expert-1", "expert-2", "expert-3"}
 
-func newReplayScript(t *testing.T, sim *domain.Simulation) *replayScript {
+func newReplayScript(t *testing.T, sim *domain.Simulation, textAsContent bool) *replayScript {
 	t.Helper()
 	s := &replayScript{}
 	responses := map[string]string{}
@@ -82,9 +83,12 @@ func newReplayScript(t *testing.T, sim *domain.Simulation) *replayScript {
 			s.steps++
 		case m.Role == "assistant" && len(m.ToolCalls) == 0:
 			texts++
-			if texts%3 == 0 {
+			switch {
+			case texts%3 == 0:
 				viaExpert(chattest.Reply{Content: content})
-			} else {
+			case textAsContent:
+				s.agent = append(s.agent, chattest.Reply{Content: content, Usage: agentUsage})
+			default:
 				s.agent = append(s.agent, answer(content))
 			}
 			s.steps++
@@ -124,7 +128,8 @@ var replayAll = flag.Bool("tau2-replay-all", false, "replay every recorded ToolO
 
 // TestReplayToolOrchestraRecordings replays recorded ToolOrchestra
 // τ²-bench simulations (airline and retail) through the harness with
-// scripted agent, expert and user servers: each tool response must equal
+// scripted agent, expert and user servers, with the "llm" policy and with
+// the ChatAgent (Orchestrator-8B's prompt) as the agent: each tool response must equal
 // the recording, each comparable reward and db_match the recorded ones,
 // and the conversation's tau2 step count the recorded one. By default every
 // 8th simulation of each domain is replayed, with the first of reward 0
@@ -133,47 +138,49 @@ var replayAll = flag.Bool("tau2-replay-all", false, "replay every recorded ToolO
 // include a transfer, a reward of 0 and a reward of 1.
 func TestReplayToolOrchestraRecordings(t *testing.T) {
 	root := dataRoot(t)
-	for _, name := range []string{"airline", "retail"} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			d, err := domain.Open(context.Background(), root, name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := os.ReadFile(check.TrajectoryPath(root, name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := domain.ParseResults(b)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var sims, want, calls, viaExpert, transfers int
-			rewards := map[float64]int{}
-			for i := range res.Simulations {
-				if !*replayAll && !inSample(res.Simulations, i) {
-					continue
+	for _, agentKind := range []string{"llm", "chat"} {
+		for _, name := range []string{"airline", "retail"} {
+			t.Run(agentKind+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				d, err := domain.Open(context.Background(), root, name)
+				if err != nil {
+					t.Fatal(err)
 				}
-				want++
-				sim := &res.Simulations[i]
-				n, got, ok := replayOne(t, d, sim)
-				if !ok {
-					return
+				b, err := os.ReadFile(check.TrajectoryPath(root, name))
+				if err != nil {
+					t.Fatal(err)
 				}
-				sims++
-				calls += n
-				viaExpert += got.ToolCalls[ExpertToolName]
-				transfers += got.ToolCalls[TransferToolName]
-				if got.rewardCompared {
-					rewards[got.Reward]++
+				res, err := domain.ParseResults(b)
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			t.Logf("%s: %d of %d simulations replayed (-tau2-replay-all for all): %d tool responses equal to the recording, rewards equal %v (reward: count), %d steps handed to experts, %d transfers",
-				name, sims, len(res.Simulations), calls, rewards, viaExpert, transfers)
-			if sims != want || rewards[0] == 0 || rewards[1] == 0 || viaExpert == 0 || transfers == 0 {
-				t.Fatalf("replayed %d of %d simulations; rewards %v, %d expert steps, %d transfers: the sample must cover rewards 0 and 1 and a transfer", sims, want, rewards, viaExpert, transfers)
-			}
-		})
+				var sims, want, calls, viaExpert, transfers int
+				rewards := map[float64]int{}
+				for i := range res.Simulations {
+					if !*replayAll && !inSample(res.Simulations, i) {
+						continue
+					}
+					want++
+					sim := &res.Simulations[i]
+					n, got, ok := replayOne(t, d, sim, agentKind)
+					if !ok {
+						return
+					}
+					sims++
+					calls += n
+					viaExpert += got.ToolCalls[ExpertToolName]
+					transfers += got.ToolCalls[TransferToolName]
+					if got.rewardCompared {
+						rewards[got.Reward]++
+					}
+				}
+				t.Logf("%s: %d of %d simulations replayed (-tau2-replay-all for all): %d tool responses equal to the recording, rewards equal %v (reward: count), %d steps handed to experts, %d transfers",
+					name, sims, len(res.Simulations), calls, rewards, viaExpert, transfers)
+				if sims != want || rewards[0] == 0 || rewards[1] == 0 || viaExpert == 0 || transfers == 0 {
+					t.Fatalf("replayed %d of %d simulations; rewards %v, %d expert steps, %d transfers: the sample must cover rewards 0 and 1 and a transfer", sims, want, rewards, viaExpert, transfers)
+				}
+			})
+		}
 	}
 }
 
@@ -204,10 +211,11 @@ type replayed struct {
 	rewardCompared bool
 }
 
-// replayOne replays one simulation and reports its tool calls checked.
-func replayOne(t *testing.T, d *domain.Domain, sim *domain.Simulation) (int, replayed, bool) {
+// replayOne replays one simulation with the "llm" policy or, for
+// agentKind "chat", the ChatAgent, and reports its tool calls checked.
+func replayOne(t *testing.T, d *domain.Domain, sim *domain.Simulation, agentKind string) (int, replayed, bool) {
 	t.Helper()
-	sc := newReplayScript(t, sim)
+	sc := newReplayScript(t, sim, agentKind == "chat")
 	task, why := check.ResolveTask(d, sim)
 	if task == nil {
 		// Held out of the shared data: the tool responses are still
@@ -225,7 +233,11 @@ func replayOne(t *testing.T, d *domain.Domain, sim *domain.Simulation) (int, rep
 	for _, a := range replayAliases {
 		xs = append(xs, &Expert{Alias: a, Client: client, Model: "model-" + a, Price: replayPrices[a]})
 	}
-	r := &Runner{Domain: d, Policy: agentPolicy(t, agent.BaseURL()), User: simUser(t, user.BaseURL()), Experts: xs}
+	pol := agentPolicy(t, agent.BaseURL())
+	if agentKind == "chat" {
+		pol = &ChatAgent{Client: toolllm.NewOpenAI(toolllm.ClientOptions{BaseURL: agent.BaseURL(), MaxRetries: -1}), Model: "orchestrator-8b", Price: agentPrice, MaxTokens: 8000}
+	}
+	r := &Runner{Domain: d, Policy: pol, User: simUser(t, user.BaseURL()), Experts: xs}
 	c, err := r.Run(context.Background(), task, 0)
 	if err != nil {
 		t.Fatalf("sim %s: %v", sim.ID, err)

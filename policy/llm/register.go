@@ -8,9 +8,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/batonhq/baton/chat/openai"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/policy"
-	toolllm "github.com/batonhq/baton/tool/llm"
 )
 
 // Defaults of [Options] per registered kind.
@@ -138,7 +138,7 @@ func NewFromConfig(_ context.Context, kind string, cfg policy.Config) (policy.Po
 		return nil, err
 	}
 	m := Model{
-		Client:      toolllm.NewOpenAI(toolllm.ClientOptions{BaseURL: strings.TrimRight(o.BaseURL, "/"), APIKey: key}),
+		Client:      openai.New(openai.Options{BaseURL: strings.TrimRight(o.BaseURL, "/"), APIKey: key}),
 		Name:        o.Model,
 		Price:       price,
 		Temperature: o.Temperature,

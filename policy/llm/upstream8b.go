@@ -111,7 +111,6 @@ func (st style) capsFor(fn string, f family) caps {
 
 // Orchestrator budgets, in tokens (eval_hle.py, eval_frames.py).
 const (
-	attemptTokens     = 8000
 	codeAttemptTokens = 12000
 	framesCtxTokens   = 24000
 	hleCtxTokens      = 27000

@@ -151,6 +151,25 @@ func BenchmarkReserveCommit(b *testing.B) {
 	storetest.BenchmarkReserveCommit(b, s)
 }
 
+func BenchmarkLeasedReserveCommit(b *testing.B) {
+	if pgtest.SkipRequested() {
+		b.Skip(pgtest.SkipEnv + "=1")
+	}
+	if startErr != nil {
+		b.Fatal(startErr)
+	}
+	url, err := server.NewDatabase(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchmarkLeasedReserveCommit(b, s)
+}
+
 func TestCommitRun(t *testing.T) {
 	committest.Run(t, func(t *testing.T) store.Store { return open(t, newURL(t)) })
 }

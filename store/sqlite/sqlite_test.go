@@ -190,6 +190,15 @@ func BenchmarkReserveCommit(b *testing.B) {
 	storetest.BenchmarkReserveCommit(b, s)
 }
 
+func BenchmarkLeasedReserveCommit(b *testing.B) {
+	s, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "baton.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchmarkLeasedReserveCommit(b, s)
+}
+
 func TestCommitRun(t *testing.T) {
 	committest.Run(t, func(t *testing.T) store.Store { return open(t, filepath.Join(t.TempDir(), "baton.db")) })
 }

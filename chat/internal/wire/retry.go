@@ -1,4 +1,4 @@
-package llm
+package wire
 
 import (
 	"bytes"
@@ -17,44 +17,48 @@ import (
 )
 
 // Backoff between retries when the server gives no Retry-After: the n-th
-// retry waits a random time in [d/2, d] with d = backoffBase·2ⁿ, at most
-// backoffMax.
+// retry waits a random time in [d/2, d] with d = BackoffBase·2ⁿ, at most
+// BackoffMax.
 const (
-	backoffBase = 500 * time.Millisecond
-	backoffMax  = 8 * time.Second
+	BackoffBase = 500 * time.Millisecond
+	BackoffMax  = 8 * time.Second
 	// maxErrorBody bounds how much of an error response is read for its
 	// message.
 	maxErrorBody = 64 << 10
 )
 
-// retrier is the single retry policy of both clients. It runs as SDK
+// Retrier is the single retry policy of both clients. It runs as SDK
 // middleware with the SDKs' own retries disabled, so it sees every attempt:
 // it bounds each with the per-attempt timeout, retries 408, 429, 5xx,
 // connection failures and attempt timeouts with backoff or the server's
 // Retry-After, caps response bodies, turns final HTTP errors into
 // *chat.StatusError and rejects 2xx bodies that are not JSON.
-type retrier struct {
+type Retrier struct {
 	provider string
-	o        ClientOptions
-	// sleep waits between attempts; it must return early with ctx's error
+	o        Options
+	// Sleep waits between attempts; it must return early with ctx's error
 	// when ctx is done. Tests replace it to observe requested delays.
-	sleep func(ctx context.Context, d time.Duration) error
-	now   func() time.Time
-	// jitter returns a uniform random duration in [0, n].
-	jitter func(n time.Duration) time.Duration
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the clock Retry-After dates are read against.
+	Now func() time.Time
+	// Jitter returns a uniform random duration in [0, n].
+	Jitter func(n time.Duration) time.Duration
 }
 
-func newRetrier(provider string, o ClientOptions) *retrier {
-	return &retrier{
+// NewRetrier returns the retry policy for provider ("openai") with the
+// options o, which must already have their defaults filled in.
+func NewRetrier(provider string, o Options) *Retrier {
+	return &Retrier{
 		provider: provider,
 		o:        o,
-		sleep:    sleepCtx,
-		now:      time.Now,
-		jitter:   func(n time.Duration) time.Duration { return rand.N(n + 1) },
+		Sleep:    SleepCtx,
+		Now:      time.Now,
+		Jitter:   func(n time.Duration) time.Duration { return rand.N(n + 1) },
 	}
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// SleepCtx waits d or until ctx is done, returning ctx's error then.
+func SleepCtx(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
@@ -78,8 +82,9 @@ type retryable struct {
 func (r *retryable) Error() string { return r.err.Error() }
 func (r *retryable) Unwrap() error { return r.err }
 
-// middleware has the signature of both SDKs' option.Middleware.
-func (r *retrier) middleware(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
+// Middleware has the signature of both SDKs' option.Middleware, and
+// serves as a plain http.RoundTripper-style wrapper too.
+func (r *Retrier) Middleware(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
 	ctx := req.Context()
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	for attempt := 0; ; attempt++ {
@@ -104,42 +109,42 @@ func (r *retrier) middleware(req *http.Request, next func(*http.Request) (*http.
 		if wait < 0 {
 			wait = r.backoff(attempt)
 		}
-		slog.Debug("llm: retrying", "provider", r.provider, "attempt", attempt+1, "wait", wait, "error", rt.err)
-		if err := r.sleep(ctx, wait); err != nil {
+		slog.Debug("chat: retrying", "provider", r.provider, "attempt", attempt+1, "wait", wait, "error", rt.err)
+		if err := r.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
 }
 
-func (r *retrier) exhausted(err error, attempts int) error {
+func (r *Retrier) exhausted(err error, attempts int) error {
 	var se *chat.StatusError
 	if errors.As(err, &se) {
 		return se
 	}
 	if attempts == 1 {
-		return fmt.Errorf("llm: %s: %w", r.provider, err)
+		return fmt.Errorf("chat: %s: %w", r.provider, err)
 	}
-	return fmt.Errorf("llm: %s: gave up after %d attempts: %w", r.provider, attempts, err)
+	return fmt.Errorf("chat: %s: gave up after %d attempts: %w", r.provider, attempts, err)
 }
 
-func (r *retrier) backoff(attempt int) time.Duration {
-	d := backoffMax
+func (r *Retrier) backoff(attempt int) time.Duration {
+	d := BackoffMax
 	if attempt < 16 {
-		d = min(backoffBase<<attempt, backoffMax)
+		d = min(BackoffBase<<attempt, BackoffMax)
 	}
-	return d/2 + r.jitter(d/2)
+	return d/2 + r.Jitter(d/2)
 }
 
 // attempt sends one attempt under its own timeout. The timeout's cancel is
 // released when the body has been read (JSON) or closed (streams).
-func (r *retrier) attempt(ctx context.Context, req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
+func (r *Retrier) attempt(ctx context.Context, req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
 	actx, cancel := context.WithTimeout(ctx, r.o.Timeout)
 	areq := req.Clone(actx)
 	if req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {
 			cancel()
-			return nil, fmt.Errorf("llm: %s: replay request body: %w", r.provider, err)
+			return nil, fmt.Errorf("chat: %s: replay request body: %w", r.provider, err)
 		}
 		areq.Body = body
 	}
@@ -159,15 +164,15 @@ func (r *retrier) attempt(ctx context.Context, req *http.Request, next func(*htt
 	defer cancel()
 	body, err := readCapped(res.Body, r.o.MaxResponseBytes)
 	_ = res.Body.Close()
-	if errors.Is(err, ErrTooLarge) {
-		return nil, fmt.Errorf("llm: %s: %w: body exceeds %d bytes", r.provider, ErrTooLarge, r.o.MaxResponseBytes)
+	if errors.Is(err, chat.ErrTooLarge) {
+		return nil, fmt.Errorf("chat: %s: %w: body exceeds %d bytes", r.provider, chat.ErrTooLarge, r.o.MaxResponseBytes)
 	}
 	if err != nil {
 		return nil, r.transient(ctx, actx, err)
 	}
 	if !json.Valid(body) {
-		return nil, fmt.Errorf("llm: %s: %w: HTTP %d body (Content-Type %q) is not JSON: %q",
-			r.provider, ErrMalformed, res.StatusCode, res.Header.Get("Content-Type"), truncate(string(body), 200))
+		return nil, fmt.Errorf("chat: %s: %w: HTTP %d body (Content-Type %q) is not JSON: %q",
+			r.provider, chat.ErrMalformed, res.StatusCode, res.Header.Get("Content-Type"), Truncate(string(body), 200))
 	}
 	res.Body = io.NopCloser(bytes.NewReader(body))
 	res.ContentLength = int64(len(body))
@@ -176,21 +181,21 @@ func (r *retrier) attempt(ctx context.Context, req *http.Request, next func(*htt
 
 // transient classifies a transport failure: the attempt's own timeout, or
 // a connection problem. Both are retried.
-func (r *retrier) transient(ctx, actx context.Context, err error) error {
+func (r *Retrier) transient(ctx, actx context.Context, err error) error {
 	if ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
-		return &retryable{err: fmt.Errorf("%w after %s", ErrTimeout, r.o.Timeout), wait: -1}
+		return &retryable{err: fmt.Errorf("%w after %s", chat.ErrTimeout, r.o.Timeout), wait: -1}
 	}
-	return &retryable{err: fmt.Errorf("%w: %w", ErrConnection, err), wait: -1}
+	return &retryable{err: fmt.Errorf("%w: %w", chat.ErrConnection, err), wait: -1}
 }
 
 // statusError reads an error response into a *chat.StatusError, wrapped as
 // retryable when the status is transient.
-func (r *retrier) statusError(res *http.Response) error {
+func (r *Retrier) statusError(res *http.Response) error {
 	body, _ := io.ReadAll(io.LimitReader(res.Body, maxErrorBody))
 	_ = res.Body.Close()
 	se := &chat.StatusError{Provider: r.provider, StatusCode: res.StatusCode, Message: providerMessage(body)}
 	wait := time.Duration(-1)
-	if d, ok := retryAfter(res.Header, r.now()); ok {
+	if d, ok := retryAfter(res.Header, r.Now()); ok {
 		se.RetryAfter = min(d, r.o.MaxRetryAfter)
 		wait = se.RetryAfter
 	}
@@ -210,14 +215,14 @@ func isEventStream(h http.Header) bool {
 	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(h.Get("Content-Type"))), "text/event-stream")
 }
 
-// readCapped reads all of rc, failing with ErrTooLarge past limit bytes.
+// readCapped reads all of rc, failing with chat.ErrTooLarge past limit bytes.
 func readCapped(rc io.Reader, limit int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(b)) > limit {
-		return nil, ErrTooLarge
+		return nil, chat.ErrTooLarge
 	}
 	return b, nil
 }
@@ -230,7 +235,7 @@ type streamBody struct {
 	ctx    context.Context // the caller's
 	actx   context.Context // the attempt's
 	cancel context.CancelFunc
-	r      *retrier
+	r      *Retrier
 }
 
 func (b *streamBody) Read(p []byte) (int, error) {
@@ -244,7 +249,7 @@ func (b *streamBody) Read(p []byte) (int, error) {
 		if n == 0 && errors.Is(err, io.EOF) {
 			return 0, io.EOF
 		}
-		return 0, fmt.Errorf("llm: %s: %w: stream exceeds %d bytes", b.r.provider, ErrTooLarge, b.r.o.MaxResponseBytes)
+		return 0, fmt.Errorf("chat: %s: %w: stream exceeds %d bytes", b.r.provider, chat.ErrTooLarge, b.r.o.MaxResponseBytes)
 	}
 	if int64(len(p)) > b.left {
 		p = p[:b.left]
@@ -252,7 +257,7 @@ func (b *streamBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	b.left -= int64(n)
 	if err != nil && !errors.Is(err, io.EOF) && b.ctx.Err() == nil && errors.Is(b.actx.Err(), context.DeadlineExceeded) {
-		err = fmt.Errorf("llm: %s: %w after %s", b.r.provider, ErrTimeout, b.r.o.Timeout)
+		err = fmt.Errorf("chat: %s: %w after %s", b.r.provider, chat.ErrTimeout, b.r.o.Timeout)
 	}
 	return n, err
 }

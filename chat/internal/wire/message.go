@@ -1,37 +1,10 @@
-package llm
+package wire
 
 import (
 	"encoding/json"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/batonhq/baton/chat"
 )
-
-// Errors of this package, for errors.Is. Each also matches
-// [chat.ErrUpstream]: the provider misbehaved, and a policy may try another
-// model. Provider HTTP errors are [*chat.StatusError] values instead.
-var (
-	// ErrTooLarge is wrapped when a response body exceeds
-	// ClientOptions.MaxResponseBytes.
-	ErrTooLarge error = upstreamError("llm: response too large")
-	// ErrMalformed is wrapped when a response is not what the API promises
-	// (bad JSON, no choices, an HTML page with status 200).
-	ErrMalformed error = upstreamError("llm: malformed response")
-	// ErrTimeout is wrapped when an attempt ran out of its own time
-	// (ClientOptions.Timeout) while the caller's context was still live.
-	ErrTimeout error = upstreamError("llm: attempt timed out")
-	// ErrConnection is wrapped when a request could not be sent or its
-	// response not received (refused, reset, DNS).
-	ErrConnection error = upstreamError("llm: connection failed")
-)
-
-// upstreamError is a sentinel whose message stays short while errors.Is
-// still finds chat.ErrUpstream behind it.
-type upstreamError string
-
-func (e upstreamError) Error() string { return string(e) }
-func (e upstreamError) Unwrap() error { return chat.ErrUpstream }
 
 // maxMessageLen bounds the provider message kept in a StatusError, so a
 // 10 MB HTML error page does not end up in a trace.
@@ -72,12 +45,12 @@ func providerMessage(body []byte) string {
 	if msg == "" {
 		return "(empty body)"
 	}
-	return truncate(msg, maxMessageLen)
+	return Truncate(msg, maxMessageLen)
 }
 
-// truncate shortens s to at most n bytes on a rune boundary, marking the
+// Truncate shortens s to at most n bytes on a rune boundary, marking the
 // cut.
-func truncate(s string, n int) string {
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

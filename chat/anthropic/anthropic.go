@@ -1,4 +1,4 @@
-package llm
+package anthropic
 
 import (
 	"context"
@@ -8,92 +8,97 @@ import (
 	"strings"
 	"time"
 
-	"github.com/anthropics/anthropic-sdk-go/v2"
+	sdk "github.com/anthropics/anthropic-sdk-go/v2"
 	"github.com/anthropics/anthropic-sdk-go/v2/option"
 
 	"github.com/batonhq/baton/chat"
+	"github.com/batonhq/baton/chat/internal/wire"
 )
 
-// DefaultAnthropicBaseURL is used when ClientOptions.BaseURL is empty.
-const DefaultAnthropicBaseURL = "https://api.anthropic.com"
+// DefaultBaseURL is used when Options.BaseURL is empty.
+const DefaultBaseURL = "https://api.anthropic.com"
+
+// Options configures a [Client]: base URL, key, per-attempt timeout,
+// retries, body cap, HTTP client (the same options as chat/openai's).
+type Options = wire.Options
 
 // DefaultMaxTokens is sent to Anthropic when a request sets no MaxTokens:
 // the Messages API requires the field.
 const DefaultMaxTokens = 1024
 
-// Anthropic is a [chat.Client] and [chat.Streamer] for Anthropic's Messages
+// Client is a [chat.Client] and [chat.Streamer] for Anthropic's Messages
 // API, built on the official SDK with the SDK's retries off (see
-// [ClientOptions]). It translates Baton's chat model at the edge: system
+// [Options]). It translates Baton's chat model at the edge: system
 // messages become the top-level system prompt, tools carry input_schema,
 // assistant tool calls become tool_use blocks and tool messages become
 // tool_result blocks in a user turn (consecutive ones merged, as the API
 // requires). It is safe for concurrent use.
-type Anthropic struct {
-	svc anthropic.MessageService
-	r   *retrier
+type Client struct {
+	svc sdk.MessageService
+	r   *wire.Retrier
 }
 
 var (
-	_ chat.Client   = (*Anthropic)(nil)
-	_ chat.Streamer = (*Anthropic)(nil)
+	_ chat.Client   = (*Client)(nil)
+	_ chat.Streamer = (*Client)(nil)
 )
 
-// NewAnthropic returns a client for the Messages API at o.BaseURL. It has
+// New returns a client for the Messages API at o.BaseURL. It has
 // no side effects and reads no environment variables: the key comes only
 // from o and is sent as x-api-key.
-func NewAnthropic(o ClientOptions) *Anthropic {
-	o = o.withDefaults()
+func New(o Options) *Client {
+	o = o.WithDefaults()
 	base := strings.TrimSuffix(strings.TrimSuffix(o.BaseURL, "/"), "/v1")
 	if base == "" {
-		base = DefaultAnthropicBaseURL
+		base = DefaultBaseURL
 	}
-	r := newRetrier("anthropic", o)
+	r := wire.NewRetrier("anthropic", o)
 	opts := []option.RequestOption{
 		option.WithBaseURL(base),
 		option.WithHTTPClient(o.HTTPClient),
 		option.WithMaxRetries(0),
-		option.WithMiddleware(r.middleware),
+		option.WithMiddleware(r.Middleware),
 		// Our middleware bounds every attempt; the SDK's own timer is set
 		// past the whole retry loop so it never fires first (and so the SDK
 		// does not refuse large max_tokens without streaming).
-		option.WithRequestTimeout(time.Duration(o.MaxRetries+1) * (o.Timeout + o.MaxRetryAfter + backoffMax)),
+		option.WithRequestTimeout(time.Duration(o.MaxRetries+1) * (o.Timeout + o.MaxRetryAfter + wire.BackoffMax)),
 	}
 	if o.APIKey != "" {
 		opts = append(opts, option.WithHeader("x-api-key", o.APIKey))
 	}
-	for _, k := range sortedKeys(o.Header) {
+	for _, k := range wire.SortedKeys(o.Header) {
 		opts = append(opts, option.WithHeader(k, o.Header[k]))
 	}
-	return &Anthropic{svc: anthropic.NewMessageService(opts...), r: r}
+	return &Client{svc: sdk.NewMessageService(opts...), r: r}
 }
 
 // Complete sends req to the Messages API.
-func (c *Anthropic) Complete(ctx context.Context, req chat.Request) (*chat.Response, error) {
-	p, err := anthropicParams(req)
+func (c *Client) Complete(ctx context.Context, req chat.Request) (*chat.Response, error) {
+	p, err := params(req)
 	if err != nil {
 		return nil, err
 	}
 	msg, err := c.svc.New(ctx, p, requestOptions(req)...)
 	if err != nil {
-		return nil, failure(ctx, "anthropic", err, ErrMalformed)
+		return nil, wire.Failure(ctx, "anthropic", err, chat.ErrMalformed)
 	}
 	if msg == nil || !msg.JSON.Content.Valid() {
-		return nil, fmt.Errorf("llm: anthropic: %w: message has no content array", ErrMalformed)
+		return nil, fmt.Errorf("chat: anthropic: %w: message has no content array", chat.ErrMalformed)
 	}
-	return anthropicResponse(msg, msg.JSON.Usage.Valid()), nil
+	return response(msg, msg.JSON.Usage.Valid()), nil
 }
 
 // Stream sends req with stream=true, passes each text delta to fn and
 // returns the message assembled from the events.
-func (c *Anthropic) Stream(ctx context.Context, req chat.Request, fn func(chat.Delta)) (*chat.Response, error) {
-	p, err := anthropicParams(req)
+func (c *Client) Stream(ctx context.Context, req chat.Request, fn func(chat.Delta)) (*chat.Response, error) {
+	p, err := params(req)
 	if err != nil {
 		return nil, err
 	}
 	stream := c.svc.NewStreaming(ctx, p, requestOptions(req)...)
 	defer stream.Close()
 	var (
-		msg       anthropic.Message
+		msg       sdk.Message
 		started   bool
 		usageSeen bool
 	)
@@ -111,19 +116,19 @@ func (c *Anthropic) Stream(ctx context.Context, req chat.Request, fn func(chat.D
 			}
 		}
 		if err := msg.Accumulate(ev); err != nil {
-			return nil, fmt.Errorf("llm: anthropic: %w: %w", ErrMalformed, err)
+			return nil, fmt.Errorf("chat: anthropic: %w: %w", chat.ErrMalformed, err)
 		}
 	}
 	if err := stream.Err(); err != nil {
-		return nil, failure(ctx, "anthropic", err, chat.ErrUpstream)
+		return nil, wire.Failure(ctx, "anthropic", err, chat.ErrUpstream)
 	}
 	if !started {
-		return nil, fmt.Errorf("llm: anthropic: %w: stream ended without message_start", ErrMalformed)
+		return nil, fmt.Errorf("chat: anthropic: %w: stream ended without message_start", chat.ErrMalformed)
 	}
-	return anthropicResponse(&msg, usageSeen), nil
+	return response(&msg, usageSeen), nil
 }
 
-func anthropicResponse(msg *anthropic.Message, usage bool) *chat.Response {
+func response(msg *sdk.Message, usage bool) *chat.Response {
 	out := chat.Message{Role: chat.RoleAssistant}
 	var text strings.Builder
 	for _, b := range msg.Content {
@@ -153,40 +158,40 @@ func anthropicResponse(msg *anthropic.Message, usage bool) *chat.Response {
 	return resp
 }
 
-// anthropicParams translates a chat.Request to the Messages API.
-func anthropicParams(req chat.Request) (anthropic.MessageNewParams, error) {
-	p := anthropic.MessageNewParams{Model: anthropic.Model(req.Model), MaxTokens: int64(req.MaxTokens)}
+// params translates a chat.Request to the Messages API.
+func params(req chat.Request) (sdk.MessageNewParams, error) {
+	p := sdk.MessageNewParams{Model: sdk.Model(req.Model), MaxTokens: int64(req.MaxTokens)}
 	if req.Model == "" {
-		return p, errors.New("llm: anthropic: request has no model")
+		return p, errors.New("chat: anthropic: request has no model")
 	}
 	if p.MaxTokens <= 0 {
 		p.MaxTokens = DefaultMaxTokens
 	}
 	type turn struct {
 		user   bool
-		blocks []anthropic.ContentBlockParamUnion
+		blocks []sdk.ContentBlockParamUnion
 	}
 	var turns []turn
-	add := func(user bool, b anthropic.ContentBlockParamUnion) {
+	add := func(user bool, b sdk.ContentBlockParamUnion) {
 		if n := len(turns); n > 0 && turns[n-1].user == user {
 			turns[n-1].blocks = append(turns[n-1].blocks, b)
 			return
 		}
-		turns = append(turns, turn{user: user, blocks: []anthropic.ContentBlockParamUnion{b}})
+		turns = append(turns, turn{user: user, blocks: []sdk.ContentBlockParamUnion{b}})
 	}
 	for i, m := range req.Messages {
 		switch m.Role {
 		case chat.RoleSystem:
 			if m.Content != "" {
-				p.System = append(p.System, anthropic.TextBlockParam{Text: m.Content})
+				p.System = append(p.System, sdk.TextBlockParam{Text: m.Content})
 			}
 		case chat.RoleUser:
 			// The API rejects empty text blocks; an empty user turn still
 			// needs a block, so it gets a single space.
-			add(true, anthropic.NewTextBlock(nonEmpty(m.Content)))
+			add(true, sdk.NewTextBlock(nonEmpty(m.Content)))
 		case chat.RoleAssistant:
 			if m.Content != "" {
-				add(false, anthropic.NewTextBlock(m.Content))
+				add(false, sdk.NewTextBlock(m.Content))
 			}
 			for _, tc := range m.ToolCalls {
 				args := strings.TrimSpace(tc.Arguments)
@@ -194,32 +199,32 @@ func anthropicParams(req chat.Request) (anthropic.MessageNewParams, error) {
 					args = "{}"
 				}
 				if !json.Valid([]byte(args)) || !strings.HasPrefix(args, "{") {
-					return p, fmt.Errorf("llm: anthropic: message %d: tool call %q: arguments are not a JSON object: %q", i, tc.Name, truncate(tc.Arguments, 200))
+					return p, fmt.Errorf("chat: anthropic: message %d: tool call %q: arguments are not a JSON object: %q", i, tc.Name, wire.Truncate(tc.Arguments, 200))
 				}
-				add(false, anthropic.NewToolUseBlock(tc.ID, json.RawMessage(args), tc.Name))
+				add(false, sdk.NewToolUseBlock(tc.ID, json.RawMessage(args), tc.Name))
 			}
 		case chat.RoleTool:
 			if m.ToolCallID == "" {
-				return p, fmt.Errorf("llm: anthropic: message %d: tool message without tool_call_id", i)
+				return p, fmt.Errorf("chat: anthropic: message %d: tool message without tool_call_id", i)
 			}
-			add(true, anthropic.NewToolResultBlock(m.ToolCallID, m.Content, false))
+			add(true, sdk.NewToolResultBlock(m.ToolCallID, m.Content, false))
 		default:
-			return p, fmt.Errorf("llm: anthropic: message %d: unknown role %q (want system, user, assistant or tool)", i, m.Role)
+			return p, fmt.Errorf("chat: anthropic: message %d: unknown role %q (want system, user, assistant or tool)", i, m.Role)
 		}
 	}
 	for _, t := range turns {
 		if t.user {
-			p.Messages = append(p.Messages, anthropic.NewUserMessage(t.blocks...))
+			p.Messages = append(p.Messages, sdk.NewUserMessage(t.blocks...))
 		} else {
-			p.Messages = append(p.Messages, anthropic.NewAssistantMessage(t.blocks...))
+			p.Messages = append(p.Messages, sdk.NewAssistantMessage(t.blocks...))
 		}
 	}
 	for _, t := range req.Tools {
-		schema, err := schemaObject(t.Parameters)
+		schema, err := wire.SchemaObject(t.Parameters)
 		if err != nil {
-			return p, fmt.Errorf("llm: anthropic: tool %q: %w", t.Name, err)
+			return p, fmt.Errorf("chat: anthropic: tool %q: %w", t.Name, err)
 		}
-		in := anthropic.ToolInputSchemaParam{Properties: schema["properties"], ExtraFields: map[string]any{}}
+		in := sdk.ToolInputSchemaParam{Properties: schema["properties"], ExtraFields: map[string]any{}}
 		if req, ok := schema["required"].([]any); ok {
 			for _, r := range req {
 				if s, ok := r.(string); ok {
@@ -232,11 +237,11 @@ func anthropicParams(req chat.Request) (anthropic.MessageNewParams, error) {
 				in.ExtraFields[k] = v
 			}
 		}
-		tp := &anthropic.ToolParam{Name: t.Name, InputSchema: in}
+		tp := &sdk.ToolParam{Name: t.Name, InputSchema: in}
 		if t.Description != "" {
-			tp.Description = anthropic.String(t.Description)
+			tp.Description = sdk.String(t.Description)
 		}
-		p.Tools = append(p.Tools, anthropic.ToolUnionParam{OfTool: tp})
+		p.Tools = append(p.Tools, sdk.ToolUnionParam{OfTool: tp})
 	}
 	p.StopSequences = req.Stop
 	return p, nil

@@ -1,4 +1,4 @@
-package config
+package duration
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package llm
+package wire
 
 import (
 	"math"
@@ -9,7 +9,7 @@ import (
 )
 
 // maxParsedWait bounds a parsed wait before it is capped by
-// ClientOptions.MaxRetryAfter, so absurd values cannot overflow a Duration.
+// Options.MaxRetryAfter, so absurd values cannot overflow a Duration.
 const maxParsedWait = 24 * time.Hour
 
 // retryAfter returns how long the server asked us to wait before the next

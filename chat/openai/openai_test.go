@@ -1,4 +1,4 @@
-package llm
+package openai
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/batonhq/baton/chat"
 	"github.com/batonhq/baton/chat/chattest"
+	"github.com/batonhq/baton/chat/internal/wire"
 )
 
 // sleeps records the delays a retrier asked for, without sleeping.
@@ -32,19 +33,19 @@ func (s *sleeps) all() []time.Duration {
 }
 
 // instant makes r wait for nothing and records the waits it requested.
-func instant(r *retrier) *sleeps {
+func instant(r *wire.Retrier) *sleeps {
 	s := &sleeps{}
-	r.sleep = s.sleep
-	r.jitter = func(n time.Duration) time.Duration { return n } // deterministic: the upper end
+	r.Sleep = s.sleep
+	r.Jitter = func(n time.Duration) time.Duration { return n } // deterministic: the upper end
 	return s
 }
 
-func newOpenAITest(t *testing.T, o ClientOptions, replies ...chattest.Reply) (*OpenAI, *chattest.Server, *sleeps) {
+func newOpenAITest(t *testing.T, o Options, replies ...chattest.Reply) (*Client, *chattest.Server, *sleeps) {
 	t.Helper()
 	srv := chattest.New(replies...)
 	t.Cleanup(srv.Close)
 	o.BaseURL = srv.BaseURL()
-	c := NewOpenAI(o)
+	c := New(o)
 	return c, srv, instant(c.r)
 }
 
@@ -96,7 +97,7 @@ func TestOpenAIComplete(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, _, _ := newOpenAITest(t, ClientOptions{}, tt.reply)
+			c, _, _ := newOpenAITest(t, Options{}, tt.reply)
 			got, err := c.Complete(context.Background(), userReq("hi"))
 			if err != nil {
 				t.Fatal(err)
@@ -129,7 +130,7 @@ func assertResponse(t *testing.T, got, want *chat.Response) {
 
 func TestOpenAIRequestWire(t *testing.T) {
 	temp := 0.25
-	c, srv, _ := newOpenAITest(t, ClientOptions{APIKey: "sk-test", Header: map[string]string{"HTTP-Referer": "https://baton.test"}},
+	c, srv, _ := newOpenAITest(t, Options{APIKey: "sk-test", Header: map[string]string{"HTTP-Referer": "https://baton.test"}},
 		chattest.Reply{Content: "done"})
 	req := chat.Request{
 		Model: "qwen3-32b",
@@ -183,7 +184,7 @@ func TestOpenAIRequestWire(t *testing.T) {
 }
 
 func TestOpenAIRejectsBadRequest(t *testing.T) {
-	c, srv, _ := newOpenAITest(t, ClientOptions{})
+	c, srv, _ := newOpenAITest(t, Options{})
 	_, err := c.Complete(context.Background(), chat.Request{Model: "m", Messages: []chat.Message{{Role: "narrator", Content: "x"}}})
 	if err == nil || !strings.Contains(err.Error(), `unknown role "narrator"`) {
 		t.Fatalf("err = %v", err)
@@ -211,7 +212,7 @@ func TestOpenAIStream(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, srv, _ := newOpenAITest(t, ClientOptions{}, tt.reply)
+			c, srv, _ := newOpenAITest(t, Options{}, tt.reply)
 			var deltas []string
 			got, err := c.Stream(context.Background(), userReq("q"), func(d chat.Delta) { deltas = append(deltas, d.Content) })
 			if err != nil {
@@ -256,11 +257,11 @@ func TestOpenAIRetryAfter(t *testing.T) {
 		{"zero", map[string]string{"Retry-After": "0"}, 0},
 		{"milliseconds win", map[string]string{"Retry-After": "3", "Retry-After-Ms": "250"}, 250 * time.Millisecond},
 		{"capped", map[string]string{"Retry-After": "3600"}, 2 * time.Second},
-		{"absent: backoff", nil, backoffBase},
+		{"absent: backoff", nil, wire.BackoffBase},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, srv, sl := newOpenAITest(t, ClientOptions{MaxRetryAfter: 2 * time.Second},
+			c, srv, sl := newOpenAITest(t, Options{MaxRetryAfter: 2 * time.Second},
 				chattest.Reply{Status: 429, Header: tt.header, Raw: `{"error":{"message":"Rate limit reached for gpt-5","type":"requests"}}`},
 				chattest.Reply{Content: "after the wait", Usage: chattest.Usage{PromptTokens: 1, CompletionTokens: 2}},
 			)
@@ -289,7 +290,7 @@ func TestOpenAIRetryAfterRealSleep(t *testing.T) {
 		chattest.Reply{Content: "up again"},
 	)
 	defer srv.Close()
-	c := NewOpenAI(ClientOptions{BaseURL: srv.BaseURL()})
+	c := New(Options{BaseURL: srv.BaseURL()})
 	got, err := c.Complete(context.Background(), userReq("x"))
 	if err != nil || got.Message.Content != "up again" {
 		t.Fatalf("got %+v, %v", got, err)
@@ -299,7 +300,7 @@ func TestOpenAIRetryAfterRealSleep(t *testing.T) {
 func TestOpenAIErrors(t *testing.T) {
 	tests := []struct {
 		name      string
-		opts      ClientOptions
+		opts      Options
 		replies   []chattest.Reply
 		wantIs    error
 		wantCode  int
@@ -309,14 +310,14 @@ func TestOpenAIErrors(t *testing.T) {
 	}{
 		{
 			name: "500 until retries run out",
-			opts: ClientOptions{MaxRetries: 2},
+			opts: Options{MaxRetries: 2},
 			replies: []chattest.Reply{
 				{Status: 500, Raw: `{"error":{"message":"The server had an error while processing your request.","type":"server_error"}}`},
 				{Status: 502, Raw: `<html>bad gateway</html>`},
 				{Status: 500, Raw: `{"error":{"message":"The server had an error while processing your request.","type":"server_error"}}`},
 			},
 			wantIs: chat.ErrUpstream, wantCode: 500, wantMsg: "server_error: The server had an error while processing your request.",
-			wantCalls: 3, wantSleep: []time.Duration{backoffBase, 2 * backoffBase},
+			wantCalls: 3, wantSleep: []time.Duration{wire.BackoffBase, 2 * wire.BackoffBase},
 		},
 		{
 			name:    "400 is not retried",
@@ -330,36 +331,36 @@ func TestOpenAIErrors(t *testing.T) {
 		},
 		{
 			name:    "retries disabled",
-			opts:    ClientOptions{MaxRetries: -1},
+			opts:    Options{MaxRetries: -1},
 			replies: []chattest.Reply{{Status: 503, Raw: `{"error":"model is loading"}`}},
 			wantIs:  chat.ErrUpstream, wantCode: 503, wantMsg: "model is loading", wantCalls: 1,
 		},
 		{
 			name:    "malformed JSON",
 			replies: []chattest.Reply{{Raw: `{"id":"x","choices":[{"message":`}},
-			wantIs:  ErrMalformed, wantMsg: "is not JSON", wantCalls: 1,
+			wantIs:  chat.ErrMalformed, wantMsg: "is not JSON", wantCalls: 1,
 		},
 		{
 			name:    "HTML with status 200",
 			replies: []chattest.Reply{{Raw: `<html><body>captive portal</body></html>`}},
-			wantIs:  ErrMalformed, wantMsg: "captive portal", wantCalls: 1,
+			wantIs:  chat.ErrMalformed, wantMsg: "captive portal", wantCalls: 1,
 		},
 		{
 			name:    "no choices",
 			replies: []chattest.Reply{{Raw: `{"id":"x","object":"chat.completion","choices":[]}`}},
-			wantIs:  ErrMalformed, wantMsg: "no choices", wantCalls: 1,
+			wantIs:  chat.ErrMalformed, wantMsg: "no choices", wantCalls: 1,
 		},
 		{
 			name:    "oversized body",
-			opts:    ClientOptions{MaxResponseBytes: 1024},
+			opts:    Options{MaxResponseBytes: 1024},
 			replies: []chattest.Reply{{Content: strings.Repeat("all work and no play ", 100)}},
-			wantIs:  ErrTooLarge, wantMsg: "exceeds 1024 bytes", wantCalls: 1,
+			wantIs:  chat.ErrTooLarge, wantMsg: "exceeds 1024 bytes", wantCalls: 1,
 		},
 		{
 			name:    "attempt timeout, retried, then gives up",
-			opts:    ClientOptions{Timeout: 50 * time.Millisecond, MaxRetries: 1},
+			opts:    Options{Timeout: 50 * time.Millisecond, MaxRetries: 1},
 			replies: []chattest.Reply{{Content: "late", Delay: 5 * time.Second}, {Content: "late", Delay: 5 * time.Second}},
-			wantIs:  ErrTimeout, wantMsg: "gave up after 2 attempts", wantCalls: 2, wantSleep: []time.Duration{backoffBase},
+			wantIs:  chat.ErrTimeout, wantMsg: "gave up after 2 attempts", wantCalls: 2, wantSleep: []time.Duration{wire.BackoffBase},
 		},
 	}
 	for _, tt := range tests {
@@ -407,15 +408,15 @@ func equalDurations(a, b []time.Duration) bool {
 
 func TestOpenAIStreamErrors(t *testing.T) {
 	t.Run("oversized stream", func(t *testing.T) {
-		c, _, _ := newOpenAITest(t, ClientOptions{MaxResponseBytes: 2048}, chattest.Reply{Content: strings.Repeat("word ", 2000)})
+		c, _, _ := newOpenAITest(t, Options{MaxResponseBytes: 2048}, chattest.Reply{Content: strings.Repeat("word ", 2000)})
 		var n int
 		_, err := c.Stream(context.Background(), userReq("x"), func(chat.Delta) { n++ })
-		if !errors.Is(err, ErrTooLarge) {
-			t.Fatalf("err = %v, want ErrTooLarge", err)
+		if !errors.Is(err, chat.ErrTooLarge) {
+			t.Fatalf("err = %v, want chat.ErrTooLarge", err)
 		}
 	})
 	t.Run("status error", func(t *testing.T) {
-		c, _, _ := newOpenAITest(t, ClientOptions{MaxRetries: -1}, chattest.Reply{Status: 429, Raw: `{"error":{"message":"slow down"}}`})
+		c, _, _ := newOpenAITest(t, Options{MaxRetries: -1}, chattest.Reply{Status: 429, Raw: `{"error":{"message":"slow down"}}`})
 		_, err := c.Stream(context.Background(), userReq("x"), nil)
 		var se *chat.StatusError
 		if !errors.As(err, &se) || se.StatusCode != 429 || se.Message != "slow down" {
@@ -423,17 +424,17 @@ func TestOpenAIStreamErrors(t *testing.T) {
 		}
 	})
 	t.Run("attempt timeout", func(t *testing.T) {
-		c, _, _ := newOpenAITest(t, ClientOptions{Timeout: 50 * time.Millisecond, MaxRetries: -1}, chattest.Reply{Content: "x", Delay: 5 * time.Second})
+		c, _, _ := newOpenAITest(t, Options{Timeout: 50 * time.Millisecond, MaxRetries: -1}, chattest.Reply{Content: "x", Delay: 5 * time.Second})
 		_, err := c.Stream(context.Background(), userReq("x"), nil)
-		if !errors.Is(err, ErrTimeout) {
-			t.Fatalf("err = %v, want ErrTimeout", err)
+		if !errors.Is(err, chat.ErrTimeout) {
+			t.Fatalf("err = %v, want chat.ErrTimeout", err)
 		}
 	})
 }
 
 func TestOpenAICancellation(t *testing.T) {
 	t.Run("during request", func(t *testing.T) {
-		c, _, _ := newOpenAITest(t, ClientOptions{}, chattest.Reply{Content: "late", Delay: 10 * time.Second})
+		c, _, _ := newOpenAITest(t, Options{}, chattest.Reply{Content: "late", Delay: 10 * time.Second})
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() { time.Sleep(20 * time.Millisecond); cancel() }()
 		_, err := c.Complete(ctx, userReq("x"))
@@ -450,11 +451,11 @@ func TestOpenAICancellation(t *testing.T) {
 			chattest.Reply{Content: "never"},
 		)
 		defer srv.Close()
-		c := NewOpenAI(ClientOptions{BaseURL: srv.BaseURL()})
+		c := New(Options{BaseURL: srv.BaseURL()})
 		ctx, cancel := context.WithCancel(context.Background())
-		c.r.sleep = func(sctx context.Context, d time.Duration) error {
+		c.r.Sleep = func(sctx context.Context, d time.Duration) error {
 			cancel() // the caller gives up while we wait
-			return sleepCtx(sctx, d)
+			return wire.SleepCtx(sctx, d)
 		}
 		_, err := c.Complete(ctx, userReq("x"))
 		if !errors.Is(err, context.Canceled) {
@@ -465,7 +466,7 @@ func TestOpenAICancellation(t *testing.T) {
 		}
 	})
 	t.Run("already cancelled", func(t *testing.T) {
-		c, srv, _ := newOpenAITest(t, ClientOptions{}, chattest.Reply{Content: "x"})
+		c, srv, _ := newOpenAITest(t, Options{}, chattest.Reply{Content: "x"})
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		if _, err := c.Complete(ctx, userReq("x")); !errors.Is(err, context.Canceled) {
@@ -481,11 +482,11 @@ func TestOpenAIConnectionError(t *testing.T) {
 	srv := chattest.New()
 	url := srv.BaseURL()
 	srv.Close() // nothing listens any more
-	c := NewOpenAI(ClientOptions{BaseURL: url, MaxRetries: 2})
+	c := New(Options{BaseURL: url, MaxRetries: 2})
 	sl := instant(c.r)
 	_, err := c.Complete(context.Background(), userReq("x"))
-	if !errors.Is(err, ErrConnection) || !errors.Is(err, chat.ErrUpstream) {
-		t.Fatalf("err = %v, want ErrConnection", err)
+	if !errors.Is(err, chat.ErrConnection) || !errors.Is(err, chat.ErrUpstream) {
+		t.Fatalf("err = %v, want chat.ErrConnection", err)
 	}
 	if !strings.Contains(err.Error(), "gave up after 3 attempts") {
 		t.Errorf("err = %v", err)
@@ -496,7 +497,7 @@ func TestOpenAIConnectionError(t *testing.T) {
 }
 
 func TestOpenAIMaxCompletionTokensForOpenAIHost(t *testing.T) {
-	c := NewOpenAI(ClientOptions{})
+	c := New(Options{})
 	p, err := c.params(chat.Request{Model: "gpt-5", MaxTokens: 10})
 	if err != nil {
 		t.Fatal(err)

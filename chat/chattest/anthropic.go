@@ -1,4 +1,4 @@
-package llm
+package chattest
 
 import (
 	"encoding/json"
@@ -11,25 +11,25 @@ import (
 	"time"
 )
 
-// anthropicServer is a scripted server speaking Anthropic's Messages wire
+// AnthropicServer is a scripted server speaking Anthropic's Messages wire
 // format (JSON messages, SSE events, error objects, Retry-After), the
-// counterpart of chattest for the Anthropic client.
-type anthropicServer struct {
+// counterpart of [Server] for the Anthropic client.
+type AnthropicServer struct {
 	*httptest.Server
 	mu       sync.Mutex
-	script   []aReply
+	script   []AnthropicReply
 	next     int
-	requests []aRequest
+	requests []AnthropicRequest
 }
 
-// aReply is one scripted answer.
-type aReply struct {
+// AnthropicReply is one scripted answer of an [AnthropicServer].
+type AnthropicReply struct {
 	Status int
 	Header map[string]string
 	// Raw is sent verbatim as the body when set.
 	Raw          string
 	Text         string
-	ToolUses     []aToolUse
+	ToolUses     []AnthropicToolUse
 	InputTokens  int64
 	CacheRead    int64
 	OutputTokens int64
@@ -42,35 +42,41 @@ type aReply struct {
 	StreamError string
 }
 
-type aToolUse struct {
+// AnthropicToolUse is a scripted tool_use block: Input is the JSON text of
+// its arguments.
+type AnthropicToolUse struct {
 	ID, Name, Input string
 }
 
-type aRequest struct {
+// AnthropicRequest is a request an [AnthropicServer] received.
+type AnthropicRequest struct {
 	Path   string
 	Header http.Header
 	Body   map[string]any
 }
 
-func newAnthropicServer(replies ...aReply) *anthropicServer {
-	s := &anthropicServer{script: replies}
+// NewAnthropic starts a scripted Messages API server answering requests
+// with replies in order.
+func NewAnthropic(replies ...AnthropicReply) *AnthropicServer {
+	s := &AnthropicServer{script: replies}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
 
-func (s *anthropicServer) Requests() []aRequest {
+// Requests returns the requests received so far.
+func (s *AnthropicServer) Requests() []AnthropicRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]aRequest(nil), s.requests...)
+	return append([]AnthropicRequest(nil), s.requests...)
 }
 
-func (s *anthropicServer) serve(w http.ResponseWriter, r *http.Request) {
+func (s *AnthropicServer) serve(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(r.Body)
-	req := aRequest{Path: r.URL.Path, Header: r.Header.Clone()}
+	req := AnthropicRequest{Path: r.URL.Path, Header: r.Header.Clone()}
 	_ = json.Unmarshal(raw, &req.Body)
 	s.mu.Lock()
 	s.requests = append(s.requests, req)
-	rep := aReply{Status: 500, Raw: `{"type":"error","error":{"type":"api_error","message":"script exhausted"}}`}
+	rep := AnthropicReply{Status: 500, Raw: `{"type":"error","error":{"type":"api_error","message":"script exhausted"}}`}
 	if s.next < len(s.script) {
 		rep = s.script[s.next]
 		s.next++
@@ -107,15 +113,15 @@ func (s *anthropicServer) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	msg := aMessage(rep, model)
-	msg["content"] = aContent(rep)
+	msg := anthropicMessage(rep, model)
+	msg["content"] = anthropicContent(rep)
 	if !rep.NoUsage {
-		msg["usage"] = aUsage(rep)
+		msg["usage"] = anthropicUsage(rep)
 	}
 	_ = json.NewEncoder(w).Encode(msg)
 }
 
-func aMessage(rep aReply, model string) map[string]any {
+func anthropicMessage(rep AnthropicReply, model string) map[string]any {
 	stop := "end_turn"
 	if len(rep.ToolUses) > 0 {
 		stop = "tool_use"
@@ -126,14 +132,14 @@ func aMessage(rep aReply, model string) map[string]any {
 	}
 }
 
-func aUsage(rep aReply) map[string]any {
+func anthropicUsage(rep AnthropicReply) map[string]any {
 	return map[string]any{
 		"input_tokens": rep.InputTokens, "output_tokens": rep.OutputTokens,
 		"cache_creation_input_tokens": 0, "cache_read_input_tokens": rep.CacheRead,
 	}
 }
 
-func aContent(rep aReply) []any {
+func anthropicContent(rep AnthropicReply) []any {
 	var out []any
 	if rep.Text != "" {
 		out = append(out, map[string]any{"type": "text", "text": rep.Text})
@@ -150,7 +156,7 @@ func aContent(rep aReply) []any {
 // stream sends the reply as Messages API events: text in word pieces,
 // each tool input in two partial_json pieces, usage split between
 // message_start (input) and message_delta (output).
-func (s *anthropicServer) stream(w http.ResponseWriter, r *http.Request, rep aReply, model string) {
+func (s *AnthropicServer) stream(w http.ResponseWriter, r *http.Request, rep AnthropicReply, model string) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.WriteHeader(http.StatusOK)
 	fl := w.(http.Flusher)
@@ -159,11 +165,11 @@ func (s *anthropicServer) stream(w http.ResponseWriter, r *http.Request, rep aRe
 		fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b)
 		fl.Flush()
 	}
-	start := aMessage(rep, model)
+	start := anthropicMessage(rep, model)
 	start["stop_reason"] = nil
 	start["content"] = []any{}
 	if !rep.NoUsage {
-		u := aUsage(rep)
+		u := anthropicUsage(rep)
 		u["output_tokens"] = 1
 		start["usage"] = u
 	}

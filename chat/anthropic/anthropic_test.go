@@ -1,23 +1,53 @@
-package llm
+package anthropic
 
 import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/batonhq/baton/chat"
+	"github.com/batonhq/baton/chat/chattest"
+	"github.com/batonhq/baton/chat/internal/wire"
 )
 
-func newAnthropicTest(t *testing.T, o ClientOptions, replies ...aReply) (*Anthropic, *anthropicServer, *sleeps) {
+// sleeps records the delays a retrier asked for, without sleeping.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.d = append(s.d, d)
+	s.mu.Unlock()
+	return ctx.Err()
+}
+
+func (s *sleeps) all() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.d...)
+}
+
+// instant makes r wait for nothing and records the waits it requested.
+func instant(r *wire.Retrier) *sleeps {
+	s := &sleeps{}
+	r.Sleep = s.sleep
+	r.Jitter = func(n time.Duration) time.Duration { return n } // deterministic: the upper end
+	return s
+}
+
+func newAnthropicTest(t *testing.T, o Options, replies ...chattest.AnthropicReply) (*Client, *chattest.AnthropicServer, *sleeps) {
 	t.Helper()
-	srv := newAnthropicServer(replies...)
+	srv := chattest.NewAnthropic(replies...)
 	t.Cleanup(srv.Close)
 	if o.BaseURL == "" {
 		o.BaseURL = srv.URL
 	}
-	c := NewAnthropic(o)
+	c := New(o)
 	return c, srv, instant(c.r)
 }
 
@@ -28,12 +58,12 @@ func claudeReq(prompt string) chat.Request {
 func TestAnthropicComplete(t *testing.T) {
 	tests := []struct {
 		name  string
-		reply aReply
+		reply chattest.AnthropicReply
 		want  chat.Response
 	}{
 		{
 			name:  "text",
-			reply: aReply{Text: "Paris.", InputTokens: 14, OutputTokens: 4},
+			reply: chattest.AnthropicReply{Text: "Paris.", InputTokens: 14, OutputTokens: 4},
 			want: chat.Response{
 				Message: chat.Message{Role: chat.RoleAssistant, Content: "Paris."},
 				Usage:   chat.Usage{InputTokens: 14, OutputTokens: 4}, UsageReported: true,
@@ -42,9 +72,9 @@ func TestAnthropicComplete(t *testing.T) {
 		},
 		{
 			name: "tool use",
-			reply: aReply{
+			reply: chattest.AnthropicReply{
 				Text:        "Searching.",
-				ToolUses:    []aToolUse{{ID: "toolu_01", Name: "search", Input: `{"q":"capital of France","k":3}`}, {ID: "toolu_02", Name: "noargs", Input: `{}`}},
+				ToolUses:    []chattest.AnthropicToolUse{{ID: "toolu_01", Name: "search", Input: `{"q":"capital of France","k":3}`}, {ID: "toolu_02", Name: "noargs", Input: `{}`}},
 				InputTokens: 300, OutputTokens: 45,
 			},
 			want: chat.Response{
@@ -58,7 +88,7 @@ func TestAnthropicComplete(t *testing.T) {
 		},
 		{
 			name:  "cache reads count as input",
-			reply: aReply{Text: "ok", InputTokens: 10, CacheRead: 2000, OutputTokens: 1},
+			reply: chattest.AnthropicReply{Text: "ok", InputTokens: 10, CacheRead: 2000, OutputTokens: 1},
 			want: chat.Response{
 				Message: chat.Message{Role: chat.RoleAssistant, Content: "ok"},
 				Usage:   chat.Usage{InputTokens: 2010, OutputTokens: 1}, UsageReported: true,
@@ -67,7 +97,7 @@ func TestAnthropicComplete(t *testing.T) {
 		},
 		{
 			name:  "missing usage",
-			reply: aReply{Text: "ok", NoUsage: true},
+			reply: chattest.AnthropicReply{Text: "ok", NoUsage: true},
 			want: chat.Response{
 				Message: chat.Message{Role: chat.RoleAssistant, Content: "ok"},
 				Model:   "claude-sonnet-4-5", FinishReason: "end_turn",
@@ -76,7 +106,7 @@ func TestAnthropicComplete(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, _, _ := newAnthropicTest(t, ClientOptions{}, tt.reply)
+			c, _, _ := newAnthropicTest(t, Options{}, tt.reply)
 			got, err := c.Complete(context.Background(), claudeReq("hi"))
 			if err != nil {
 				t.Fatal(err)
@@ -89,7 +119,7 @@ func TestAnthropicComplete(t *testing.T) {
 // TestAnthropicToolRoundTrip sends a conversation with a tool call and its
 // result and checks the wire translation.
 func TestAnthropicToolRoundTrip(t *testing.T) {
-	c, srv, _ := newAnthropicTest(t, ClientOptions{APIKey: "sk-ant-test", BaseURL: ""}, aReply{Text: "It is Paris.", InputTokens: 50, OutputTokens: 5})
+	c, srv, _ := newAnthropicTest(t, Options{APIKey: "sk-ant-test", BaseURL: ""}, chattest.AnthropicReply{Text: "It is Paris.", InputTokens: 50, OutputTokens: 5})
 	temp := 0.5
 	req := chat.Request{
 		Model: "claude-haiku-4-5",
@@ -181,7 +211,7 @@ func TestAnthropicRequestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, srv, _ := newAnthropicTest(t, ClientOptions{})
+			c, srv, _ := newAnthropicTest(t, Options{})
 			_, err := c.Complete(context.Background(), chat.Request{Model: "m", Messages: tt.msgs})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
@@ -196,15 +226,15 @@ func TestAnthropicRequestErrors(t *testing.T) {
 func TestAnthropicStream(t *testing.T) {
 	tests := []struct {
 		name  string
-		reply aReply
+		reply chattest.AnthropicReply
 	}{
-		{"text", aReply{Text: "The capital of France is Paris.", InputTokens: 20, OutputTokens: 9}},
-		{"tool use", aReply{Text: "Checking now.", ToolUses: []aToolUse{{ID: "toolu_9", Name: "search", Input: `{"query":"Lyon population","top_k":5}`}}, InputTokens: 80, OutputTokens: 30}},
-		{"no usage", aReply{Text: "short reply", NoUsage: true}},
+		{"text", chattest.AnthropicReply{Text: "The capital of France is Paris.", InputTokens: 20, OutputTokens: 9}},
+		{"tool use", chattest.AnthropicReply{Text: "Checking now.", ToolUses: []chattest.AnthropicToolUse{{ID: "toolu_9", Name: "search", Input: `{"query":"Lyon population","top_k":5}`}}, InputTokens: 80, OutputTokens: 30}},
+		{"no usage", chattest.AnthropicReply{Text: "short reply", NoUsage: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, _, _ := newAnthropicTest(t, ClientOptions{}, tt.reply)
+			c, _, _ := newAnthropicTest(t, Options{}, tt.reply)
 			var deltas []string
 			got, err := c.Stream(context.Background(), claudeReq("q"), func(d chat.Delta) { deltas = append(deltas, d.Content) })
 			if err != nil {
@@ -234,10 +264,10 @@ func TestAnthropicStream(t *testing.T) {
 func TestAnthropicRetries(t *testing.T) {
 	overloaded := `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`
 	t.Run("529 then success", func(t *testing.T) {
-		c, srv, sl := newAnthropicTest(t, ClientOptions{},
-			aReply{Status: 529, Raw: overloaded, Header: map[string]string{"Retry-After": "1"}},
-			aReply{Status: 529, Raw: overloaded},
-			aReply{Text: "finally", InputTokens: 3, OutputTokens: 1},
+		c, srv, sl := newAnthropicTest(t, Options{},
+			chattest.AnthropicReply{Status: 529, Raw: overloaded, Header: map[string]string{"Retry-After": "1"}},
+			chattest.AnthropicReply{Status: 529, Raw: overloaded},
+			chattest.AnthropicReply{Text: "finally", InputTokens: 3, OutputTokens: 1},
 		)
 		got, err := c.Complete(context.Background(), claudeReq("x"))
 		if err != nil {
@@ -246,12 +276,12 @@ func TestAnthropicRetries(t *testing.T) {
 		if got.Message.Content != "finally" || len(srv.Requests()) != 3 {
 			t.Errorf("content %q after %d requests", got.Message.Content, len(srv.Requests()))
 		}
-		if s := sl.all(); !equalDurations(s, []time.Duration{time.Second, 2 * backoffBase}) {
+		if s := sl.all(); !equalDurations(s, []time.Duration{time.Second, 2 * wire.BackoffBase}) {
 			t.Errorf("slept %v, want [1s (Retry-After), 1s (backoff)]", s)
 		}
 	})
 	t.Run("529 until retries run out", func(t *testing.T) {
-		c, srv, _ := newAnthropicTest(t, ClientOptions{MaxRetries: 1}, aReply{Status: 529, Raw: overloaded}, aReply{Status: 529, Raw: overloaded})
+		c, srv, _ := newAnthropicTest(t, Options{MaxRetries: 1}, chattest.AnthropicReply{Status: 529, Raw: overloaded}, chattest.AnthropicReply{Status: 529, Raw: overloaded})
 		_, err := c.Complete(context.Background(), claudeReq("x"))
 		var se *chat.StatusError
 		if !errors.As(err, &se) || !errors.Is(err, chat.ErrUpstream) {
@@ -269,8 +299,8 @@ func TestAnthropicRetries(t *testing.T) {
 func TestAnthropicErrors(t *testing.T) {
 	tests := []struct {
 		name     string
-		opts     ClientOptions
-		reply    aReply
+		opts     Options
+		reply    chattest.AnthropicReply
 		stream   bool
 		wantIs   error
 		wantCode int
@@ -278,20 +308,20 @@ func TestAnthropicErrors(t *testing.T) {
 	}{
 		{
 			name:   "invalid request",
-			reply:  aReply{Status: 400, Raw: `{"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: Field required"}}`},
+			reply:  chattest.AnthropicReply{Status: 400, Raw: `{"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: Field required"}}`},
 			wantIs: chat.ErrUpstream, wantCode: 400, wantMsg: "invalid_request_error: max_tokens: Field required",
 		},
 		{
 			name:   "authentication",
-			reply:  aReply{Status: 401, Raw: `{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}`},
+			reply:  chattest.AnthropicReply{Status: 401, Raw: `{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}`},
 			wantIs: chat.ErrUpstream, wantCode: 401, wantMsg: "authentication_error: invalid x-api-key",
 		},
-		{name: "malformed JSON", reply: aReply{Raw: `{"type":"message","content":[`}, wantIs: ErrMalformed, wantMsg: "not JSON"},
-		{name: "no content", reply: aReply{Raw: `{"type":"message","id":"m"}`}, wantIs: ErrMalformed, wantMsg: "no content"},
-		{name: "oversized", opts: ClientOptions{MaxResponseBytes: 100}, reply: aReply{Text: strings.Repeat("x", 500)}, wantIs: ErrTooLarge, wantMsg: "exceeds 100 bytes"},
-		{name: "stream error event", stream: true, reply: aReply{StreamError: "Overloaded"}, wantIs: chat.ErrUpstream, wantMsg: "Overloaded"},
-		{name: "stream stalls past the attempt timeout", stream: true, opts: ClientOptions{Timeout: 100 * time.Millisecond},
-			reply: aReply{Text: "never", Stall: true}, wantIs: ErrTimeout, wantMsg: "timed out after 100ms"},
+		{name: "malformed JSON", reply: chattest.AnthropicReply{Raw: `{"type":"message","content":[`}, wantIs: chat.ErrMalformed, wantMsg: "not JSON"},
+		{name: "no content", reply: chattest.AnthropicReply{Raw: `{"type":"message","id":"m"}`}, wantIs: chat.ErrMalformed, wantMsg: "no content"},
+		{name: "oversized", opts: Options{MaxResponseBytes: 100}, reply: chattest.AnthropicReply{Text: strings.Repeat("x", 500)}, wantIs: chat.ErrTooLarge, wantMsg: "exceeds 100 bytes"},
+		{name: "stream error event", stream: true, reply: chattest.AnthropicReply{StreamError: "Overloaded"}, wantIs: chat.ErrUpstream, wantMsg: "Overloaded"},
+		{name: "stream stalls past the attempt timeout", stream: true, opts: Options{Timeout: 100 * time.Millisecond},
+			reply: chattest.AnthropicReply{Text: "never", Stall: true}, wantIs: chat.ErrTimeout, wantMsg: "timed out after 100ms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -318,7 +348,7 @@ func TestAnthropicErrors(t *testing.T) {
 }
 
 func TestAnthropicCancellation(t *testing.T) {
-	c, _, _ := newAnthropicTest(t, ClientOptions{}, aReply{Text: "x", Stall: true})
+	c, _, _ := newAnthropicTest(t, Options{}, chattest.AnthropicReply{Text: "x", Stall: true})
 	ctx, cancel := context.WithCancel(context.Background())
 	var n int
 	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
@@ -329,13 +359,46 @@ func TestAnthropicCancellation(t *testing.T) {
 }
 
 func TestAnthropicBaseURLWithV1(t *testing.T) {
-	srv := newAnthropicServer(aReply{Text: "ok"})
+	srv := chattest.NewAnthropic(chattest.AnthropicReply{Text: "ok"})
 	defer srv.Close()
-	c := NewAnthropic(ClientOptions{BaseURL: srv.URL + "/v1/"})
+	c := New(Options{BaseURL: srv.URL + "/v1/"})
 	if _, err := c.Complete(context.Background(), claudeReq("x")); err != nil {
 		t.Fatal(err)
 	}
 	if p := srv.Requests()[0].Path; p != "/v1/messages" {
 		t.Errorf("path = %q", p)
 	}
+}
+
+func assertResponse(t *testing.T, got, want *chat.Response) {
+	t.Helper()
+	if got.Message.Role != want.Message.Role || got.Message.Content != want.Message.Content {
+		t.Errorf("message = %+v, want %+v", got.Message, want.Message)
+	}
+	if len(got.Message.ToolCalls) != len(want.Message.ToolCalls) {
+		t.Fatalf("tool calls = %+v, want %+v", got.Message.ToolCalls, want.Message.ToolCalls)
+	}
+	for i := range want.Message.ToolCalls {
+		if got.Message.ToolCalls[i] != want.Message.ToolCalls[i] {
+			t.Errorf("tool call %d = %+v, want %+v", i, got.Message.ToolCalls[i], want.Message.ToolCalls[i])
+		}
+	}
+	if got.Usage != want.Usage || got.UsageReported != want.UsageReported {
+		t.Errorf("usage = %+v reported=%v, want %+v reported=%v", got.Usage, got.UsageReported, want.Usage, want.UsageReported)
+	}
+	if got.Model != want.Model || got.FinishReason != want.FinishReason {
+		t.Errorf("model, finish = %q, %q; want %q, %q", got.Model, got.FinishReason, want.Model, want.FinishReason)
+	}
+}
+
+func equalDurations(a, b []time.Duration) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
