@@ -30,6 +30,8 @@ func TestMisuseExitsTwoWithOneLine(t *testing.T) {
 		{"serve", "--heartbeat-ttl", "1s"},
 		{"tools", "--nope"},
 		{"frobnicate"},
+		{"run", "x", "--policy", "nonesuch"},
+		{"run", "x", "--tools", "math,nosuch"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			code, out, errs := run(t, nil, args...)
