@@ -60,6 +60,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	maxBody := fs.Int64("max-body", server.DefaultMaxBodyBytes, "largest request body in bytes")
 	maxConns := fs.Int("max-conns", httplimit.DefaultMaxConns, "connections open at once, in total (past it: 503)")
 	maxConnsPerClient := fs.Int("max-conns-per-client", httplimit.DefaultMaxConnsPerClient, "connections open at once per client IP address")
+	bodyTimeout := fs.Duration("body-timeout", httplimit.DefaultBodyTimeout, "a request body must arrive within this (past it: 408)")
+	idleTimeout := fs.Duration("idle-timeout", httplimit.DefaultIdleTimeout, "an idle keep-alive connection is closed after this")
+	writeStall := fs.Duration("write-stall", httplimit.DefaultWriteStall, "a client that takes no part of a response for this long is dropped (streams of any length live)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -123,6 +126,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	lim := srv.Limits()
 	lim.MaxConns, lim.MaxConnsPerClient = *maxConns, *maxConnsPerClient
+	lim.BodyTimeout, lim.IdleTimeout, lim.WriteStall = *bodyTimeout, *idleTimeout, *writeStall
 	names := make([]string, 0, len(models))
 	for _, m := range models {
 		names = append(names, m.Name)

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -114,5 +115,58 @@ func TestEnvServeNeedsItsToken(t *testing.T) {
 	}
 	if code, _, errs := run(t, nil, "env", "serve", "--token", "short"); code != 2 || !strings.Contains(errs, "16 characters") {
 		t.Errorf("short token: exit %d %q", code, errs)
+	}
+}
+
+// TestServeTimeouts: a stalled body is answered 408 and an idle keep-alive
+// is closed, on a real baton serve.
+func TestServeTimeouts(t *testing.T) {
+	t.Chdir(t.TempDir())
+	db := filepath.Join(t.TempDir(), "baton.db")
+	code, out, errs := run(t, nil, "keys", "create", "--name", "t", "--db", db, "--json")
+	if code != 0 {
+		t.Fatalf("keys create: %d %s", code, errs)
+	}
+	var k struct {
+		Secret string `json:"secret"`
+	}
+	if err := json.Unmarshal([]byte(out), &k); err != nil || k.Secret == "" {
+		t.Fatalf("keys create output %q: %v", out, err)
+	}
+	base := startCommand(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", db, "--log-level", "error",
+		"--body-timeout", "200ms", "--idle-timeout", "200ms", "--shutdown-timeout", "1s")
+	addr := strings.TrimPrefix(base, "http://")
+
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 1000\r\n\r\n{", k.Secret)
+	_ = c.SetReadDeadline(time.Now().Add(3 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer to a stalled body: %v", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestTimeout || !strings.Contains(string(b), "request_timeout") {
+		t.Fatalf("stalled body: HTTP %d %s; want 408 request_timeout", resp.StatusCode, b)
+	}
+
+	idle, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	fmt.Fprintf(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	br := bufio.NewReader(idle)
+	resp, err = http.ReadResponse(br, nil)
+	if err != nil || resp.StatusCode != 200 || resp.Close {
+		t.Fatalf("keep-alive healthz: %v %+v", err, resp)
+	}
+	io.Copy(io.Discard, resp.Body)
+	_ = idle.SetReadDeadline(time.Now().Add(3 * time.Second))
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Fatalf("idle keep-alive still open after 3s with --idle-timeout 200ms: %v", err)
 	}
 }

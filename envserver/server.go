@@ -262,9 +262,6 @@ func ServeListener(ctx context.Context, ln net.Listener, reg *Registry, opts Opt
 	defer h.Close()
 	lim := opts.Limits
 	lim.MaxBodyBytes = h.opts.MaxBodyBytes
-	lim.OnError = func(w http.ResponseWriter, _ *http.Request, status int, msg string) {
-		writeError(w, status, "bad_request", msg, nil)
-	}
 	srv, _, errc := httplimit.Serve(ln, h, lim, h.opts.Logger)
 	select {
 	case err := <-errc:
@@ -327,6 +324,10 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, dst any) bool {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body over %d bytes", s.opts.MaxBodyBytes), nil)
+			return false
+		}
+		if errors.Is(err, httplimit.ErrBodyTimeout) {
+			writeError(w, http.StatusRequestTimeout, "request_timeout", "the request body did not arrive in time; send it at once", nil)
 			return false
 		}
 		writeError(w, http.StatusBadRequest, "bad_request", "read body: "+err.Error(), nil)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/batonhq/baton/budget"
 	"github.com/batonhq/baton/chat"
+	"github.com/batonhq/baton/httplimit"
 	"github.com/batonhq/baton/server/openai"
 )
 
@@ -92,6 +93,9 @@ func asAPIError(err error) *apiError {
 		return ae
 	case errors.As(err, &mb):
 		return errTooLarge(mb.Limit)
+	case errors.Is(err, httplimit.ErrBodyTimeout):
+		return &apiError{status: http.StatusRequestTimeout, typ: "invalid_request_error", code: "request_timeout",
+			message: "the request body did not arrive in time; send it at once"}
 	case errors.As(err, &re):
 		return errBadRequest(re.Param, "%s", re.Message)
 	}
@@ -106,6 +110,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	ae := asAPIError(err)
 	if ae.status >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "status", ae.status, "err", err)
+	}
+	switch ae.status {
+	case http.StatusUnauthorized, http.StatusRequestTimeout, http.StatusRequestEntityTooLarge:
+		// The body may be unread (or unreadable): close rather than let
+		// net/http drain it from a client that may never send it.
+		w.Header().Set("Connection", "close")
 	}
 	if ae.retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(ae.retryAfter))

@@ -216,20 +216,9 @@ func (s *Server) limitBody(w http.ResponseWriter, r *http.Request) io.Reader {
 }
 
 // Limits returns the connection, timeout and body bounds the server is
-// meant to be served with (see package httplimit): its own body limit, and
-// errors in OpenAI's shape. The caller sets the connection caps.
+// meant to be served with (see package httplimit), with its own body
+// limit. The caller sets the connection caps. Handlers read bodies after
+// authentication; a body that is too slow is answered 408, too large 413.
 func (s *Server) Limits() httplimit.Limits {
-	return httplimit.Limits{
-		MaxBodyBytes: s.maxBody,
-		OnError: func(w http.ResponseWriter, r *http.Request, status int, msg string) {
-			typ, code := "invalid_request_error", ""
-			switch status {
-			case http.StatusRequestEntityTooLarge:
-				code = "request_too_large"
-			case http.StatusRequestTimeout:
-				code = "request_timeout"
-			}
-			s.writeError(w, r, &apiError{status: status, typ: typ, code: code, message: msg})
-		},
-	}
+	return httplimit.Limits{MaxBodyBytes: s.maxBody}
 }

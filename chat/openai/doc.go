@@ -1,10 +1,11 @@
 // Package openai is Baton's client for the OpenAI chat completions API and
 // every server that speaks it (OpenAI, vLLM, Ollama, llama.cpp,
 // OpenRouter). [Client] implements [chat.Client] and [chat.Streamer] by
-// translating Baton's one chat model to the wire format and back, on the
-// official SDK with the SDK's retries and environment variables turned off
-// and one retry policy installed as SDK middleware, so every attempt is
-// seen once:
+// translating Baton's one chat model to the wire format and back. Complete
+// encodes the request itself ([Client.Body]) and decodes only the fields it
+// reads; Stream runs on the official SDK with the SDK's retries and
+// environment variables turned off. Both go through one retry policy
+// (installed as SDK middleware for Stream), so every attempt is seen once:
 //
 //   - each attempt is bounded by [Options].Timeout (streams included);
 //   - 408, 429, 5xx, connection failures and attempt timeouts are retried

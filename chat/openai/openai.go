@@ -2,8 +2,10 @@ package openai
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"sort"
 	"strings"
@@ -34,8 +36,9 @@ const (
 
 // Client is a [chat.Client] and [chat.Streamer] for the OpenAI chat
 // completions API and every server that speaks it (vLLM, Ollama, llama.cpp,
-// OpenRouter). It is built on the official SDK with the SDK's retries off;
-// retries, timeouts and body caps are this package's (see [Options]).
+// OpenRouter). Complete and Forward speak the wire format directly; Stream
+// uses the official SDK with the SDK's retries off. Retries, timeouts and
+// body caps are this package's (see [Options]).
 // It is safe for concurrent use.
 type Client struct {
 	svc sdk.ChatCompletionService
@@ -86,17 +89,29 @@ func New(o Options) *Client {
 	}
 }
 
-// Complete sends req and returns the first choice.
+// Complete sends req and returns the first choice. The request is encoded
+// by [Client.Body] and sent by [Client.Forward] (the retry policy of every
+// call), and the reply decoded into just the fields Baton reads: no SDK on
+// this path, which a gateway takes for every non-streamed call.
 func (c *Client) Complete(ctx context.Context, req chat.Request) (*chat.Response, error) {
-	p, err := c.params(req)
+	body, err := c.Body(req, false)
 	if err != nil {
 		return nil, err
 	}
-	comp, err := c.svc.New(ctx, p)
+	res, err := c.Forward(ctx, body)
 	if err != nil {
-		return nil, wire.Failure(ctx, "openai", err, chat.ErrMalformed)
+		return nil, err
 	}
-	if comp == nil || len(comp.Choices) == 0 {
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body) // already read and capped by the retry policy
+	if err != nil {
+		return nil, wire.Failure(ctx, "openai", err, chat.ErrUpstream)
+	}
+	var comp wireCompletion
+	if err := json.Unmarshal(raw, &comp); err != nil {
+		return nil, fmt.Errorf("chat: openai: %w: the completion does not decode: %w", chat.ErrMalformed, err)
+	}
+	if len(comp.Choices) == 0 {
 		return nil, fmt.Errorf("chat: openai: %w: no choices in completion", chat.ErrMalformed)
 	}
 	ch := comp.Choices[0]
@@ -108,11 +123,35 @@ func (c *Client) Complete(ctx context.Context, req chat.Request) (*chat.Response
 		msg.ToolCalls = append(msg.ToolCalls, chat.ToolCall{ID: tc.ID, Name: tc.Function.Name, Arguments: tc.Function.Arguments})
 	}
 	resp := &chat.Response{Message: msg, Model: comp.Model, FinishReason: ch.FinishReason}
-	if comp.JSON.Usage.Valid() {
+	if comp.Usage != nil {
 		resp.Usage = chat.Usage{InputTokens: comp.Usage.PromptTokens, OutputTokens: comp.Usage.CompletionTokens}
 		resp.UsageReported = true
 	}
 	return resp, nil
+}
+
+// wireCompletion is the part of a chat.completion object Complete reads.
+// Strings a server sends as null decode as empty.
+type wireCompletion struct {
+	Model   string `json:"model"`
+	Choices []struct {
+		Message struct {
+			Content   string `json:"content"`
+			Refusal   string `json:"refusal"`
+			ToolCalls []struct {
+				ID       string `json:"id"`
+				Function struct {
+					Name      string `json:"name"`
+					Arguments string `json:"arguments"`
+				} `json:"function"`
+			} `json:"tool_calls"`
+		} `json:"message"`
+		FinishReason string `json:"finish_reason"`
+	} `json:"choices"`
+	Usage *struct {
+		PromptTokens     int64 `json:"prompt_tokens"`
+		CompletionTokens int64 `json:"completion_tokens"`
+	} `json:"usage"`
 }
 
 // Stream sends req with stream=true and include_usage, passes each content
