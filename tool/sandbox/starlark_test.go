@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"go.starlark.net/starlark"
+
 	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/tool"
 )
@@ -332,4 +334,46 @@ func TestStarlarkRewrittenOperatorsKeepMeaning(t *testing.T) {
 	if !res.IsError || !strings.Contains(out.Stderr, "no .freeze_me field or method") {
 		t.Errorf("want the unknown-method error; content:\n%s", res.Content)
 	}
+}
+
+// FuzzStarlarkRewriteKeepsMeaning runs each program twice, as written and
+// with its operators routed through the memory checks, and requires the
+// same printed output and the same success or failure, unless the checks
+// themselves refused something.
+func FuzzStarlarkRewriteKeepsMeaning(f *testing.F) {
+	for _, seed := range []string{
+		"a = [1]\nb = a\na += [2]\nprint(a, b, a + b, a * 2, 2 * a)",
+		"s = 'x'\ns += 'y'\ns *= 3\nprint(s, '%s-%d' % (s, 1), s % ())",
+		"d = {'k': [1]}\nd['k'] += [2]\nprint(d, ', '.join(['a', 'b']), 'a-b'.split('-'), 'ab'.replace('a', 'cc'))",
+		"def f(x, y=[1] + [2]):\n  return x + y\nprint(f([0]), (lambda q=2 * 3: q)())",
+		"print([i * i for i in range(5) if i % 2], {k: k + '!' for k in ['a']}, 1 + 'a')",
+		"x = 1\nx += 1.5\nx *= 2\nprint(x, 7 % 3, -7 % 3, 2.5 % 1)",
+		"t = (1, 2) + (3,)\nprint(t * 2, '{}{}'.format(1, 2), 'a\\nb'.splitlines(), ' a  b '.split())",
+		"x = [] * -1\ny = 'a' * 0\nprint(x, y, [1] + (2,))",
+	} {
+		f.Add(seed)
+	}
+	opts := StarlarkOptions{MaxSteps: 100_000, MaxOutputBytes: 16 << 10, MemoryMB: 64, Timeout: duration.Duration(time.Second)}
+	s := newTestStarlark(f, func(o *StarlarkOptions) { *o = opts })
+	plain := func(code string) (string, bool) {
+		var out strings.Builder
+		thread := &starlark.Thread{Print: func(_ *starlark.Thread, msg string) {
+			if out.Len() < 16<<10 {
+				out.WriteString(msg + "\n")
+			}
+		}}
+		thread.SetMaxExecutionSteps(opts.MaxSteps)
+		_, err := starlark.ExecFileOptions(starlarkFileOptions, thread, "main.star", code, s.predeclared)
+		return out.String(), err == nil
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		out := s.exec(context.Background(), code)
+		if out.Limit != "" || out.Truncated || strings.Contains(out.Stderr, "integers are capped") {
+			t.Skip("a limit stopped the rewritten run")
+		}
+		want, ok := plain(code)
+		if ok != (out.ExitCode == 0) || want != out.Stdout {
+			t.Errorf("the rewrite changed the program's meaning:\nplain ok=%v stdout %q\nrewritten exit %d stdout %q stderr %q", ok, want, out.ExitCode, out.Stdout, out.Stderr)
+		}
+	})
 }
