@@ -377,3 +377,47 @@ func FuzzStarlarkRewriteKeepsMeaning(f *testing.F) {
 		}
 	})
 }
+
+// TestStarlarkTextBombs: converting values to text (print, str, repr,
+// json, % and format) is refused when the text would outgrow the memory
+// limit or the value nests too deeply for Baton's stack; before, a deeply
+// nested json.decode killed the whole process with a stack overflow.
+func TestStarlarkTextBombs(t *testing.T) {
+	s, err := NewStarlark("", StarlarkOptions{Timeout: duration.Duration(time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := "l = [[0] * 1000] * 1000\nm = [l] * 1000\n"
+	deep := "l = []\nfor _ in range(2000):\n  l = [l]\n"
+	tests := []struct{ name, code, want string }{
+		{"print", shared + "print(m)", "memory limit 256 MiB exceeded"},
+		{"str", shared + "x = str(m)", "memory limit 256 MiB exceeded"},
+		{"repr", shared + "x = repr(m)", "memory limit 256 MiB exceeded"},
+		{"json.encode", shared + "x = json.encode(m)", "memory limit 256 MiB exceeded"},
+		{"json.encode_indent", "d = []\nfor _ in range(900):\n  d = [d]\nx = json.encode_indent(d, indent=' ' * 1000)", "memory limit 256 MiB exceeded"},
+		{"json.indent", "x = json.indent('[' * 900 + ']' * 900, indent=' ' * 1000)", "memory limit 256 MiB exceeded"},
+		{"percent", shared + "x = '%s' % (m,)", "memory limit 256 MiB exceeded"},
+		{"format", shared + "x = '{}'.format(m)", "memory limit 256 MiB exceeded"},
+		{"json.decode deep", "x = json.decode('[' * 3000000 + ']' * 3000000)", "nested more than 1000 levels"},
+		{"json.indent deep", "x = json.indent('[' * 3000000 + ']' * 3000000)", "nested more than 1000 levels"},
+		{"print deep", deep + "print(l)", "nested more than 1000 levels"},
+		{"str deep", deep + "x = str(l)", "nested more than 1000 levels"},
+		{"json.encode deep", deep + "x = json.encode(l)", "nested more than 1000 levels"},
+		{"percent deep", deep + "x = '%s' % (l,)", "nested more than 1000 levels"},
+		{"format deep", deep + "x = '{}'.format(l)", "nested more than 1000 levels"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, out := call(t, s, tc.code)
+			if !res.IsError || !strings.Contains(res.Content, tc.want) || out.TimedOut {
+				t.Errorf("want an error Result containing %q; content:\n%s", tc.want, res.Content)
+			}
+		})
+	}
+	// Ordinary conversions are untouched.
+	res, out := call(t, s, "c = [1]\nc.append(c)\nprint(c, str({'a': (1, 2)}), repr('x'), json.encode([1, {'b': None}]), json.decode('[[1], {\"k\": [2]}]'), '%s|%r' % ([1], 'q'), '{}'.format((1,)))\nprint(json.encode_indent({'a': [1]}, indent=' '))\nd = []\nfor _ in range(900):\n  d = [d]\nprint(len(str(d)))")
+	want := "[1, [...]] {\"a\": (1, 2)} \"x\" [1,{\"b\":null}] [[1], {\"k\": [2]}] [1]|\"q\" (1,)\n{\n \"a\": [\n  1\n ]\n}\n1802\n"
+	if res.IsError || out.Stdout != want {
+		t.Errorf("got %q, want %q; content:\n%s", out.Stdout, want, res.Content)
+	}
+}
