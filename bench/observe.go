@@ -16,11 +16,10 @@ import (
 // them), never from recorded correctness.
 type Observation struct {
 	Tool string // the tool called
-	// Answer is the canonical extracted answer; "" when none parsed or the
-	// call failed.
+	// Answer is the canonical extracted answer; "" when none parsed, the
+	// call failed, or the tool extracts no answers.
 	Answer string
-	// Parsed reports that the answer was extracted the usual way (the
-	// source's "parsed" field; true when the source does not say).
+	// Parsed reports that the tool extracted an answer (Data's "parsed").
 	Parsed bool
 	// Chars is the completion's length in characters (the source's
 	// "chars" field, else the Content's length).
@@ -44,12 +43,15 @@ func Observe(s *policy.State) []Observation {
 		if st.Action.Final || st.Action.Tool == "" || st.Result == nil || st.Failed() {
 			continue
 		}
-		o := Observation{Tool: st.Action.Tool, Step: i, Parsed: true, Chars: len(st.Result.Content)}
+		o := Observation{Tool: st.Action.Tool, Step: i, Chars: len(st.Result.Content)}
 		var d resultData
-		if len(st.Result.Data) > 0 && json.Unmarshal(st.Result.Data, &d) == nil {
-			o.Answer = strings.TrimSpace(d.Answer)
-			if d.Parsed != nil {
-				o.Parsed = *d.Parsed
+		// Only a tool that says whether it extracted an answer ("parsed")
+		// offers one to compare; a recorded free text (RouterArena's) is
+		// not an answer two models can agree on.
+		if len(st.Result.Data) > 0 && json.Unmarshal(st.Result.Data, &d) == nil && d.Parsed != nil {
+			o.Parsed = *d.Parsed
+			if o.Parsed {
+				o.Answer = strings.TrimSpace(d.Answer)
 			}
 			if d.Chars != nil {
 				o.Chars = *d.Chars

@@ -106,11 +106,20 @@ func (p Plan) Run(ctx context.Context) (*Results, error) {
 	// Every visible model's call on every train and validation question,
 	// as a policy would observe it: what the frugal cascade is fitted on,
 	// and whether this source's calls return answers to read at all.
-	ff, err := newFrugalFit(ctx, train, val, sp.Records, visibleModels(sp.Records, p.Holdout))
+	// A probe of the first questions decides whether there are answers
+	// to read; outcome-only sources skip the tabulation.
+	models := visibleModels(sp.Records, p.Holdout)
+	probe, err := tabulate(ctx, firstTasks{train, 20}, sp.Records, models)
 	if err != nil {
 		return nil, err
 	}
-	multi := observable(ff.Train)
+	multi := observable(probe)
+	var ff *FrugalFit
+	if multi {
+		if ff, err = newFrugalFit(ctx, train, val, sp.Records, models); err != nil {
+			return nil, err
+		}
+	}
 	lrn, warm, err := p.learned(ctx, sp, train, val, multi, res)
 	if err != nil {
 		return nil, err
@@ -273,19 +282,19 @@ func warmKind(st grpo.FitStats) string {
 // references fits the reference policies on train (choosing on
 // validation, whose calls ff holds) and returns their entries: kNN always;
 // the cascades, votes and frugal cascades when the source's calls return
-// observable answers.
+// observable answers (ff is nil otherwise).
 func (p Plan) references(sp *Splits, train env.Env, ff *FrugalFit, res *Results) []Entry {
 	var out []Entry
 	knn := NewKNN(train, sp.Records, 20)
 	for _, th := range KNNThresholds {
 		out = append(out, Entry{Name: fmt.Sprintf("knn:%.1f", th), Policy: knn.Router(th)})
 	}
-	models := ff.Train.models
-	t0 := time.Now()
-	if !observable(ff.Train) {
+	if ff == nil {
 		res.Notes["references"] = "calls on this source return no extracted answers (outcome-only data): no cascade, vote or frugal rows"
 		return out
 	}
+	models := ff.Train.models
+	t0 := time.Now()
 	for _, k := range []int{2, 3} {
 		c := Cascade{K: k, Cap: p.CascadeCap}
 		out = append(out, Entry{Name: fmt.Sprintf("cascade:agree%d", k), Policy: c, MaxTurns: c.MaxTurns()})
@@ -337,6 +346,17 @@ func visibleModels(rec *replay.Env, holdout []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// firstTasks is an env cut to its first n tasks.
+type firstTasks struct {
+	env.Env
+	n int
+}
+
+func (f firstTasks) Tasks() []episode.Task {
+	ts := f.Env.Tasks()
+	return ts[:min(f.n, len(ts))]
 }
 
 // observable reports whether most calls in tb returned an extracted

@@ -158,3 +158,21 @@ func TestZeroEvalEvalDir(t *testing.T) {
 		t.Errorf("the public folder as --eval gives %d test tasks, the fixed split %d", len(a), len(b))
 	}
 }
+
+func TestZeroEvalEvalDirAllFitted(t *testing.T) {
+	ctx := context.Background()
+	fixed, err := LoadSplits(ctx, "zeroeval:gsm", SplitOptions{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := fixed.Train.Tasks()[0].ID
+	dir := t.TempDir()
+	rec := `[{"id": "` + id + `", "question": "q", "answer": "# 1", "output": ["{\"answer\": \"1\"}"]}]`
+	if err := os.WriteFile(filepath.Join(dir, "gemma-2-2b-it.json"), []byte(rec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = LoadSplits(ctx, "zeroeval:gsm", SplitOptions{Offline: true, Eval: dir})
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "also in the training") {
+		t.Fatalf("an --eval folder of training questions: err %v", err)
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"github.com/batonhq/baton/dataset"
 	"github.com/batonhq/baton/env"
 	"github.com/batonhq/baton/env/replay"
-	"github.com/batonhq/baton/episode"
 )
 
 // Splits is one source divided by the protocol's fixed rule (see the
@@ -130,25 +129,4 @@ func LoadSplits(ctx context.Context, source string, o SplitOptions) (*Splits, er
 	}
 	sp.Train, sp.Val = env.Split(rest, valEvery)
 	return sp, nil
-}
-
-// subset is an env restricted to some of its tasks.
-type subset struct {
-	env.Env
-	name  string
-	tasks []episode.Task
-}
-
-func (s *subset) Name() string          { return s.name }
-func (s *subset) Tasks() []episode.Task { return s.tasks }
-
-// filter returns the tasks of e that keep accepts, as an env named name.
-func filter(e env.Env, name string, keep func(episode.Task) bool) *subset {
-	var ts []episode.Task
-	for _, t := range e.Tasks() {
-		if keep(t) {
-			ts = append(ts, t)
-		}
-	}
-	return &subset{Env: e, name: name, tasks: ts}
 }

@@ -82,7 +82,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	fs.BoolVar(&f.all, "all", false, "run every bundled source")
 	fs.Int64Var(&f.seed, "seed", 1, "seed for training and sampling baselines")
 	fs.IntVar(&f.steps, "steps", 0, "GRPO steps (0: the trainer's default; -1: warm start only)")
-	fs.IntVar(&f.cascadeCap, "cascade-cap", bench.DefaultCascadeCap, "cheap models the agreement cascades consult before calling the strongest")
+	fs.IntVar(&f.cascadeCap, "cascade-cap", bench.DefaultCascadeCap, fmt.Sprintf("cheap models the agreement cascades consult before calling the dearest (default %d)", bench.DefaultCascadeCap))
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err

@@ -362,6 +362,10 @@ func qaPolicy(ctx context.Context, env *Env, cfg *config.Config, f qaFlags, kind
 			if _, ok := opts["context"]; !ok {
 				opts["context"] = style
 			}
+			// ToolOrchestra samples the orchestrator at temperature 1.
+			if _, ok := opts["temperature"]; !ok {
+				opts["temperature"] = 1.0
+			}
 		}
 		base, _ := opts["base_url"].(string)
 		keyEnv, _ := opts["api_key_env"].(string)

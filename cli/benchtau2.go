@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/batonhq/baton/bench"
 	"github.com/batonhq/baton/bench/tau2"
@@ -226,6 +229,7 @@ func runBenchTau2(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "\n%s\n", strings.Join(ks, "  "))
 	fmt.Fprintf(env.Stdout, "mean cost per conversation (USD): agent %.7f  expert %.7f  user simulator %.7f\n", sum.AgentCostUSD, sum.ExpertCostUSD, sum.UserCostUSD)
 	fmt.Fprintf(env.Stdout, "mean agent turns %.2f, latency %.2fs; endings: %s\n", sum.AgentTurns, sum.LatencyS, res.Notes["terminations"])
+	printTau2Tasks(env.Stdout, rows)
 	if err := tau2.WriteReport(f.out, res, rows, convs); err != nil {
 		return err
 	}
@@ -290,6 +294,21 @@ func parseExperts(s string) ([]expertSpec, error) {
 		out = append(out, expertSpec{alias: alias, model: model, baseURL: base})
 	}
 	return out, nil
+}
+
+// printTau2Tasks prints one line per task: pass^k for every k, mean
+// reward, mean system and user cost per trial, mean latency.
+func printTau2Tasks(w io.Writer, rows []tau2.TaskRow) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\nTASK\tTRIALS\tPASS^1..k\tREWARD\tSYSTEM COST (USD)\tUSER COST (USD)\tLATENCY (s)\t")
+	for _, r := range rows {
+		ks := make([]string, len(r.PassHatK))
+		for i, p := range r.PassHatK {
+			ks[i] = strconv.FormatFloat(p, 'f', 2, 64)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%.2f\t%.7f\t%.7f\t%.2f\t\n", r.TaskID, r.Trials, strings.Join(ks, " "), r.MeanReward, r.AgentCostUSD+r.ExpertCostUSD, r.UserCostUSD, r.LatencyS)
+	}
+	_ = tw.Flush()
 }
 
 func tau2Tasks(d *domain.Domain, f tau2Flags) ([]*domain.Task, error) {

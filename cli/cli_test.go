@@ -71,7 +71,7 @@ func TestRun(t *testing.T) {
 		t.Fatalf("bad flag: %d %s", code, errs)
 	}
 	code, _, errs = run(t, nil, "run", "x", "--policy", "nonesuch")
-	if code != 1 || !strings.Contains(errs, `unknown policy "nonesuch"`) {
+	if code != 2 || !strings.Contains(errs, `unknown policy "nonesuch"`) {
 		t.Fatalf("bad policy: %d %s", code, errs)
 	}
 }
@@ -151,6 +151,19 @@ func TestBenchTinyFixture(t *testing.T) {
 	}
 }
 
+// TestBenchWarmOnly: --steps -1 (documented: warm start only) is accepted,
+// and the learned rows are the warm start's.
+func TestBenchWarmOnly(t *testing.T) {
+	dir, err := filepath.Abs("../env/replay/testdata/tiny-llmrouter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, errs := run(t, nil, "bench", "--source", "llmrouter", "--data", dir, "--steps", "-1", "--out", t.TempDir())
+	if code != 0 || !strings.Contains(stdout, "learned:balanced") || !strings.Contains(stdout, "learned-warm:balanced") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, errs)
+	}
+}
+
 func TestBenchMisuse(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -161,6 +174,7 @@ func TestBenchMisuse(t *testing.T) {
 		{"unknown source", []string{"--source", "nosuch"}, "unknown source"},
 		{"all and source", []string{"--all", "--source", "llmrouter"}, "exclude"},
 		{"cascade cap", []string{"--source", "llmrouter", "--cascade-cap", "0"}, "cascade-cap"},
+		{"steps", []string{"--source", "llmrouter", "--steps", "-2"}, "--steps"},
 		{"unknown held-out model", []string{"--source", "zeroeval:gsm", "--checkpoint", "default", "--holdout-models", "gpt-5"}, "gpt-5"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -67,24 +67,40 @@ func errorsAs(err error, target **exec.ExitError) bool {
 // = the cost of every recorded run + what the sweep charged. After the
 // killed replica restarts and the budget is raised, a second burst across
 // both keeps all of that exact.
+//
+// With budget leases ("leased") the same holds, except that the dead
+// replica's open leases are charged in full, so spending lies between the
+// recorded runs' cost and that plus what the sweep charged.
 func TestReplicaKilledMidBurstPostgres(t *testing.T) {
+	for _, mode := range []string{"per-call", "leased"} {
+		t.Run(mode, func(t *testing.T) { replicaKilledMidBurst(t, mode == "leased") })
+	}
+}
+
+func replicaKilledMidBurst(t *testing.T, leased bool) {
 	bin := batonBinary(t)
 	url := pgtest.StartTestServer(t)
-	up := chattest.NewFunc(func(chattest.Request) chattest.Reply {
+	reply := func(chattest.Request) chattest.Reply {
 		// Usage near the bound the gateway reserves (100 output tokens, a
 		// prompt of ~140 tokens at one per byte plus overhead), so the
 		// budget's reservations and its spending count about the same calls.
 		return chattest.Reply{Content: "forty two", Usage: chattest.Usage{PromptTokens: 100, CompletionTokens: 100}, Delay: 50 * time.Millisecond}
-	})
-	defer up.Close()
-	cfg := writeConfig(t, up)
+	}
+	// One upstream per replica, to see when the one to kill has calls out.
+	upA, upB := chattest.NewFunc(reply), chattest.NewFunc(reply)
+	defer upA.Close()
+	defer upB.Close()
+	cfg, cfgB := writeConfig(t, upA), writeConfig(t, upB)
 	unit := smallPrice.Cost(money.Usage{InputTokens: 100, OutputTokens: 100})
 	budget := unit.Scale(50)
 	keys, secrets := createKeys(t, bin, url, 1, budget)
 	key := keys[0]
-	const ttl = "3s"
-	a := startServe(t, bin, cfg, url, "--heartbeat-ttl", ttl)
-	b := startServe(t, bin, cfg, url, "--heartbeat-ttl", ttl)
+	flags := []string{"--heartbeat-ttl", "3s"}
+	if leased {
+		flags = append(flags, "--budget-lease", unit.Scale(10).Decimal())
+	}
+	a := startServe(t, bin, cfg, url, flags...)
+	b := startServe(t, bin, cfgB, url, flags...)
 
 	st, err := storeopen.Open(context.Background(), url, store.ForAdmin())
 	if err != nil {
@@ -114,9 +130,9 @@ func TestReplicaKilledMidBurstPostgres(t *testing.T) {
 			results[i] = sendBody(client, base, secrets[0], 0, bd, stream)
 		})
 	}
-	// Mid-burst: once the upstream has calls from both replicas in hand.
+	// Mid-burst: once the replica to kill has calls out upstream.
 	deadline := time.Now().Add(30 * time.Second)
-	for len(up.Requests()) < 12 && time.Now().Before(deadline) {
+	for len(upA.Requests()) < 5 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
 	a.kill()
@@ -157,10 +173,10 @@ func TestReplicaKilledMidBurstPostgres(t *testing.T) {
 	if sp.Total > budget {
 		t.Fatalf("key spent %s on a %s budget", sp.Total, budget)
 	}
-	reconcile(t, url, st, key, results)
+	rows1 := reconcile(t, url, st, key, results, leased)
 
 	// Restart the killed replica, raise the budget, burst again.
-	a = startServe(t, bin, cfg, url, "--heartbeat-ttl", ttl)
+	a = startServe(t, bin, cfg, url, flags...)
 	budget2 := budget + unit.Scale(30)
 	if out, err := exec.Command(bin, "keys", "set-budget", key.ID, "--db", url, "--total", budget2.Decimal()).CombinedOutput(); err != nil {
 		t.Fatalf("keys set-budget: %v\n%s", err, out)
@@ -189,19 +205,24 @@ func TestReplicaKilledMidBurstPostgres(t *testing.T) {
 	if ok2 == 0 {
 		t.Fatal("after restart and a raised budget, no request was answered")
 	}
+	// A graceful stop settles every lease.
+	a.stop(t)
+	b.stop(t)
 	if sp, err = st.Spent(ctx, key.ID); err != nil || sp.Held != 0 || sp.Total > budget2 {
 		t.Fatalf("after the second burst: %+v %v (budget %s)", sp, err, budget2)
 	}
-	reconcile(t, url, st, key, append(results, second...))
-	a.stop(t)
-	b.stop(t)
+	rows2 := reconcile(t, url, st, key, append(results, second...), leased)
+	// With both replicas alive, ledger rows are exactly the answers.
+	if rows2-rows1 != int64(ok2) {
+		t.Fatalf("second burst: %d answered runs recorded for %d answers", rows2-rows1, ok2)
+	}
 }
 
 // reconcile checks the ledger of key against the runs and the answers:
 // every answered request's run is recorded with the cost it was told; the
 // key's spending equals the committed holds, and equals the cost of its
 // recorded runs plus the holds a sweep charged (holds with no run).
-func reconcile(t *testing.T, url string, st store.Store, key store.Key, results []loadResult) {
+func reconcile(t *testing.T, url string, st store.Store, key store.Key, results []loadResult, leased bool) (answeredRuns int64) {
 	t.Helper()
 	ctx := context.Background()
 	var told money.Amount
@@ -245,10 +266,15 @@ func reconcile(t *testing.T, url string, st store.Store, key store.Key, results 
 	if sp.Held != 0 || int64(sp.Total) != committed {
 		t.Fatalf("spent %+v, committed holds %s", sp, money.Amount(committed))
 	}
-	if int64(sp.Total) != runsCost+swept {
+	switch {
+	case !leased && int64(sp.Total) != runsCost+swept:
 		t.Fatalf("spent %s ≠ recorded runs %s + swept holds %s", sp.Total, money.Amount(runsCost), money.Amount(swept))
+	case leased && (int64(sp.Total) < runsCost || int64(sp.Total) > runsCost+swept):
+		// A swept lease is charged in full, its finished calls' runs too.
+		t.Fatalf("spent %s outside [recorded runs %s, + swept leases %s]", sp.Total, money.Amount(runsCost), money.Amount(swept))
 	}
 	if answeredRows < int64(answered) || told > money.Amount(runsCost) {
 		t.Fatalf("%d answered runs recorded for %d answers seen (told %s, runs %s)", answeredRows, answered, told, money.Amount(runsCost))
 	}
+	return answeredRows
 }

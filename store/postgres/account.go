@@ -134,9 +134,10 @@ type hold struct {
 var _ store.RunCommitter = (*hold)(nil)
 
 // Commit implements [budget.Hold]. The hold's row is locked first, so of
-// concurrent settlements exactly one finds it open. A hold that Recover
-// already released is still charged on a late commit (the call ran),
-// without freeing it twice.
+// concurrent settlements exactly one finds it open. A hold a sweep
+// already charged in full (its replica was taken for dead) is not charged
+// again; one in the 'recovered' state of earlier versions is still
+// charged, without being freed twice.
 func (h *hold) Commit(ctx context.Context, actual money.Amount) error {
 	return h.commit(ctx, actual, nil)
 }

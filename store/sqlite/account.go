@@ -121,8 +121,9 @@ type hold struct {
 var _ store.RunCommitter = (*hold)(nil)
 
 // Commit implements [budget.Hold]. Only the first commit or release of a
-// hold changes the ledger. A hold that Recover already released is still
-// charged on a late commit (the call ran), without freeing it twice.
+// hold changes the ledger. A hold a sweep already charged in full (its
+// replica was taken for dead) is not charged again; one in the 'recovered'
+// state of earlier versions is still charged, without being freed twice.
 func (h *hold) Commit(ctx context.Context, actual money.Amount) error {
 	return h.commit(ctx, actual, nil)
 }

@@ -369,7 +369,7 @@ func runKilled(t *testing.T, openKey func(t *testing.T, total money.Amount) (str
 		c.kill(t)
 		committed := 5 * helperMax * 7 / 10
 		if sp := spent(t, s, k.ID); sp.Held != money.Amount(tl.held)*helperMax || sp.Total != committed {
-			t.Fatalf("before Recover Spent = %+v, want %d holds of %s open and %s spent", sp, tl.held, helperMax, committed)
+			t.Fatalf("before the sweep Spent = %+v, want %d holds of %s open and %s spent", sp, tl.held, helperMax, committed)
 		}
 		// A sweep now must spare the helper: its heartbeat is fresh.
 		if st, err := s.Sweep(ctx, time.Minute); err != nil || st != (store.SweepStats{}) {

@@ -38,9 +38,20 @@ func helperMain(arg string) error {
 	// Capabilities and securebits are per thread: everything below runs
 	// on, and execs from, this one.
 	runtime.LockOSThread()
+	// Everything below would rearrange the host's mounts if run outside
+	// the namespaces the parent makes: insist on being the first process
+	// of a new PID namespace, in a mount namespace other than the
+	// parent's, which the parent names in the config.
+	if os.Getpid() != 1 {
+		return fmt.Errorf("refusing to run outside a new PID namespace (this argument is for Baton's own sandbox)")
+	}
 	var c helperConfig
 	if err := json.Unmarshal([]byte(arg), &c); err != nil {
 		return fmt.Errorf("decode config: %w", err)
+	}
+	self, err := os.Readlink("/proc/self/ns/mnt")
+	if err != nil || c.ParentMountNS == "" || self == c.ParentMountNS {
+		return fmt.Errorf("refusing to run outside a new mount namespace (own %q, parent's %q, %v)", self, c.ParentMountNS, err)
 	}
 	// The cgroups are joined just before the exec, so the helper's own
 	// memory stays charged to Baton; their files are opened now, while

@@ -31,10 +31,17 @@ type helperConfig struct {
 	Binds []string `json:"binds"`
 	// Cgroups are cgroup.procs files the helper joins before anything else.
 	Cgroups []string `json:"cgroups,omitempty"`
+	// ParentMountNS is the parent's mount namespace (the link text of
+	// /proc/self/ns/mnt): the helper refuses to touch mounts in it.
+	ParentMountNS string `json:"parent_mount_ns"`
 	// Argv and Env are exec'd once the sandbox is built.
 	Argv []string `json:"argv"`
 	Env  []string `json:"env"`
 }
+
+// ownMountNS identifies Baton's mount namespace, which the helper must
+// not be in; empty where there is no /proc, and then no helper runs.
+var ownMountNS, _ = os.Readlink("/proc/self/ns/mnt")
 
 // privateConfig prepares a call in a private sandbox: it takes a uid from
 // the pool (when the mode drops privileges), makes the empty directory the
@@ -56,15 +63,16 @@ func privateConfig(opts PythonOptions, c choice, dir string, argv []string, cg *
 		return "", nil, fmt.Errorf("sandbox: make root mount point: %w", err)
 	}
 	b, err := json.Marshal(helperConfig{
-		Work:       dir,
-		Mount:      mount,
-		UID:        uid,
-		GID:        gid,
-		TmpfsBytes: int64(opts.MemoryMB) << 20,
-		Binds:      c.binds,
-		Argv:       argv,
-		Env:        sandboxEnv(dir),
-		Cgroups:    cg.procsFiles(),
+		Work:          dir,
+		Mount:         mount,
+		UID:           uid,
+		GID:           gid,
+		TmpfsBytes:    int64(opts.MemoryMB) << 20,
+		Binds:         c.binds,
+		Argv:          argv,
+		Env:           sandboxEnv(dir),
+		Cgroups:       cg.procsFiles(),
+		ParentMountNS: ownMountNS,
 	})
 	if err != nil {
 		release()

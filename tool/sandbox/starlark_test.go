@@ -206,7 +206,10 @@ func FuzzStarlark(f *testing.F) {
 // allocating the value. Not parallel: it reads the process's allocation
 // counter.
 func TestStarlarkAllocationBombs(t *testing.T) {
-	s, err := NewStarlark("", StarlarkOptions{})
+	// The default 256 MiB limit; the wall clock is raised from its default
+	// 10 s so that a loaded CI machine cannot turn a memory stop into a
+	// timeout (BenchmarkStarlarkAllocationBomb measures how fast they end).
+	s, err := NewStarlark("", StarlarkOptions{Timeout: duration.Duration(time.Minute)})
 	if err != nil {
 		t.Fatal(err)
 	}
