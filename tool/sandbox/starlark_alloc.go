@@ -97,6 +97,15 @@ func allocBuiltins() starlark.StringDict {
 func binaryOp(op syntax.Token) func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
 	return func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 		x, y := args[0], args[1]
+		if _, isFormat := x.(starlark.String); isFormat && op == syntax.PERCENT {
+			vals := []starlark.Value{y}
+			if t, ok := y.(starlark.Tuple); ok {
+				vals = t
+			}
+			if err := checkText(thread, "the text of the % arguments", vals...); err != nil {
+				return nil, err
+			}
+		}
 		if n, what := binarySize(op, x, y); n > 0 {
 			if what == intProduct && n > maxIntBytes {
 				return nil, fmt.Errorf("%s would need %s; integers are capped at %s here so that every operation stays interruptible",
@@ -228,6 +237,15 @@ func methodCall(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tupl
 	name := string(args[1].(starlark.String))
 	rest := args[2:]
 	if s, ok := x.(starlark.String); ok {
+		if name == "format" {
+			vals := append([]starlark.Value(nil), rest...)
+			for _, kw := range kwargs {
+				vals = append(vals, kw[1])
+			}
+			if err := checkText(thread, "the text of format's arguments", vals...); err != nil {
+				return nil, err
+			}
+		}
 		n, work := methodSize(s, name, rest)
 		b := budgetOf(thread)
 		if b != nil && work > 0 {

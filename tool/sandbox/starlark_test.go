@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"go.starlark.net/starlark"
+
 	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/tool"
 )
@@ -331,5 +333,91 @@ func TestStarlarkRewrittenOperatorsKeepMeaning(t *testing.T) {
 	res, out = call(t, s, "l = [1].freeze_me()")
 	if !res.IsError || !strings.Contains(out.Stderr, "no .freeze_me field or method") {
 		t.Errorf("want the unknown-method error; content:\n%s", res.Content)
+	}
+}
+
+// FuzzStarlarkRewriteKeepsMeaning runs each program twice, as written and
+// with its operators routed through the memory checks, and requires the
+// same printed output and the same success or failure, unless the checks
+// themselves refused something.
+func FuzzStarlarkRewriteKeepsMeaning(f *testing.F) {
+	for _, seed := range []string{
+		"a = [1]\nb = a\na += [2]\nprint(a, b, a + b, a * 2, 2 * a)",
+		"s = 'x'\ns += 'y'\ns *= 3\nprint(s, '%s-%d' % (s, 1), s % ())",
+		"d = {'k': [1]}\nd['k'] += [2]\nprint(d, ', '.join(['a', 'b']), 'a-b'.split('-'), 'ab'.replace('a', 'cc'))",
+		"def f(x, y=[1] + [2]):\n  return x + y\nprint(f([0]), (lambda q=2 * 3: q)())",
+		"print([i * i for i in range(5) if i % 2], {k: k + '!' for k in ['a']}, 1 + 'a')",
+		"x = 1\nx += 1.5\nx *= 2\nprint(x, 7 % 3, -7 % 3, 2.5 % 1)",
+		"t = (1, 2) + (3,)\nprint(t * 2, '{}{}'.format(1, 2), 'a\\nb'.splitlines(), ' a  b '.split())",
+		"x = [] * -1\ny = 'a' * 0\nprint(x, y, [1] + (2,))",
+	} {
+		f.Add(seed)
+	}
+	opts := StarlarkOptions{MaxSteps: 100_000, MaxOutputBytes: 16 << 10, MemoryMB: 64, Timeout: duration.Duration(time.Second)}
+	s := newTestStarlark(f, func(o *StarlarkOptions) { *o = opts })
+	plain := func(code string) (string, bool) {
+		var out strings.Builder
+		thread := &starlark.Thread{Print: func(_ *starlark.Thread, msg string) {
+			if out.Len() < 16<<10 {
+				out.WriteString(msg + "\n")
+			}
+		}}
+		thread.SetMaxExecutionSteps(opts.MaxSteps)
+		_, err := starlark.ExecFileOptions(starlarkFileOptions, thread, "main.star", code, s.predeclared)
+		return out.String(), err == nil
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		out := s.exec(context.Background(), code)
+		if out.Limit != "" || out.Truncated || strings.Contains(out.Stderr, "integers are capped") {
+			t.Skip("a limit stopped the rewritten run")
+		}
+		want, ok := plain(code)
+		if ok != (out.ExitCode == 0) || want != out.Stdout {
+			t.Errorf("the rewrite changed the program's meaning:\nplain ok=%v stdout %q\nrewritten exit %d stdout %q stderr %q", ok, want, out.ExitCode, out.Stdout, out.Stderr)
+		}
+	})
+}
+
+// TestStarlarkTextBombs: converting values to text (print, str, repr,
+// json, % and format) is refused when the text would outgrow the memory
+// limit or the value nests too deeply for Baton's stack; before, a deeply
+// nested json.decode killed the whole process with a stack overflow.
+func TestStarlarkTextBombs(t *testing.T) {
+	s, err := NewStarlark("", StarlarkOptions{Timeout: duration.Duration(time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := "l = [[0] * 1000] * 1000\nm = [l] * 1000\n"
+	deep := "l = []\nfor _ in range(2000):\n  l = [l]\n"
+	tests := []struct{ name, code, want string }{
+		{"print", shared + "print(m)", "memory limit 256 MiB exceeded"},
+		{"str", shared + "x = str(m)", "memory limit 256 MiB exceeded"},
+		{"repr", shared + "x = repr(m)", "memory limit 256 MiB exceeded"},
+		{"json.encode", shared + "x = json.encode(m)", "memory limit 256 MiB exceeded"},
+		{"json.encode_indent", "d = []\nfor _ in range(900):\n  d = [d]\nx = json.encode_indent(d, indent=' ' * 1000)", "memory limit 256 MiB exceeded"},
+		{"json.indent", "x = json.indent('[' * 900 + ']' * 900, indent=' ' * 1000)", "memory limit 256 MiB exceeded"},
+		{"percent", shared + "x = '%s' % (m,)", "memory limit 256 MiB exceeded"},
+		{"format", shared + "x = '{}'.format(m)", "memory limit 256 MiB exceeded"},
+		{"json.decode deep", "x = json.decode('[' * 3000000 + ']' * 3000000)", "nested more than 1000 levels"},
+		{"json.indent deep", "x = json.indent('[' * 3000000 + ']' * 3000000)", "nested more than 1000 levels"},
+		{"print deep", deep + "print(l)", "nested more than 1000 levels"},
+		{"str deep", deep + "x = str(l)", "nested more than 1000 levels"},
+		{"json.encode deep", deep + "x = json.encode(l)", "nested more than 1000 levels"},
+		{"percent deep", deep + "x = '%s' % (l,)", "nested more than 1000 levels"},
+		{"format deep", deep + "x = '{}'.format(l)", "nested more than 1000 levels"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, out := call(t, s, tc.code)
+			if !res.IsError || !strings.Contains(res.Content, tc.want) || out.TimedOut {
+				t.Errorf("want an error Result containing %q; content:\n%s", tc.want, res.Content)
+			}
+		})
+	}
+	// Ordinary conversions are untouched.
+	res, out := call(t, s, "c = [1]\nc.append(c)\nprint(c, str({'a': (1, 2)}), repr('x'), json.encode([1, {'b': None}]), json.decode('[[1], {\"k\": [2]}]'), '%s|%r' % ([1], 'q'), '{}'.format((1,)))\nprint(json.encode_indent({'a': [1]}, indent=' '))\nd = []\nfor _ in range(900):\n  d = [d]\nprint(len(str(d)))")
+	want := "[1, [...]] {\"a\": (1, 2)} \"x\" [1,{\"b\":null}] [[1], {\"k\": [2]}] [1]|\"q\" (1,)\n{\n \"a\": [\n  1\n ]\n}\n1802\n"
+	if res.IsError || out.Stdout != want {
+		t.Errorf("got %q, want %q; content:\n%s", out.Stdout, want, res.Content)
 	}
 }
