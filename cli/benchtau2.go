@@ -39,7 +39,10 @@ each priced from the price catalog. The chosen expert gets tau2's agent
 prompt with the domain policy, the conversation and the domain's tools
 (transfer included): its message becomes the agent's message to the
 customer, or its tool calls are made as the agent's. --experts none runs
-plain τ²-bench (the transfer tool, no experts). A conversation is cut off
+plain τ²-bench (the transfer tool, no experts). Experts go to
+--expert-base-url (default OpenAI) unless they name their own endpoint:
+serve Qwen3-32B with vLLM and pass e.g.
+expert-3=Qwen/Qwen3-32B@http://127.0.0.1:8001/v1. A conversation is cut off
 after --max-steps steps (tau2's max_steps, 200).
 
 --policy llm drives any OpenAI-compatible model with native tool calls;
@@ -176,6 +179,9 @@ func runBenchTau2(ctx context.Context, env *Env, args []string) error {
 		base := e.baseURL
 		if base == "" {
 			base = f.expertBaseURL
+		}
+		if base == "" && strings.Contains(e.model, "/") {
+			slog.Warn("bench tau2: this expert goes to OpenAI, which does not serve it; give it its own endpoint as ALIAS=MODEL@BASE_URL", "alias", e.alias, "model", e.model)
 		}
 		x := &tau2.Expert{
 			Alias:     e.alias,
