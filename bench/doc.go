@@ -74,4 +74,10 @@
 // and one example episode. [Results] adds the split sizes, the held-out
 // models and the AUC of each family of [Families] over the single models'
 // cost range.
+//
+// Live evaluations have their own subpackages: bench/tau2 (τ²-bench
+// conversations with a simulated user) and bench/qa (FRAMES, HLE and
+// GSM8K-style question sets graded by exact match and an LLM judge, as
+// ToolOrchestra evaluates them); both reuse [WriteReport] and
+// [PrintTable].
 package bench

@@ -74,7 +74,8 @@
 // into a capped buffer, and cancellation on context end. Its memory is
 // bounded in two ways. Before compiling, the program's syntax tree is
 // rewritten so that each operator that can build a large value in one
-// uninterruptible Go call (*, +, % and +=, *=, %= on a name) and each call
+// uninterruptible Go call (*, +, % and +=, *=, %= on a name or on a[k]
+// with a and k names or literals) and each call
 // of the string methods join, replace, format, split, rsplit and
 // splitlines goes through a builtin that estimates the result's size and
 // refuses it, with a memory-limit error, when it would not fit in what is
@@ -89,7 +90,7 @@
 // own stack and a few million levels would crash the process. A heap
 // watchdog cancels a run whose allocations, made in small steps, outgrow
 // the limit. Still bounded only by the watchdog (so possibly overshooting
-// by one operation): augmented assignment to an index or field
-// (d[k] += s), and hashing a tuple nested millions of levels deep, which
-// only a raised step limit can build.
+// by one operation): augmented assignment to other targets (d[f()] += s),
+// and hashing a tuple nested millions of levels deep, which only a raised
+// step limit can build.
 package sandbox

@@ -231,6 +231,8 @@ func TestStarlarkAllocationBombs(t *testing.T) {
 		{"join doubling", "s = 'ab'\nwhile True:\n  s = ''.join([s, s, s])", ""},
 		{"join of big pieces", "s = 'a' * (1 << 27)\nx = [s] * 4\ny = ' '.join(x)\nz = y.split()", ""},
 		{"format method doubling", "s = 'ab'\nwhile True:\n  s = '{0}{0}'.format(s)", ""},
+		{"doubling through an index", "d = {'k': 'ab'}\nwhile True:\n  d['k'] += d['k']", ""},
+		{"list in a list doubling in place", "l = [[0]]\ni = 0\nwhile True:\n  l[i] += l[i]", ""},
 		{"inside a function and a comprehension", "def f(n):\n  return [[0] * n for _ in range(2)]\nf(1 << 27)", ""},
 	}
 	for _, tc := range tests {
@@ -309,7 +311,7 @@ func TestStarlarkRewrittenOperatorsKeepMeaning(t *testing.T) {
 		{"list += extends in place", "a = [1]\nb = a\na += [2]\na += (3,)\nprint(b)", "[1, 2, 3]"},
 		{"string += makes a new string", "a = 'x'\nb = a\na += 'y'\nprint(a, b)", "xy x"},
 		{"*= and %=", "x = 3\nx *= 4\ny = '%d!'\ny %= 5\nl = [1]\nl *= 2\nprint(x, y, l)", "12 5! [1, 1]"},
-		{"augmented index target", "d = {'k': 'a'}\nd['k'] += 'b'\nl = [1]\nl[0] += 1\nprint(d, l)", "{\"k\": \"ab\"} [2]"},
+		{"augmented index target", "d = {'k': 'a'}\nd['k'] += 'b'\nl = [1]\nl[0] += 1\ni = 0\nm = [[1]]\nn = m[0]\nm[i] += [2]\nm[0] *= 2\nprint(d, l, m, n)", "{\"k\": \"ab\"} [2] [[1, 2, 1, 2]] [1, 2]"},
 		{"formatting", "print('%s-%d' % ('a', 1), '%s' % 'z', 7 % 4)", "a-1 z 3"},
 		{"methods", "print(', '.join(['a', 'b']), 'xax'.replace('a', 'bb'), 'xax'.replace('x', 'y', 1), '{} {a}'.format(1, a=2), 'AB'.lower())", "a, b xbbx yax 1 2 ab"},
 		{"defaults, lambdas and comprehensions", "def f(a, b=[0] * 2, *args, **kw):\n  return a + b\ng = lambda x=1 + 1: x * 2\nprint(f([1]), g(), [i + 1 for i in range(3) if i * 2 < 4], {k: k * 2 for k in ['a', 'b']})",
