@@ -33,8 +33,6 @@ var (
 // answer call. Only the passages and the one code run may reach the
 // context.
 func upstreamState(problem string) *policy.State {
-	num := func(n float64) *float64 { return &n }
-	_ = num
 	tools := []tool.Spec{
 		{Name: "gpt-5", Description: "OpenAI GPT-5.", Parameters: modelSchema(), Tags: []string{tool.TagLLM},
 			Price: money.Price{InputPerM: money.MustParse("1.25"), OutputPerM: money.MustParse("10")}},
