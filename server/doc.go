@@ -13,6 +13,10 @@
 //	GET  /v1/runs/{id}          state, steps and cost
 //	GET  /v1/runs/{id}/events   SSE trace, resumable with Last-Event-ID
 //	POST /v1/runs/{id}/cancel
+//	POST /v1/runs/{id}/feedback {"score": 0..1, "text": optional}: the
+//	                            run's outcome, one per run (a second
+//	                            replaces it); GET reads it. Also under
+//	                            /v1/chat/completions/{chatcmpl-id}/feedback
 //	GET  /metrics, /healthz, /readyz
 //
 // The wire format lives in package [github.com/batonhq/baton/server/openai];

@@ -55,6 +55,8 @@ type Store interface {
 	AppendEvent(ctx context.Context, runID string, e episode.Event) error
 	// Events returns the run's events with Seq > afterSeq, in order.
 	Events(ctx context.Context, runID string, afterSeq int) ([]episode.Event, error)
+	// FeedbackStore keeps one feedback (score, text) per run.
+	FeedbackStore
 
 	// Replica is the ID of this store's replica, which owns the holds it
 	// reserves and the runs it starts; "" for a store opened [ForAdmin].

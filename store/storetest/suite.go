@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		{"Runs", testRuns},
 		{"Events", testEvents},
 		{"Replicas", testReplicas},
+		{"Feedback", testFeedback},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
