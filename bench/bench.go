@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +25,10 @@ type Entry struct {
 	Policy policy.Policy // Policy decides every task of the row; it is run as is, not copied.
 	// Preferences are set on every task of the run.
 	Preferences episode.Preferences
+	// MaxTurns, when positive, replaces the run's turn budget for this
+	// entry: a fixed reference rule that needs more turns than the
+	// default (a cascade of five models and its answer) gets them.
+	MaxTurns int
 }
 
 // Row is one line of the results table.
@@ -44,6 +50,34 @@ type Row struct {
 	TotalCost money.Amount `json:"total_cost"`
 	// Answered is the share of tasks that ended with an answer.
 	Answered float64 `json:"answered"`
+	// CallsDist is, for a policy that does not make exactly one call on
+	// every task, the share of tasks by number of calls ("0", "1", "2"...).
+	CallsDist map[string]float64 `json:"calls_dist,omitempty"`
+	// UsageEstimated is set when some call's token usage was estimated
+	// from text rather than reported, so its cost is an estimate too.
+	UsageEstimated bool `json:"usage_estimated,omitempty"`
+	// Example is one episode of the row, for the report: the first task
+	// with the most calls.
+	Example *Example `json:"example,omitempty"`
+}
+
+// Example is one episode shown in the report: the calls made, the
+// answers seen and the final pick.
+type Example struct {
+	Task     string        `json:"task"`     // task ID
+	Question string        `json:"question"` // the prompt, shortened
+	Calls    []ExampleCall `json:"calls"`
+	Answer   string        `json:"answer"`  // the final answer, shortened
+	Outcome  float64       `json:"outcome"` // the verifier's score
+}
+
+// ExampleCall is one call of an [Example].
+type ExampleCall struct {
+	Tool string `json:"tool"`
+	// Answer is the extracted answer the call returned ("" when none
+	// parsed), else its content, shortened.
+	Answer  string  `json:"answer"`
+	CostUSD float64 `json:"cost_usd"`
 }
 
 // Options tunes an evaluation.
@@ -71,12 +105,14 @@ func Evaluate(ctx context.Context, e env.Env, entry Entry, o Options) (Row, erro
 		workers = runtime.GOMAXPROCS(0)
 	}
 	type result struct {
-		score    float64
-		cost     money.Amount
-		latency  time.Duration
-		calls    map[string]int
-		answered bool
-		err      error
+		score     float64
+		cost      money.Amount
+		latency   time.Duration
+		calls     map[string]int
+		answered  bool
+		estimated bool
+		ep        *episode.Episode
+		err       error
 	}
 	results := make([]result, len(tasks))
 	var wg sync.WaitGroup
@@ -89,6 +125,9 @@ func Evaluate(ctx context.Context, e env.Env, entry Entry, o Options) (Row, erro
 				t := tasks[i]
 				t.Preferences = entry.Preferences
 				t.Budget = budget
+				if entry.MaxTurns > 0 {
+					t.Budget.MaxTurns = entry.MaxTurns
+				}
 				r := &results[i]
 				set, err := e.Tools(ctx, t)
 				if err != nil {
@@ -107,8 +146,12 @@ func Evaluate(ctx context.Context, e env.Env, entry Entry, o Options) (Row, erro
 				}
 				r.score, r.cost, r.calls = sc.Outcome, ep.Cost, ep.Calls()
 				r.answered = ep.Status == episode.StatusAnswered
+				r.ep = ep
 				for _, s := range ep.Steps {
 					r.latency += s.Latency
+					if s.Result != nil && s.Result.Usage.Estimated {
+						r.estimated = true
+					}
 				}
 			}
 		}()
@@ -129,10 +172,21 @@ func Evaluate(ctx context.Context, e env.Env, entry Entry, o Options) (Row, erro
 	var score float64
 	var latency time.Duration
 	var calls, answered int
+	perTask := map[int]int{}
+	example, exampleCalls := -1, -1
 	for i, r := range results {
 		if r.err != nil {
 			return Row{}, fmt.Errorf("bench: %s on task %s: %w", entry.Name, tasks[i].ID, r.err)
 		}
+		n := 0
+		for _, c := range r.calls {
+			n += c
+		}
+		perTask[n]++
+		if n > exampleCalls {
+			example, exampleCalls = i, n
+		}
+		row.UsageEstimated = row.UsageEstimated || r.estimated
 		score += r.score
 		row.TotalCost = row.TotalCost.Add(r.cost)
 		latency += r.latency
@@ -153,6 +207,15 @@ func Evaluate(ctx context.Context, e env.Env, entry Entry, o Options) (Row, erro
 	for name := range row.ToolShare {
 		row.ToolShare[name] /= float64(calls)
 	}
+	if len(perTask) > 1 || perTask[1] == 0 {
+		row.CallsDist = map[string]float64{}
+		for k, c := range perTask {
+			row.CallsDist[strconv.Itoa(k)] = float64(c) / n
+		}
+	}
+	if example >= 0 {
+		row.Example = exampleOf(tasks[example], results[example].ep, results[example].score)
+	}
 	return row, nil
 }
 
@@ -161,8 +224,20 @@ type Results struct {
 	Dataset string `json:"dataset"` // evaluation set's name, e.g. the replay file's
 	NEval   int    `json:"n_eval"`  // how many held-out tasks each row was evaluated on
 	Rows    []Row  `json:"rows"`    // one per Entry, in the order run
-	// AUC is the area under each router family's accuracy-cost curve (see
-	// [AUC]); keys "knn" and "learned".
+	// Source is the source as named on the command line; NTrain and NVal
+	// the sizes of the splits policies were fitted and chosen on.
+	Source string `json:"source,omitempty"`
+	NTrain int    `json:"n_train,omitempty"`
+	NVal   int    `json:"n_val,omitempty"`
+	// Holdout names the models hidden from every fitting step and present
+	// at evaluation.
+	Holdout []string `json:"holdout_models,omitempty"`
+	// UsageEstimated is set when some row's costs rest on token usage
+	// estimated from text.
+	UsageEstimated bool `json:"usage_estimated,omitempty"`
+	// AUC is the area under each family's accuracy-cost curve (see [AUC]
+	// and [Families]): "learned", "learned-warm", "cascade", "frugal",
+	// "vote", "knn".
 	AUC map[string]float64 `json:"auc,omitempty"`
 	// Notes carries facts a reader needs: held-out models, training time.
 	Notes map[string]string `json:"notes,omitempty"`
@@ -186,4 +261,37 @@ func (r Row) SortedTools() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// exampleOf summarises one episode for the report.
+func exampleOf(t episode.Task, ep *episode.Episode, outcome float64) *Example {
+	ex := &Example{Task: t.ID, Question: shorten(t.Prompt, 240), Answer: shorten(ep.Answer, 160), Outcome: outcome}
+	for _, s := range ep.Steps {
+		if s.Action.Final || s.Action.Tool == "" {
+			continue
+		}
+		c := ExampleCall{Tool: s.Action.Tool, CostUSD: s.Cost.USD()}
+		switch a, ok := s.Result.Answer(); {
+		case s.Result == nil:
+			c.Answer = "error: " + shorten(s.Error, 80)
+		case s.Result.IsError:
+			c.Answer = "error: " + shorten(s.Result.Content, 80)
+		case ok:
+			c.Answer = shorten(a, 80)
+		default:
+			c.Answer = "(no answer parsed)"
+		}
+		ex.Calls = append(ex.Calls, c)
+	}
+	return ex
+}
+
+// shorten cuts s to at most n runes on one line, marking a cut with "…".
+func shorten(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

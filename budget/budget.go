@@ -34,14 +34,20 @@ type Hold interface {
 }
 
 // Meter is an in-memory Account with an optional limit, safe for concurrent
-// use. Spent plus held never exceeds the limit.
+// use. Spent plus held never exceeds the limit; overage (money a call cost
+// beyond its reservation, see [OverageRecorder]) counts against the limit
+// too, so once a call broke its bound no further reservation pretends the
+// money is still there.
 type Meter struct {
 	mu       sync.Mutex
 	limit    money.Amount // ≤0: unlimited
 	spent    money.Amount
 	held     money.Amount
+	overage  money.Amount
 	overruns int
 }
+
+var _ OverageRecorder = (*Meter)(nil)
 
 // NewMeter returns a Meter that never lets spent+held exceed limit; a limit
 // ≤ 0 means unlimited (the meter still counts).
@@ -54,9 +60,9 @@ func (m *Meter) Reserve(_ context.Context, max money.Amount) (Hold, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.limit > 0 && m.spent.Add(m.held).Add(max) > m.limit {
+	if used := m.spent.Add(m.held).Add(m.overage); m.limit > 0 && used.Add(max) > m.limit {
 		return nil, fmt.Errorf("%w: a call that may cost up to %s does not fit; %s of %s remains",
-			ErrExceeded, max, m.limit-m.spent-m.held, m.limit)
+			ErrExceeded, max, m.limit-min(used, m.limit), m.limit)
 	}
 	m.held += max
 	return &meterHold{m: m, amount: max}, nil
@@ -74,6 +80,24 @@ func (m *Meter) Held() money.Amount {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.held
+}
+
+// Overage returns what calls cost beyond their reservations.
+func (m *Meter) Overage() money.Amount {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.overage
+}
+
+// RecordOverage implements [OverageRecorder].
+func (m *Meter) RecordOverage(_ context.Context, excess money.Amount) error {
+	if excess < 0 {
+		return fmt.Errorf("budget: negative overage %s", excess)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.overage = m.overage.Add(excess)
+	return nil
 }
 
 // Limit returns the meter's limit (≤ 0: unlimited).
@@ -135,6 +159,18 @@ func (ms Multi) Reserve(ctx context.Context, max money.Amount) (Hold, error) {
 		holds = append(holds, h)
 	}
 	return holds, nil
+}
+
+// RecordOverage implements [OverageRecorder]: every account that records
+// overage records it.
+func (ms Multi) RecordOverage(ctx context.Context, excess money.Amount) error {
+	var errs []error
+	for _, a := range ms {
+		if o, ok := a.(OverageRecorder); ok {
+			errs = append(errs, o.RecordOverage(ctx, excess))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 type multiHold []Hold

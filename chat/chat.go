@@ -74,8 +74,8 @@ type Response struct {
 	FinishReason  string `json:"finish_reason,omitempty"` // provider's stop reason, e.g. "stop", "length", "tool_calls"
 }
 
-// Client completes chats. Implementations: tool/llm's OpenAI-compatible and
-// Anthropic clients.
+// Client completes chats. Implementations: the wire clients of chat/openai
+// (OpenAI-compatible) and chat/anthropic.
 type Client interface {
 	// Complete sends req and returns the whole reply.
 	Complete(ctx context.Context, req Request) (*Response, error)

@@ -76,8 +76,12 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(env.Stderr, "baton: unknown command %q\n\n", args[0])
-		usage(env.Stderr)
+		names := make([]string, 0, len(commands))
+		for n := range commands {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		fmt.Fprintf(env.Stderr, "baton: unknown command %q; commands: %s (see baton --help)\n", args[0], strings.Join(names, ", "))
 		return 2
 	}
 	err := c.Run(ctx, env, args[1:])

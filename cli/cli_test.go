@@ -102,7 +102,7 @@ func TestBenchTinyFixture(t *testing.T) {
 	}
 	out := t.TempDir()
 	jsonPath := filepath.Join(out, "r.json")
-	code, stdout, errs := run(t, nil, "bench", "--data", dir, "--steps", "3", "--out", out, "--json", jsonPath)
+	code, stdout, errs := run(t, nil, "bench", "--source", "llmrouter", "--data", dir, "--steps", "3", "--out", out, "--json", jsonPath)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, errs)
 	}
@@ -151,6 +151,42 @@ func TestBenchTinyFixture(t *testing.T) {
 	}
 }
 
+// TestBenchWarmOnly: --steps -1 (documented: warm start only) is accepted,
+// and the learned rows are the warm start's.
+func TestBenchWarmOnly(t *testing.T) {
+	dir, err := filepath.Abs("../env/replay/testdata/tiny-llmrouter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, errs := run(t, nil, "bench", "--source", "llmrouter", "--data", dir, "--steps", "-1", "--out", t.TempDir())
+	if code != 0 || !strings.Contains(stdout, "learned:balanced") || !strings.Contains(stdout, "learned-warm:balanced") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, errs)
+	}
+}
+
+func TestBenchMisuse(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"json with two sources", []string{"--json", "r.json"}, "one source"},
+		{"unknown source", []string{"--source", "nosuch"}, "unknown source"},
+		{"all and source", []string{"--all", "--source", "llmrouter"}, "exclude"},
+		{"cascade cap", []string{"--source", "llmrouter", "--cascade-cap", "0"}, "cascade-cap"},
+		{"steps", []string{"--source", "llmrouter", "--steps", "-2"}, "--steps"},
+		{"unknown held-out model", []string{"--source", "zeroeval:gsm", "--checkpoint", "default", "--holdout-models", "gpt-5"}, "gpt-5"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"bench", "--out", t.TempDir()}, tc.args...)
+			code, _, errs := run(t, nil, args...)
+			if code != 2 || !strings.Contains(errs, tc.want) {
+				t.Fatalf("exit %d, stderr %s; want 2 and %q", code, errs, tc.want)
+			}
+		})
+	}
+}
+
 // benchRow is a row of results.json as a reader outside Baton sees it.
 type benchRow struct {
 	Policy    string             `json:"policy"`
@@ -195,5 +231,10 @@ func TestSynthThenEnvCheckUsage(t *testing.T) {
 	}
 	if code, _, errs := run(t, nil, "env", "frobnicate"); code != 2 || !strings.Contains(errs, "baton env check") {
 		t.Errorf("env usage: %d %s", code, errs)
+	}
+	for _, dir := range []string{t.TempDir(), filepath.Join(t.TempDir(), "missing")} {
+		if code, stdout, errs := run(t, nil, "env", "check", dir); code != 1 || !strings.Contains(errs, "nothing to check") || strings.Contains(stdout, "passed") {
+			t.Errorf("env check %s: exit %d, stdout %q, stderr %q; want 1 and a nothing-to-check message", dir, code, stdout, errs)
+		}
 	}
 }

@@ -14,12 +14,17 @@ func init() {
 
 const envAbout = `Environments are tasks with tools and a verifier.
 
-  baton env check [DIR]   replay every task's gold actions (deterministic final
-                          hash) and every recorded ToolOrchestra trajectory (each
-                          tool response and reward must equal the recording) on
-                          a directory laid out like shared/data/tau2-bench;
-                          default: the tau2-bench data found by --data,
-                          $BATON_DATA or ../shared/data. Exits 1 on any failure.
+  baton env check [DIR]   on a directory laid out like shared/data/tau2-bench
+                          (default: the tau2-bench data found by --data,
+                          $BATON_DATA or ../shared/data), run two kinds of check:
+                          fidelity: every recorded ToolOrchestra trajectory
+                          replays with each tool response and reward equal to
+                          the recording; determinism: every task's gold actions
+                          replayed twice end with the same hash and errors (a
+                          gold action's error is tolerated and listed, as tau2
+                          logs and ignores it). The last line counts both,
+                          labelled. Exits 1 on any failure, and when the
+                          directory is missing or holds nothing to check.
   baton env serve         serve environments over HTTP (see --help of serve)`
 
 func runEnv(ctx context.Context, env *Env, args []string) error {
@@ -46,7 +51,7 @@ func runEnv(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if rep.Failed > 0 {
+	if rep.Failed() > 0 {
 		return ExitError{Code: 1}
 	}
 	return nil

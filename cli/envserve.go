@@ -23,7 +23,7 @@ veRL on Ray or any Python loop, can roll out policies against them:
   GET    /v1/envs, /v1/envs/{name}/tasks (JSONL export)
 
 Environments: replay-llmrouter, replay-routerarena, replay-routellm,
-tau2-airline, tau2-retail, tau2-telecom, and synth:<domain> for domains
+replay-zeroeval-gsm, replay-zeroeval-math-l5, tau2-airline, tau2-retail, tau2-telecom, and synth:<domain> for domains
 written by baton synth under --synth-root (nothing outside it is served).
 Sessions are isolated, expire when idle, and a malformed action gets an
 error observation without ending the session.

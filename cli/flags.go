@@ -14,6 +14,7 @@ import (
 // their usage); every other numeric flag must not be negative.
 var signedFlags = map[string]bool{
 	"user-temperature": true, // negative sends no temperature
+	"steps":            true, // bench and train: -1 skips GRPO (warm start only); below -1 is refused by the command
 }
 
 // strictNumbers wraps every numeric flag of fs so it accepts only plain

@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"os"
+	"regexp"
 	"strings"
 	"testing"
+
+	_ "github.com/batonhq/baton/policy/learned" // --policy learned
 )
 
 // TestMisuseExitsTwoWithOneLine: an unknown flag or a bad value exits 2
@@ -21,7 +25,11 @@ func TestMisuseExitsTwoWithOneLine(t *testing.T) {
 		{"keys", "create", "--name", "a", "--per-day", "Inf"},
 		{"keys", "create", "--name", "a", "--rate", "-3"},
 		{"serve", "--max-body", "0x100"},
+		{"serve", "--budget-lease", "-1"},
+		{"serve", "--budget-lease", "NaN"},
+		{"serve", "--heartbeat-ttl", "1s"},
 		{"tools", "--nope"},
+		{"frobnicate"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			code, out, errs := run(t, nil, args...)
@@ -48,8 +56,31 @@ func TestRunStatusMatchesOutcome(t *testing.T) {
 		!strings.Contains(out, "no model is configured: add an llm.openai or llm.anthropic tool to baton.yaml or set OPENAI_API_KEY") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
+	code, out, errs = run(t, nil, "run", "x", "--policy", "learned", "--tools", "math")
+	if code != 1 || !strings.Contains(out, "Status:  no_answer") {
+		t.Fatalf("learned with nothing to answer: exit %d\n%s\n%s", code, out, errs)
+	}
 	code, _, errs = run(t, nil, "run", "--policy", "fixed", "x")
 	if code != 1 || strings.Count(errs, "policy fixed") != 1 {
 		t.Fatalf("fixed without tools: exit %d, %q; want the policy named once", code, errs)
+	}
+}
+
+// TestModelWithoutKeyDoesNotStopCommands: an llm.* tool whose key is not
+// set is listed disabled (like web_search), and a run that needed it fails
+// saying so, instead of every command failing at start-up.
+func TestModelWithoutKeyDoesNotStopCommands(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv("OPENAI_API_KEY", "")
+	if err := os.WriteFile("baton.yaml", []byte("tools:\n  - kind: llm.openai\n    name: gpt-5\n    options: {model: gpt-5}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, nil, "tools")
+	if code != 0 || !regexp.MustCompile(`(?m)^gpt-5\s.*disabled`).MatchString(out) {
+		t.Fatalf("baton tools: exit %d\n%s\n%s", code, out, errs)
+	}
+	code, out, errs = run(t, nil, "run", "What is the capital of France?")
+	if code != 1 || !strings.Contains(out, "gpt-5 is disabled here") {
+		t.Fatalf("baton run: exit %d\n%s\n%s", code, out, errs)
 	}
 }

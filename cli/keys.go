@@ -26,7 +26,11 @@ A key's secret is shown once, at creation; only its hash is stored.
   baton keys set-budget KEY_ID [--per-day USD] [--per-month USD] [--total USD]
 
 Budgets are in US dollars (e.g. 5 or 0.25); 0 means unlimited. Day and month
-are UTC calendar periods. set-budget changes only the limits given.`
+are UTC calendar periods. set-budget changes only the limits given.
+
+A key whose call was billed beyond its reservation (an upstream ignoring
+max_tokens) is charged the reservation and frozen: "keys list" shows its
+OVERAGE as "(frozen)", and set-budget acknowledges it and unfreezes the key.`
 
 // dbFlag registers --db on fs.
 func dbFlag(fs *flag.FlagSet) *string {
@@ -82,7 +86,7 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 	default:
 		return fmt.Errorf("%w: unknown keys subcommand %q; want create, list, revoke or set-budget", ErrUsage, pos[0])
 	}
-	st, err := storeopen.Open(ctx, *db)
+	st, err := storeopen.Open(ctx, *db, store.ForAdmin()) // beside a running server: no lock, no reservations
 	if err != nil {
 		return err
 	}
@@ -130,11 +134,18 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 			return json.NewEncoder(env.Stdout).Encode(rows)
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tPREFIX\tPER DAY\tPER MONTH\tTOTAL\tRATE/MIN\tSPENT TODAY\tSPENT TOTAL\tCREATED\tREVOKED")
+		fmt.Fprintln(tw, "ID\tNAME\tPREFIX\tPER DAY\tPER MONTH\tTOTAL\tRATE/MIN\tSPENT TODAY\tSPENT TOTAL\tOVERAGE\tCREATED\tREVOKED")
 		for _, r := range rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%v\n", r.ID, orDash(r.Name), r.Prefix,
+			over := "-"
+			if r.Spent.Overage > 0 {
+				over = r.Spent.Overage.String()
+			}
+			if r.Spent.OpenOverage > 0 {
+				over += " (frozen)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%v\n", r.ID, orDash(r.Name), r.Prefix,
 				limit(r.Budget.PerDay), limit(r.Budget.PerMonth), limit(r.Budget.Total), rateText(r.RatePerMinute),
-				r.Spent.Day, r.Spent.Total, r.Created.Format(time.DateOnly), r.Revoked)
+				r.Spent.Day, r.Spent.Total, over, r.Created.Format(time.DateOnly), r.Revoked)
 		}
 		return tw.Flush()
 	case "revoke":
@@ -161,10 +172,17 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 		if err := readBudget(&b); err != nil {
 			return err
 		}
+		before, err := st.Spent(ctx, k.ID)
+		if err != nil {
+			return err
+		}
 		if err := st.SetBudget(ctx, k.ID, b); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "Key %s: per day %s, per month %s, total %s.\n", k.ID, limit(b.PerDay), limit(b.PerMonth), limit(b.Total))
+		if before.OpenOverage > 0 {
+			fmt.Fprintf(env.Stdout, "Its overage of %s (calls billed beyond their reservations) is acknowledged; the key can spend again.\n", before.OpenOverage)
+		}
 		return nil
 	}
 }

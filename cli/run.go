@@ -34,7 +34,7 @@ Examples:
 func runRun(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "run", `run "TASK" [flags]`, runAbout)
 	cfgPath := configFlag(fs)
-	policyName := fs.String("policy", "", "policy kind (default from baton.yaml, else cheapest); see baton policies")
+	policyName := fs.String("policy", "", "policy kind (default: policy: in baton.yaml, else llm when policies.llm is usable, else cheapest); see baton policies")
 	maxCost := fs.String("max-cost", "", "cost cap in USD, e.g. 0.05 (default from baton.yaml; none if unset)")
 	maxTime := fs.Duration("max-time", 0, "wall-time cap, e.g. 2m (default from baton.yaml: 2m)")
 	maxTurns := fs.Int("max-turns", 0, "turn cap (default from baton.yaml: 8)")
@@ -78,7 +78,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	}
 	name := *policyName
 	if name == "" {
-		name = cfg.Policy
+		name, _ = cfg.DefaultPolicy(ctx)
 	}
 	p, err := policy.New(ctx, name, cfg.PolicyConfig(name, *seed))
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/httplimit"
+	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/policy"
 	"github.com/batonhq/baton/server"
 	"github.com/batonhq/baton/store"
@@ -32,7 +33,11 @@ GET /v1/runs/{id}, GET /v1/runs/{id}/events (SSE), POST /v1/runs/{id}/cancel,
 Every API request needs a key ("Authorization: Bearer <key>"), created with
 "baton keys create --db <same db>". Budgets are reserved in the database
 before every paid call, so several replicas sharing one Postgres database
-never overspend a key.
+never overspend a key. One server at a time may use a SQLite file (a second
+one is refused, naming the first); "baton keys" may run beside it. Each
+replica heartbeats into the database; a replica killed mid-call is settled
+by the others within about --heartbeat-ttl: its open holds are charged in
+full (the calls may have been billed upstream), never released.
 
 Examples:
   baton serve
@@ -47,17 +52,30 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	db := dbFlag(fs)
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	shutdownTimeout := fs.Duration("shutdown-timeout", 30*time.Second, "on SIGINT/SIGTERM, how long running requests may finish before they are cancelled")
-	recoverAge := fs.Duration("recover-age", -1, "at start-up, holds and runs older than this are taken as left by a dead process and released "+
-		"(default 0 for SQLite; 15m for Postgres, where other replicas may be running)")
+	heartbeatTTL := fs.Duration("heartbeat-ttl", store.DefaultHeartbeatTTL, "a replica silent for longer than this is taken for dead: any live replica charges its open holds in full "+
+		"and marks its runs interrupted (at least "+store.MinHeartbeatTTL.String()+"; each replica heartbeats every quarter of it)")
+	lease := fs.String("budget-lease", "0", "USD: each key reserves its budget in leases of this size and serves calls from them in memory, "+
+		"one ledger write per lease instead of per call (0, the default, reserves every call in the database); "+
+		"a crash may over-charge a key by the unspent part of its open lease, and a revocation or new budget takes effect within a second")
 	maxBody := fs.Int64("max-body", server.DefaultMaxBodyBytes, "largest request body in bytes")
 	maxConns := fs.Int("max-conns", httplimit.DefaultMaxConns, "connections open at once, in total (past it: 503)")
 	maxConnsPerClient := fs.Int("max-conns-per-client", httplimit.DefaultMaxConnsPerClient, "connections open at once per client IP address")
+	bodyTimeout := fs.Duration("body-timeout", httplimit.DefaultBodyTimeout, "a request body must arrive within this (past it: 408)")
+	idleTimeout := fs.Duration("idle-timeout", httplimit.DefaultIdleTimeout, "an idle keep-alive connection is closed after this")
+	writeStall := fs.Duration("write-stall", httplimit.DefaultWriteStall, "a client that takes no part of a response for this long is dropped (streams of any length live)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 0 {
 		return fmt.Errorf("%w: serve takes no arguments, only flags", ErrUsage)
+	}
+	leaseSize, err := money.Parse(*lease)
+	if err != nil || leaseSize < 0 {
+		return fmt.Errorf("%w: --budget-lease %q: want a non-negative amount in US dollars, e.g. 0.05", ErrUsage, *lease)
+	}
+	if *heartbeatTTL < store.MinHeartbeatTTL {
+		return fmt.Errorf("%w: --heartbeat-ttl %s is below the minimum %s: a replica that is only slow would be taken for dead", ErrUsage, *heartbeatTTL, store.MinHeartbeatTTL)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -80,22 +98,24 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	age := *recoverAge
-	if age < 0 {
-		age = 0
-		if t, err := storeopen.Parse(*db); err == nil && t.Backend == storeopen.Postgres {
-			age = 15 * time.Minute
-		}
+	// Settle what dead replicas left (a SQLite store already did when it
+	// took the file's lock), then keep this replica alive and sweep others
+	// for as long as it serves.
+	if _, err := st.Sweep(ctx, *heartbeatTTL); err != nil {
+		return fmt.Errorf("serve: settling dead replicas: %w", err)
 	}
-	if _, err := st.Recover(ctx, time.Now().Add(-age)); err != nil {
-		return fmt.Errorf("serve: recovering the ledger: %w", err)
-	}
+	mctx, stopMaintain := context.WithCancel(context.WithoutCancel(ctx))
+	maintained := make(chan struct{})
+	go func() { defer close(maintained); store.Maintain(mctx, st, *heartbeatTTL, log) }()
+	defer func() { stopMaintain(); <-maintained }()
+	defPolicy, why := cfg.DefaultPolicy(ctx)
 	srv, err := server.New(server.Options{
 		Store: st, Tools: set, Models: models,
 		Policy: server.CachedPolicies(func(ctx context.Context, name string) (policy.Policy, error) {
 			return policy.New(ctx, name, cfg.PolicyConfig(name, 1))
 		}),
-		DefaultPolicy: cfg.Policy, DefaultBudget: cfg.Budget.Episode(), Logger: log, MaxBodyBytes: *maxBody,
+		DefaultPolicy: defPolicy, DefaultBudget: cfg.Budget.Episode(), Logger: log, MaxBodyBytes: *maxBody,
+		BudgetLease: leaseSize,
 	})
 	if err != nil {
 		return err
@@ -106,11 +126,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	lim := srv.Limits()
 	lim.MaxConns, lim.MaxConnsPerClient = *maxConns, *maxConnsPerClient
+	lim.BodyTimeout, lim.IdleTimeout, lim.WriteStall = *bodyTimeout, *idleTimeout, *writeStall
 	names := make([]string, 0, len(models))
 	for _, m := range models {
 		names = append(names, m.Name)
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "tools", set.Len(), "models", strings.Join(names, ","), "policy", cfg.Policy)
+	log.Info("serving", "addr", ln.Addr().String(), "tools", set.Len(), "models", strings.Join(names, ","), "policy", defPolicy, "policy_reason", why)
 	fmt.Fprintf(env.Stderr, "baton serve: listening on http://%s\n", ln.Addr())
 
 	// Header, body, per-write and idle timeouts and the connection caps:

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/batonhq/baton/tool/llm"
+	"github.com/batonhq/baton/chat/openai"
 	"github.com/batonhq/baton/toolscale"
 )
 
@@ -25,6 +25,15 @@ The procedural generator is deterministic from --seed and works offline. With
 --model (and --base-url for a non-OpenAI server), an OpenAI-compatible model
 also writes scenarios, which pass the same verifier.
 
+With --invent "topic,topic" and --model, the model writes whole new domains
+the ToolScale way: domain and policy, schema, database, tools, intents,
+tasks, evolved tasks. Each step's reply is checked (schema and references,
+typed records, tool specs, intents naming real tools) and sent back with the
+reason when it fails, up to --step-attempts times; tasks are kept only when
+their golden actions replay without error and reach a final database no
+other kept task reaches. Built-in domains are then generated only when
+--domains names them.
+
 Output: one directory per domain (db.json, tools.json, policy.md, tasks.json,
 split_tasks.json) that baton env serve --synth-root <out> serves as synth:<domain>.
 
@@ -41,6 +50,8 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 	baseURL := fs.String("base-url", "", "the model server's base URL (default OpenAI's)")
 	keyEnv := fs.String("api-key-env", "OPENAI_API_KEY", "environment variable holding the model server's key")
 	llmTasks := fs.Int("llm-tasks", 5, "scenarios to ask the model for, per domain")
+	invent := fs.String("invent", "", "comma-separated topics the model writes whole new domains about (needs --model)")
+	stepAttempts := fs.Int("step-attempts", toolscale.DefaultStepAttempts, "replies asked per pipeline step before --invent gives up")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -49,13 +60,22 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", ErrUsage, pos[0])
 	}
-	o := toolscale.Options{Seed: *seed, TasksPerDomain: *tasks, Evolve: *evolve, OutDir: *out, LLMTasksPerDomain: *llmTasks}
+	if *invent != "" && *model == "" {
+		return fmt.Errorf("%w: --invent needs --model: a model writes the new domains", ErrUsage)
+	}
+	if *stepAttempts < 1 {
+		return fmt.Errorf("%w: --step-attempts must be at least 1", ErrUsage)
+	}
+	o := toolscale.Options{Seed: *seed, TasksPerDomain: *tasks, Evolve: *evolve, OutDir: *out, LLMTasksPerDomain: *llmTasks, StepAttempts: *stepAttempts}
+	if *invent != "" {
+		o.Invent = splitList(*invent)
+	}
 	if *domains != "" {
 		o.Domains = splitList(*domains)
 	}
 	if *model != "" {
 		o.Model = *model
-		o.LLM = llm.NewOpenAI(llm.ClientOptions{BaseURL: *baseURL, APIKey: env.Getenv(*keyEnv), Timeout: 2 * time.Minute})
+		o.LLM = openai.New(openai.Options{BaseURL: *baseURL, APIKey: env.Getenv(*keyEnv), Timeout: 2 * time.Minute})
 	}
 	rep, err := toolscale.Generate(ctx, o)
 	if err != nil {

@@ -3,11 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/batonhq/baton/bench"
 	envs "github.com/batonhq/baton/env"
 	"github.com/batonhq/baton/grpo"
 )
@@ -77,18 +79,23 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	if strings.TrimSpace(f.out) == "" {
 		return fmt.Errorf("%w: --out: want a file name", ErrUsage)
 	}
-	// Training reads only the training side of the source.
-	train, _, outcomes, err := loadSplits(ctx, env, f.source, benchFlags{data: f.data, train: f.train, eval: f.train})
+	// Training reads only the training side of the source, split into
+	// train and validation by bench's protocol.
+	sp, err := bench.LoadSplits(ctx, f.source, bench.SplitOptions{Data: f.data, Train: f.train, Eval: f.train, Getenv: env.Getenv, Progress: env.Stderr})
+	if errors.Is(err, bench.ErrInvalid) {
+		return fmt.Errorf("%w: %w", ErrUsage, err)
+	}
 	if err != nil {
 		return err
 	}
-	holdout, err := holdoutModels(outcomes, f.holdout)
-	if err != nil {
-		return err
+	holdout := splitList(f.holdout)
+	if err := bench.CheckHoldout(sp.Records, holdout); err != nil {
+		return fmt.Errorf("%w: --holdout-models: %w", ErrUsage, err)
 	}
-	fit, val := envs.Split(envs.WithoutTools(train, holdout...), 10)
+	train := sp.Train
+	fit, val := envs.WithoutTools(sp.Train, holdout...), envs.WithoutTools(sp.Val, holdout...)
 	cfg := grpo.FitConfig{
-		Warm: grpo.WarmConfig{Seed: f.seed, Prefs: sampler, Category: taskCategory(train), Progress: env.Stderr},
+		Warm: grpo.WarmConfig{Seed: f.seed, Prefs: sampler, Category: sp.Records.Category, Progress: env.Stderr},
 		GRPO: grpo.Config{Seed: f.seed, Steps: f.steps, Group: f.group, Prefs: sampler, Progress: env.Stderr},
 	}
 	if f.export != "" {

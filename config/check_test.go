@@ -1,6 +1,7 @@
 package config
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -67,6 +68,21 @@ func FuzzParseStrict(f *testing.F) {
 		c, err := Parse([]byte(s))
 		if err == nil && (c.Budget.MaxTurns < 0 || c.Budget.MaxCost < 0) {
 			t.Fatalf("accepted a negative budget from %q", s)
+		}
+	})
+}
+
+func FuzzParseDecimal(f *testing.F) {
+	for _, s := range []string{"5", "0x10", "NaN", "1e309", "-0.5", ".5e-3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParseDecimal(s)
+		if err != nil {
+			return
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) || strings.ContainsAny(s, "xXpP_nN") {
+			t.Fatalf("ParseDecimal(%q) = %v, accepted", s, v)
 		}
 	})
 }

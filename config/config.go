@@ -17,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/money"
 )
@@ -48,6 +49,10 @@ type Config struct {
 	// Dir is the directory of the file the config came from, against which
 	// relative paths resolve. Not read from the file.
 	Dir string `json:"-"`
+
+	// policyDefaulted records that the file named no policy, so
+	// DefaultPolicy may pick the best available one.
+	policyDefaulted bool
 }
 
 // ToolConfig is one tool instance.
@@ -69,53 +74,17 @@ func (b Budget) Episode() episode.Budget {
 	return episode.Budget{MaxCost: b.MaxCost, MaxTime: time.Duration(b.MaxTime), MaxTurns: b.MaxTurns}
 }
 
-// Duration is a time.Duration as people write it in baton.yaml: a Go
-// duration string ("90s", "1m30s") or a number of seconds (90, 0.5). Every
-// package decoding options uses it, so all of them read times alike.
-type Duration time.Duration
-
-// UnmarshalJSON accepts "90s" or 90; negative or out-of-range values are
-// errors.
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	var v time.Duration
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return fmt.Errorf("config: duration: %w", err)
-		}
-		p, err := time.ParseDuration(s)
-		if err != nil {
-			return fmt.Errorf("config: duration %q: %w (write e.g. \"30s\" or a number of seconds)", s, err)
-		}
-		v = p
-	} else {
-		var secs float64
-		if err := json.Unmarshal(b, &secs); err != nil {
-			return fmt.Errorf("config: duration %s: want a string such as \"30s\" or a number of seconds", b)
-		}
-		if math.IsNaN(secs) || math.Abs(secs) > float64(math.MaxInt64)/float64(time.Second) {
-			return fmt.Errorf("config: duration %s seconds is out of range", b)
-		}
-		v = time.Duration(secs * float64(time.Second))
-	}
-	if v < 0 {
-		return fmt.Errorf("config: duration %s is negative", b)
-	}
-	*d = Duration(v)
-	return nil
-}
-
-// MarshalJSON writes the duration as a Go duration string.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
-
-// D returns the value as a time.Duration.
-func (d Duration) D() time.Duration { return time.Duration(d) }
+// Duration is [duration.Duration], kept under its old name for code not
+// yet updated.
+//
+// Deprecated: use duration.Duration; backends must not import config.
+type Duration = duration.Duration
 
 // Defaults fills unset fields with Baton's defaults.
 func (c *Config) Defaults() {
 	if c.Policy == "" {
 		c.Policy = "cheapest"
+		c.policyDefaulted = true
 	}
 	if c.Budget.MaxTurns == 0 {
 		c.Budget.MaxTurns = 8

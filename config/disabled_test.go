@@ -6,7 +6,8 @@ import (
 	"testing"
 
 	"github.com/batonhq/baton/config"
-	_ "github.com/batonhq/baton/tool/llm" // llm.openai
+	_ "github.com/batonhq/baton/policy/llm" // the llm policy
+	_ "github.com/batonhq/baton/tool/llm"   // llm.openai
 )
 
 func TestModelWithoutKeyIsListedDisabled(t *testing.T) {
@@ -31,5 +32,25 @@ func TestModelWithoutKeyIsListedDisabled(t *testing.T) {
 	res, err := call.Run(context.Background())
 	if err != nil || !res.IsError || !strings.Contains(res.Content, "OPENAI_API_KEY") {
 		t.Fatalf("calling the disabled model: %+v %v; want an error result naming the key", res, err)
+	}
+}
+
+func TestDefaultPolicy(t *testing.T) {
+	ctx := context.Background()
+	t.Setenv("BATON_TEST_KEY", "sk-test")
+	t.Setenv("BATON_TEST_MISSING", "")
+	for _, tc := range []struct{ name, yaml, want string }{
+		{"named in the file wins", "policy: strongest\npolicies: {llm: {model: m}}\n", "strongest"},
+		{"nothing configured", "", "cheapest"},
+		{"an orchestrating model is configured", "policies: {llm: {model: m, api_key_env: BATON_TEST_KEY}}\n", "llm"},
+		{"its key is missing", "policies: {llm: {model: m, api_key_env: BATON_TEST_MISSING}}\n", "cheapest"},
+	} {
+		c, err := config.Parse([]byte(tc.yaml))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, why := c.DefaultPolicy(ctx); got != tc.want || why == "" {
+			t.Errorf("%s: %s (%s), want %s", tc.name, got, why, tc.want)
+		}
 	}
 }

@@ -80,6 +80,26 @@ func (c *Config) OpenTools(ctx context.Context) (*tool.Set, error) {
 	return set, nil
 }
 
+// DefaultPolicy returns the policy baton run and model "baton" of baton
+// serve use when none is named, and why: the policy: key when baton.yaml
+// sets one; else "llm" when policies.llm is configured and can be built
+// here (its key is set), because a model orchestrating with native tool
+// calls is the strongest choice Baton has for arbitrary tools; else
+// "cheapest" (the cheapest tool that can take the task, the next on error).
+func (c *Config) DefaultPolicy(ctx context.Context) (name, why string) {
+	if !c.policyDefaulted {
+		return c.Policy, "set by policy: in baton.yaml"
+	}
+	if _, ok := c.Policies["llm"]; ok {
+		if _, err := policy.New(ctx, "llm", c.PolicyConfig("llm", 1)); err == nil {
+			return "llm", "policies.llm is configured, so a model orchestrates"
+		} else {
+			return c.Policy, fmt.Sprintf("policies.llm is configured but unusable here (%v); cheapest tool first", err)
+		}
+	}
+	return c.Policy, "no orchestrating model configured (policies.llm); cheapest tool first"
+}
+
 // PolicyConfig returns the configuration for policy kind name.
 func (c *Config) PolicyConfig(name string, seed int64) policy.Config {
 	return policy.Config{Options: c.Policies[name], Seed: seed, Prices: c.Catalog(), Getenv: os.Getenv}

@@ -36,6 +36,32 @@ func TestReplayEnv(t *testing.T) {
 	}
 }
 
+// TestZeroEvalEnv runs an episode of the recorded zeroeval env over HTTP:
+// call gpt-4o on GSM8K's first question, read its extracted answer, answer
+// with it and score 1; an answer no call gave scores 0.
+func TestZeroEvalEnv(t *testing.T) {
+	needData(t, "zeroeval")
+	_, hs := testServer(t, Options{})
+	c := client{t: t, base: hs.URL}
+	for _, tc := range []struct {
+		answer string
+		reward float64
+	}{{"3", 1}, {"4", 0}} {
+		r := c.reset(map[string]any{"env": "replay-zeroeval-gsm", "task_id": "gsm8k-main-test-#1"})
+		if len(r.Tools) != 17 || !strings.Contains(r.Observation.Prompt, "robe") {
+			t.Fatalf("reset = %+v", r)
+		}
+		s := c.step(r.SessionID, map[string]any{"tool": "gpt-4o-2024-08-06"})
+		if s.Observation.IsError || !strings.Contains(s.Observation.Content, `"answer": "3"`) || !strings.Contains(string(s.Observation.Data), `"answer":"3","parsed":true`) {
+			t.Fatalf("model call: %+v", s.Observation)
+		}
+		end := c.step(r.SessionID, map[string]any{"answer": tc.answer})
+		if !end.Done || end.Score == nil || end.Reward != tc.reward {
+			t.Fatalf("answer %q: %+v %+v", tc.answer, end, end.Score)
+		}
+	}
+}
+
 // TestTau2Airline resets a real τ²-bench airline task and makes one read.
 func TestTau2Airline(t *testing.T) {
 	needData(t, "tau2-bench/airline")

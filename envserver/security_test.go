@@ -1,7 +1,9 @@
 package envserver
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -146,7 +148,7 @@ func TestSynthIsNoFileOracle(t *testing.T) {
 }
 
 func TestSlowBodyCannotHoldTheEnvServer(t *testing.T) {
-	base := serveReal(t, Options{Tokens: []string{tokA}, Limits: httplimit.Limits{MaxConnsPerClient: 3, BodyTimeout: 300 * time.Millisecond}})
+	base := serveReal(t, Options{Tokens: []string{tokA}, Limits: httplimit.Limits{MaxConnsPerClient: 3, BodyTimeout: 5 * time.Second}})
 	addr := base[len("http://"):]
 	refused := 0
 	for range 10 {
@@ -164,5 +166,26 @@ func TestSlowBodyCannotHoldTheEnvServer(t *testing.T) {
 	}
 	if refused != 7 {
 		t.Fatalf("%d of 10 slow-body connections refused at once; want 7 past a per-client cap of 3", refused)
+	}
+}
+
+func TestSlowBodyIsCutOffWith408(t *testing.T) {
+	base := serveReal(t, Options{Tokens: []string{tokA}, Limits: httplimit.Limits{BodyTimeout: 200 * time.Millisecond}})
+	c, err := net.Dial("tcp", base[len("http://"):])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /v1/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 1000\r\n\r\n{", tokA)
+	_ = c.SetReadDeadline(time.Now().Add(3 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer to a stalled body within 3s: %v", err)
+	}
+	defer resp.Body.Close()
+	var e ErrorResponse
+	_ = json.NewDecoder(resp.Body).Decode(&e)
+	if resp.StatusCode != http.StatusRequestTimeout || e.Error.Code != "request_timeout" || !resp.Close {
+		t.Fatalf("HTTP %d %+v close=%v; want 408 request_timeout and the connection closed", resp.StatusCode, e, resp.Close)
 	}
 }

@@ -262,9 +262,6 @@ func ServeListener(ctx context.Context, ln net.Listener, reg *Registry, opts Opt
 	defer h.Close()
 	lim := opts.Limits
 	lim.MaxBodyBytes = h.opts.MaxBodyBytes
-	lim.OnError = func(w http.ResponseWriter, _ *http.Request, status int, msg string) {
-		writeError(w, status, "bad_request", msg, nil)
-	}
 	srv, _, errc := httplimit.Serve(ln, h, lim, h.opts.Logger)
 	select {
 	case err := <-errc:
@@ -329,6 +326,10 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, dst any) bool {
 			writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body over %d bytes", s.opts.MaxBodyBytes), nil)
 			return false
 		}
+		if errors.Is(err, httplimit.ErrBodyTimeout) {
+			writeError(w, http.StatusRequestTimeout, "request_timeout", "the request body did not arrive in time; send it at once", nil)
+			return false
+		}
 		writeError(w, http.StatusBadRequest, "bad_request", "read body: "+err.Error(), nil)
 		return false
 	}
@@ -349,6 +350,10 @@ func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Env == "" {
 		writeError(w, http.StatusBadRequest, "bad_request", `missing "env"; GET /v1/envs lists them`, nil)
+		return
+	}
+	if req.MaxTurns < 0 {
+		writeError(w, http.StatusBadRequest, "bad_request", `"max_turns" must not be negative (0 keeps the server's limit)`, nil)
 		return
 	}
 	owner := ownerOf(r)

@@ -304,6 +304,8 @@ func TestResetErrors(t *testing.T) {
 		{"unknown task", map[string]any{"env": "synth:" + dir, "task_id": "zzz"}, 404, "unknown_task"},
 		{"index out of range", map[string]any{"env": "echo", "index": 3}, 404, "unknown_task"},
 		{"bad json", `{"env":`, 400, "bad_request"},
+		{"negative max_turns", map[string]any{"env": "echo", "max_turns": -1}, 400, "bad_request"},
+		{"fractional index", `{"env":"echo","index":0.5}`, 400, "bad_request"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -330,7 +332,7 @@ func TestEnvListAndTaskExport(t *testing.T) {
 	for _, e := range envs.Envs {
 		names = append(names, e.Name)
 	}
-	want := "echo replay-llmrouter replay-routellm replay-routerarena synth: tau2-airline tau2-retail tau2-telecom"
+	want := "echo replay-llmrouter replay-routellm replay-routerarena replay-zeroeval-gsm replay-zeroeval-math-l5 synth: tau2-airline tau2-retail tau2-telecom"
 	if strings.Join(names, " ") != want {
 		t.Fatalf("envs = %v, want %s", names, want)
 	}

@@ -26,7 +26,8 @@ const SynthPrefix = "synth:"
 var ErrOutsideRoot = fmt.Errorf("%w: outside the synth root", ErrUnknownEnv)
 
 // Standard registers Baton's environments in reg: the replay envs
-// (replay-llmrouter, replay-routerarena, replay-routellm), τ²-bench
+// (replay-llmrouter, replay-routerarena, replay-routellm,
+// replay-zeroeval-gsm, replay-zeroeval-math-l5), τ²-bench
 // (tau2-airline, tau2-retail, tau2-telecom) found with dataset.Resolve, and,
 // when synthRoot is not empty, synthesised domains under it by
 // [SynthPrefix]. Nothing is loaded until first use.
@@ -34,6 +35,11 @@ func Standard(reg *Registry, o dataset.Options, synthRoot string) {
 	for _, src := range []string{"llmrouter", "routerarena", "routellm"} {
 		reg.Register("replay-"+src, "recorded outcomes of real models ("+src+"); tools are the models", func(ctx context.Context) (env.Env, error) {
 			return replay.Open(ctx, src, "", o)
+		})
+	}
+	for _, task := range replay.ZeroEvalTasks {
+		reg.Register("replay-zeroeval-"+task, "recorded completions of 17 real models on "+task+" (ZeroEval); tools are the models, results carry the extracted answer", func(ctx context.Context) (env.Env, error) {
+			return replay.Open(ctx, "zeroeval", task, o)
 		})
 	}
 	for _, name := range []string{"airline", "retail", "telecom"} {

@@ -102,8 +102,12 @@ type Episode struct {
 	Answer string `json:"answer"`           // the final answer; empty unless Status is answered
 	Status Status `json:"status"`           // how the episode ended
 	// Error is the system failure that ended a failed episode.
-	Error   string        `json:"error,omitempty"`
-	Cost    money.Amount  `json:"cost"`    // everything the run spent, worst cases held for cancelled calls included
+	Error string       `json:"error,omitempty"`
+	Cost  money.Amount `json:"cost"` // everything the run spent, worst cases held for cancelled calls included
+	// Overage is the part of Cost that calls spent beyond what was reserved
+	// for them (an upstream billing past the bound Baton asked for); it is
+	// recorded, never charged to a budget, and freezes the key that paid.
+	Overage money.Amount  `json:"overage,omitempty"`
 	Latency time.Duration `json:"latency"` // wall time of the whole run
 }
 

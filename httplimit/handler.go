@@ -1,13 +1,13 @@
 package httplimit
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -20,7 +20,7 @@ type Limits struct {
 	// HeaderTimeout bounds reading a request's headers.
 	HeaderTimeout time.Duration
 	// BodyTimeout bounds reading a request's body, from when the handler
-	// starts; the body is read in full before the handler sees it.
+	// starts.
 	BodyTimeout time.Duration
 	// MaxBodyBytes bounds a request's body.
 	MaxBodyBytes int64
@@ -30,9 +30,6 @@ type Limits struct {
 	WriteStall time.Duration
 	// IdleTimeout closes a keep-alive connection idle for this long.
 	IdleTimeout time.Duration
-	// OnError writes an error response in the server's own format; nil
-	// writes plain text.
-	OnError func(w http.ResponseWriter, r *http.Request, status int, msg string)
 }
 
 // Defaults of [Limits].
@@ -66,9 +63,6 @@ func (l Limits) WithDefaults() Limits {
 	set(&l.BodyTimeout, DefaultBodyTimeout)
 	set(&l.WriteStall, DefaultWriteStall)
 	set(&l.IdleTimeout, DefaultIdleTimeout)
-	if l.OnError == nil {
-		l.OnError = func(w http.ResponseWriter, _ *http.Request, status int, msg string) { http.Error(w, msg, status) }
-	}
 	return l
 }
 
@@ -89,41 +83,62 @@ func Server(h http.Handler, l Limits, log *slog.Logger) *http.Server {
 	return hs
 }
 
-// Handler wraps h: a request body is read in full, within BodyTimeout and
-// MaxBodyBytes, before h runs (413 or 408 otherwise), and every write of
-// the response must go through within WriteStall of its start.
+// ErrBodyTimeout is wrapped by a body read that did not finish within
+// Limits.BodyTimeout; servers answer it with 408.
+var ErrBodyTimeout = errors.New("httplimit: the request body did not arrive in time")
+
+// Handler wraps h: a request body must arrive within BodyTimeout of the
+// handler's start (reads past it fail with [ErrBodyTimeout]) and is
+// bounded by MaxBodyBytes (reads past it fail with *http.MaxBytesError);
+// every write of the response must go through within WriteStall of its
+// start. The body is read by h, as it chooses (after authentication, say),
+// never buffered here.
 func Handler(h http.Handler, l Limits) http.Handler {
 	l = l.WithDefaults()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
 		if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
-			rc := http.NewResponseController(w)
+			// Only requests with a body: without one, net/http's
+			// background read (which notices a client hanging up) is
+			// already running and must never time out, or it would
+			// cancel a long run's context.
 			_ = rc.SetReadDeadline(time.Now().Add(l.BodyTimeout))
-			b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, l.MaxBodyBytes))
-			// No deadline once the body is in: net/http's background read
-			// (which notices a client hanging up) must not time out and
-			// cancel a long run.
-			_ = rc.SetReadDeadline(time.Time{})
-			if err != nil {
-				var mb *http.MaxBytesError
-				var ne net.Error
-				switch {
-				case errors.As(err, &mb):
-					l.OnError(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", mb.Limit))
-				case errors.As(err, &ne) && ne.Timeout():
-					w.Header().Set("Connection", "close")
-					l.OnError(w, r, http.StatusRequestTimeout, fmt.Sprintf("the request body did not arrive within %s", l.BodyTimeout))
-				default:
-					l.OnError(w, r, http.StatusBadRequest, "reading the request body: "+err.Error())
-				}
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(b))
+			r.Body = &body{ReadCloser: http.MaxBytesReader(w, r.Body, l.MaxBodyBytes), w: w, rc: rc, timeout: l.BodyTimeout}
 		}
-		sw := &stallWriter{ResponseWriter: w, rc: http.NewResponseController(w), stall: l.WriteStall}
+		sw := &stallWriter{ResponseWriter: w, rc: rc, stall: l.WriteStall}
 		h.ServeHTTP(sw, r)
 		sw.extend() // net/http flushes what is buffered after the handler returns
-
 	})
+}
+
+// body lifts the read deadline once the body ends, so the background read
+// net/http starts then has none.
+type body struct {
+	io.ReadCloser
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	timeout time.Duration
+	once    sync.Once
+}
+
+// Read implements io.Reader.
+func (b *body) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	switch {
+	case err == nil:
+	case errors.Is(err, io.EOF):
+		b.once.Do(func() { _ = b.rc.SetReadDeadline(time.Time{}) })
+	default:
+		// A body cut short (too slow, too large) leaves the connection
+		// unusable: net/http would otherwise try to drain the rest
+		// before answering.
+		b.w.Header().Set("Connection", "close")
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			err = fmt.Errorf("%w (%s): %w", ErrBodyTimeout, b.timeout, err)
+		}
+	}
+	return n, err
 }
 
 // stallWriter sets a fresh write deadline before each write and flush.

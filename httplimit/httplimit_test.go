@@ -3,6 +3,7 @@ package httplimit_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -61,8 +62,25 @@ func status(c net.Conn, within time.Duration) int {
 	return resp.StatusCode
 }
 
+// readAll is a handler that reads the body as servers do and answers 408
+// or 413 for the limits.
+var readAll = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, err := io.ReadAll(r.Body)
+	var mb *http.MaxBytesError
+	switch {
+	case errors.Is(err, httplimit.ErrBodyTimeout):
+		http.Error(w, err.Error(), http.StatusRequestTimeout)
+	case errors.As(err, &mb):
+		http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
+	case err != nil:
+		http.Error(w, err.Error(), http.StatusBadRequest)
+	default:
+		io.WriteString(w, "ok")
+	}
+})
+
 func TestSlowBodyClientsHoldAtMostTheirCap(t *testing.T) {
-	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	ok := readAll
 	addr, lim := start(t, ok, httplimit.Limits{MaxConns: 6, MaxConnsPerClient: 4, BodyTimeout: 300 * time.Millisecond})
 	var conns []net.Conn
 	for range 20 {
@@ -99,7 +117,7 @@ func TestSlowBodyClientsHoldAtMostTheirCap(t *testing.T) {
 }
 
 func TestTotalCap(t *testing.T) {
-	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
+	ok := readAll
 	addr, lim := start(t, ok, httplimit.Limits{MaxConns: 3, MaxConnsPerClient: 2, BodyTimeout: 5 * time.Second})
 	for _, ip := range []string{"127.0.0.1", "127.0.0.1", "127.0.0.2"} {
 		slowBody(t, dialFrom(t, ip, addr))
@@ -173,8 +191,7 @@ func TestLongStreamAndLongRunSurvive(t *testing.T) {
 }
 
 func TestBodyTooLarge(t *testing.T) {
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { t.Error("handler ran on an oversized body") })
-	addr, _ := start(t, h, httplimit.Limits{MaxBodyBytes: 10})
+	addr, _ := start(t, readAll, httplimit.Limits{MaxBodyBytes: 10})
 	resp, err := http.Post("http://"+addr+"/", "text/plain", strings.NewReader(strings.Repeat("x", 11)))
 	if err != nil {
 		t.Fatal(err)

@@ -46,6 +46,10 @@ type runner struct {
 	now      func() time.Time
 	seq      int
 	spent    money.Amount
+	overage  money.Amount // the part of spent beyond reservations
+	// refused and succeeded count tool calls the budget refused and calls
+	// that returned a result, for the episode's status.
+	refused, succeeded int
 }
 
 // Run executes task with policy p over tools until the policy answers or a
@@ -54,10 +58,16 @@ type runner struct {
 // Each turn the policy decides an action. A malformed action, an unknown
 // tool or arguments that violate the tool's schema are recorded as a failed
 // turn that the policy sees on the next turn; they count toward the turn
-// limit. Before a call, its worst-case cost ([tool.WorstCase]) is reserved on
-// the task's budget and on every account given with [WithAccount]; a call
-// that does not fit is refused and recorded as a failed turn, so the budget
-// is never overspent. After the call its actual cost is committed.
+// limit. Every call pays through a [budget.Guard] on the task's budget and
+// every account given with [WithAccount]: its worst case under the limits
+// it runs with ([tool.Spec.Limits]) is reserved first; a call that does not
+// fit is refused and recorded as a failed turn, so the budget is never
+// overspent. After the call its actual cost is committed, never more than
+// was reserved: an excess is recorded as overage (see
+// [budget.OverageRecorder]) and counted in the episode's cost. An episode
+// whose tool calls were all refused by the budget ends over_budget, not
+// answered, even if the policy then answers: the answer was made without
+// what the budget cut.
 //
 // The returned error is non-nil only when the episode could not be run at
 // all (a bad task); every other ending, including a policy failure or a
@@ -99,7 +109,7 @@ func (r *runner) run(ctx context.Context, task episode.Task, p policy.Policy, to
 		ctx, cancel = context.WithTimeout(ctx, task.Budget.MaxTime)
 		defer cancel()
 	}
-	accounts := budget.Multi(append([]budget.Account{budget.NewMeter(task.Budget.MaxCost)}, r.accounts...))
+	guard := budget.Guard{Account: budget.Multi(append([]budget.Account{budget.NewMeter(task.Budget.MaxCost)}, r.accounts...))}
 	maxTurns := task.Budget.MaxTurns
 	if maxTurns <= 0 {
 		maxTurns = DefaultMaxTurns
@@ -112,6 +122,7 @@ func (r *runner) run(ctx context.Context, task episode.Task, p policy.Policy, to
 		ep.Status = st
 		ep.Error = msg
 		ep.Cost = r.spent
+		ep.Overage = r.overage
 		ep.Latency = r.now().Sub(start)
 		r.emit(episode.Event{Type: episode.EventEnd, Status: st, Content: firstNonEmpty(msg, ep.Answer), Cost: ep.Cost, Latency: ep.Latency})
 		return ep
@@ -126,7 +137,7 @@ func (r *runner) run(ctx context.Context, task episode.Task, p policy.Policy, to
 		state.Spent = r.spent
 		state.Elapsed = r.now().Sub(start)
 
-		hold, err := r.reserveDecision(ctx, p, state, accounts)
+		hold, err := r.reserveDecision(ctx, p, state, guard)
 		if err != nil {
 			return finish(episode.StatusNoBudget, err.Error())
 		}
@@ -135,13 +146,20 @@ func (r *runner) run(ctx context.Context, task episode.Task, p policy.Policy, to
 		decideLatency := r.now().Sub(t0)
 		if hold == nil && act.Cost > 0 {
 			// A policy that spends without bounding its cost first is still
-			// billed: the money is gone. The accounts record the overrun.
-			hold, _ = accounts.Reserve(ctx, 0)
+			// billed: the money is gone. Nothing was reserved, so all of it
+			// is overage on the accounts.
+			out, oerr := guard.Unreserved(context.WithoutCancel(ctx), act.Cost)
+			if oerr != nil {
+				slog.Warn("orchestrator: recording an unbounded decision's cost", "run", r.runID, "err", oerr)
+			}
+			r.overage = r.overage.Add(out.Overage)
 		}
 		if hold != nil {
-			if cerr := hold.Commit(context.WithoutCancel(ctx), act.Cost); cerr != nil {
-				slog.Warn("orchestrator: policy broke its cost bound", "run", r.runID, "err", cerr)
+			out, cerr := hold.Commit(context.WithoutCancel(ctx), act.Cost)
+			if cerr != nil {
+				slog.Warn("orchestrator: settling a decision", "run", r.runID, "err", cerr)
 			}
+			r.overage = r.overage.Add(out.Overage)
 		}
 		r.spent = r.spent.Add(act.Cost)
 		if err != nil {
@@ -159,6 +177,10 @@ func (r *runner) run(ctx context.Context, task episode.Task, p policy.Policy, to
 		r.emit(episode.Event{Type: episode.EventDecide, Turn: turn, Tool: act.Tool, Args: act.Args, Content: firstNonEmpty(act.Thought, act.Answer), Cost: act.Cost})
 
 		if act.Final {
+			if r.refused > 0 && r.succeeded == 0 {
+				ep.Steps = append(ep.Steps, episode.Step{Turn: turn, Action: act, Cost: act.Cost, Latency: decideLatency})
+				return finish(episode.StatusNoBudget, fmt.Sprintf("the budget refused every tool call of this run (%d); the policy's answer was not made with them", r.refused))
+			}
 			ep.Steps = append(ep.Steps, episode.Step{Turn: turn, Action: act, Cost: act.Cost, Latency: decideLatency})
 			if strings.TrimSpace(act.Answer) == "" {
 				// An empty answer is not an answer: the episode says so
@@ -173,7 +195,7 @@ func (r *runner) run(ctx context.Context, task episode.Task, p policy.Policy, to
 			r.emit(episode.Event{Type: episode.EventAnswer, Turn: turn, Content: act.Answer})
 			return finish(episode.StatusAnswered, "")
 		}
-		ep.Steps = append(ep.Steps, r.call(ctx, tools, accounts, turn, act, decideLatency))
+		ep.Steps = append(ep.Steps, r.call(ctx, tools, guard, turn, act, decideLatency))
 		if ctx.Err() != nil {
 			st, msg, _ := stopReason(ctx, turn, maxTurns)
 			return finish(st, msg)
@@ -182,7 +204,7 @@ func (r *runner) run(ctx context.Context, task episode.Task, p policy.Policy, to
 }
 
 // call executes one validated, budgeted tool call and returns its step.
-func (r *runner) call(ctx context.Context, tools *tool.Set, acct budget.Account, turn int, act episode.Action, decideLatency time.Duration) episode.Step {
+func (r *runner) call(ctx context.Context, tools *tool.Set, guard budget.Guard, turn int, act episode.Action, decideLatency time.Duration) episode.Step {
 	step := episode.Step{Turn: turn, Action: act, Cost: act.Cost, Latency: decideLatency}
 	fail := func(typ episode.EventType, msg string) episode.Step {
 		step.Error = msg
@@ -198,40 +220,50 @@ func (r *runner) call(ctx context.Context, tools *tool.Set, acct budget.Account,
 	}
 	act.Args = call.Args()
 	step.Action.Args = act.Args
-	worst, err := call.MaxCost()
-	if err != nil {
-		return fail(episode.EventInvalid, fmt.Sprintf("%s: cannot bound the cost of this call: %v", act.Tool, err))
-	}
-	hold, err := acct.Reserve(ctx, worst)
-	if err != nil {
+	out, err := guard.Call(ctx, call.Tool(), call.Args(), func(worst money.Amount) {
+		r.emit(episode.Event{Type: episode.EventCall, Turn: turn, Tool: act.Tool, Args: act.Args, Cost: worst})
+	})
+	cost := out.Cost()
+	r.spent = r.spent.Add(cost)
+	r.overage = r.overage.Add(out.Overage)
+	step.Cost = step.Cost.Add(cost)
+	switch {
+	case !out.Started && errors.Is(err, budget.ErrUnbounded):
+		return fail(episode.EventInvalid, fmt.Sprintf("%s: %v", act.Tool, err))
+	case !out.Started:
+		if errors.Is(err, budget.ErrExceeded) {
+			r.refused++
+		}
 		return fail(episode.EventRefused, fmt.Sprintf("refused %s: %v", act.Tool, err))
-	}
-	r.emit(episode.Event{Type: episode.EventCall, Turn: turn, Tool: act.Tool, Args: act.Args, Cost: worst})
-	res, err := call.Run(ctx)
-	if err != nil {
-		// The run was cancelled mid-call; what the tool may have spent is
-		// unknown, so the worst case is charged rather than nothing.
-		_ = hold.Commit(context.WithoutCancel(ctx), worst)
-		r.spent = r.spent.Add(worst)
-		step.Cost = step.Cost.Add(worst)
-		step.Error = err.Error()
-		r.emit(episode.Event{Type: episode.EventResult, Turn: turn, Tool: act.Tool, Content: err.Error(), IsError: true, Cost: worst})
+	case out.Result == nil:
+		// The run was cancelled mid-call: the worst case was charged.
+		msg := err.Error()
+		step.Error = msg
+		r.emit(episode.Event{Type: episode.EventResult, Turn: turn, Tool: act.Tool, Content: msg, IsError: true, Cost: cost})
 		return step
 	}
-	if cerr := hold.Commit(context.WithoutCancel(ctx), res.Cost); cerr != nil {
-		step.Error = cerr.Error()
+	res := out.Result
+	if err != nil {
+		// The call ran; its settlement failed or broke its bound.
+		step.Error = err.Error()
+		slog.Warn("orchestrator: settling a call", "run", r.runID, "tool", act.Tool, "err", err)
 	}
-	r.spent = r.spent.Add(res.Cost)
+	if out.Overage > 0 {
+		step.Error = fmt.Sprintf("%s cost %s, above its reserved bound %s; the excess %s is recorded as overage",
+			act.Tool, cost, out.Reserved, out.Overage)
+	}
+	if !res.IsError {
+		r.succeeded++
+	}
 	step.Result = res
-	step.Cost = step.Cost.Add(res.Cost)
 	step.Latency += res.Latency
-	r.emit(episode.Event{Type: episode.EventResult, Turn: turn, Tool: act.Tool, Content: res.Content, IsError: res.IsError, Cost: res.Cost, Latency: res.Latency})
+	r.emit(episode.Event{Type: episode.EventResult, Turn: turn, Tool: act.Tool, Content: res.Content, IsError: res.IsError, Cost: cost, Latency: res.Latency})
 	return step
 }
 
 // reserveDecision holds what deciding may cost when the policy spends money
-// to decide; it returns a nil hold for free policies.
-func (r *runner) reserveDecision(ctx context.Context, p policy.Policy, s *policy.State, acct budget.Account) (budget.Hold, error) {
+// to decide; it returns a nil reservation for free policies.
+func (r *runner) reserveDecision(ctx context.Context, p policy.Policy, s *policy.State, guard budget.Guard) (*budget.Reservation, error) {
 	b, ok := p.(policy.CostBounder)
 	if !ok {
 		return nil, nil
@@ -240,7 +272,7 @@ func (r *runner) reserveDecision(ctx context.Context, p policy.Policy, s *policy
 	if err != nil {
 		return nil, fmt.Errorf("orchestrator: bound the policy's cost: %w", err)
 	}
-	h, err := acct.Reserve(ctx, max)
+	h, err := guard.Reserve(ctx, max)
 	if err != nil {
 		return nil, fmt.Errorf("the policy's next decision does not fit the budget: %w", err)
 	}

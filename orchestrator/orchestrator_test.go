@@ -353,9 +353,96 @@ func TestUnboundedDecisionCostIsStillBilled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ep.Cost != money.MustParse("0.003") || shared.Spent() != ep.Cost {
-		t.Fatalf("episode %s, shared account %s; want both $0.003", ep.Cost, shared.Spent())
+	// Nothing was reserved, so the account records all of it as overage:
+	// billed, and never hidden inside a reservation that did not exist.
+	if ep.Cost != money.MustParse("0.003") || shared.Spent()+shared.Overage() != ep.Cost || shared.Overage() != ep.Cost {
+		t.Fatalf("episode %s, shared account spent %s overage %s; want $0.003 of overage", ep.Cost, shared.Spent(), shared.Overage())
 	}
+}
+
+// TestPerSecondToolWithoutTimeoutStaysInBudget is issue 10's first
+// overspend: a $1/s tool that sets no timeout runs under tool.DefaultTimeout,
+// so its worst case is priced over that timeout, not over 0 seconds. Under a
+// $0.01 budget it must be refused before it runs, and the episode must not
+// end "answered" on an answer made without the call the budget cut.
+func TestPerSecondToolWithoutTimeoutStaysInBudget(t *testing.T) {
+	var calls int
+	var mu sync.Mutex
+	slow := tool.MustFunc(tool.Spec{Name: "slow", Description: "bills by the second", Price: money.Price{PerSecond: money.Dollar}},
+		func(ctx context.Context, _ echoArgs) (*tool.Result, error) {
+			mu.Lock()
+			calls++
+			mu.Unlock()
+			select {
+			case <-time.After(300 * time.Millisecond):
+			case <-ctx.Done():
+			}
+			return tool.Text("slow result"), nil
+		})
+	set, err := tool.NewSet(slow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := budget.NewMeter(money.MustParse("0.01"))
+	ep, err := orchestrator.Run(context.Background(), episode.Task{Budget: episode.Budget{MaxCost: money.MustParse("0.01")}},
+		script(call("slow", "x")), set, orchestrator.WithAccount(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ep.Cost > money.MustParse("0.01") || key.Spent()+key.Overage() > money.MustParse("0.01") {
+		t.Fatalf("a $0.01 budget spent %s (key account %s + overage %s)", ep.Cost, key.Spent(), key.Overage())
+	}
+	if calls != 0 {
+		t.Fatalf("the tool ran %d times; its worst case ($121 over the default timeout) does not fit $0.01", calls)
+	}
+	if ep.Status == episode.StatusAnswered {
+		t.Fatalf("episode %q although the budget refused its only tool call: %+v", ep.Status, ep.Steps)
+	}
+	if ep.Status != episode.StatusNoBudget {
+		t.Fatalf("status %s (%s), want %s", ep.Status, ep.Error, episode.StatusNoBudget)
+	}
+}
+
+// TestToolBreakingItsBoundIsCappedAtTheReservation: a tool whose real
+// charge exceeds its own bound is committed at the bound; the excess is
+// overage on the accounts (and in the episode's cost), and the run budget
+// refuses what no longer fits.
+func TestToolBreakingItsBoundIsCappedAtTheReservation(t *testing.T) {
+	liar := overBilling{echo("liar", money.Price{PerCall: money.MustParse("0.001")}, tool.Usage{})}
+	set, _ := tool.NewSet(liar)
+	key := budget.NewMeter(money.MustParse("0.01"))
+	ep, err := orchestrator.Run(context.Background(), episode.Task{Budget: episode.Budget{MaxCost: money.MustParse("0.01")}},
+		script(call("liar", "a"), call("liar", "b")), set, orchestrator.WithAccount(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key.Spent() != money.MustParse("0.001") {
+		t.Fatalf("key charged %s, want the $0.001 reserved", key.Spent())
+	}
+	if key.Overage() != money.MustParse("0.019") {
+		t.Fatalf("key overage %s, want $0.019 (billed $0.02 on a $0.001 bound)", key.Overage())
+	}
+	if ep.Cost != money.MustParse("0.02") {
+		t.Fatalf("episode cost %s, want the true $0.02", ep.Cost)
+	}
+	if len(ep.Steps) < 2 || !strings.Contains(ep.Steps[1].Error, "refused") {
+		t.Fatalf("second call not refused after the overage: %+v", ep.Steps)
+	}
+}
+
+// overBilling reports a charge of $0.02 whatever it was bounded at.
+type overBilling struct{ tool.Tool }
+
+func (o overBilling) MaxCost(args json.RawMessage) (money.Amount, error) {
+	return o.Tool.(tool.CostBounder).MaxCost(args)
+}
+
+func (o overBilling) Call(ctx context.Context, args json.RawMessage) (*tool.Result, error) {
+	r, err := o.Tool.Call(ctx, args)
+	if r != nil {
+		r.Cost = money.MustParse("0.02")
+	}
+	return r, err
 }
 
 func TestRunEmptyAnswerIsNoAnswer(t *testing.T) {

@@ -2,10 +2,12 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/batonhq/baton/budget"
 	"github.com/batonhq/baton/chat"
@@ -24,11 +26,14 @@ type gatewayCall struct {
 	key   store.Key
 	req   chat.Request
 	runID string
-	hold  budget.Hold
+	hold  *budget.Reservation // made by a budget.Guard: it never commits above worst
 	worst money.Amount
 	// maxCost is the request's own cap, recorded with its task.
 	maxCost money.Amount
 	start   time.Time
+	// truncated is set when the response ran past the output bound and
+	// was cut to it.
+	truncated bool
 }
 
 // chatGateway forwards the request to model m. The call's worst case is
@@ -57,7 +62,7 @@ func (s *Server) chatGateway(w http.ResponseWriter, r *http.Request, req *openai
 		return
 	}
 	defer untrack()
-	c.hold, err = s.store.Account(key.ID).Reserve(ctx, c.worst)
+	c.hold, err = budget.Guard{Account: s.account(key.ID, m.Name)}.Reserve(ctx, c.worst)
 	if err != nil {
 		if errors.Is(err, budget.ErrExceeded) {
 			s.metrics.budgetRefusals.WithLabelValues(key.ID, "key").Inc()
@@ -90,6 +95,7 @@ func (s *Server) chatGateway(w http.ResponseWriter, r *http.Request, req *openai
 		}
 		return
 	}
+	truncated := c.clip(resp)
 	ep, usage := c.succeed(ctx, resp)
 	content := resp.Message.Content
 	out := openai.ChatCompletion{
@@ -103,6 +109,7 @@ func (s *Server) chatGateway(w http.ResponseWriter, r *http.Request, req *openai
 		Usage: openai.NewUsage(usage.InputTokens, usage.OutputTokens),
 		Baton: runInfo(ep),
 	}
+	out.Baton.Truncated = truncated
 	if content == "" && len(resp.Message.ToolCalls) > 0 {
 		out.Choices[0].Message.Content = nil
 	}
@@ -114,6 +121,10 @@ func (s *Server) chatGateway(w http.ResponseWriter, r *http.Request, req *openai
 // client asked for it, and [DONE]. Until the first byte, a failure is still
 // an HTTP error status; after it, an error message in the stream.
 func (c *gatewayCall) stream(ctx context.Context, w http.ResponseWriter, r *http.Request, req *openai.ChatCompletionRequest) {
+	if rf, ok := c.m.Client.(rawForwarder); ok {
+		c.relay(ctx, w, r, req, rf)
+		return
+	}
 	sw := newSSE(w)
 	id := "chatcmpl-" + c.runID
 	chunk := func(d openai.Delta, finish *string) openai.Chunk {
@@ -192,6 +203,9 @@ func (c *gatewayCall) succeed(ctx context.Context, resp *chat.Response) (*episod
 	cost, usage, estimated := c.m.cost(c.req, resp, latency)
 	res := &tool.Result{Content: resp.Message.Content, Cost: cost, Latency: latency,
 		Usage: tool.Usage{InputTokens: usage.InputTokens, OutputTokens: usage.OutputTokens, Estimated: estimated}}
+	if c.truncated {
+		res.Data, _ = json.Marshal(map[string]any{"model": resp.Model, "finish_reason": "length", "truncated": true, "usage_estimated": estimated})
+	}
 	ep := c.episode(episode.StatusAnswered, "", res, cost, latency)
 	ep.Answer = resp.Message.Content
 	c.settle(context.WithoutCancel(ctx), cost, ep)
@@ -201,26 +215,24 @@ func (c *gatewayCall) succeed(ctx context.Context, resp *chat.Response) (*episod
 
 // settle commits cost on the hold and records the finished run, in one
 // store write when the store can (a busy SQLite writer is the server's
-// bottleneck), else in two.
+// bottleneck), else in two. The guard's reservation charges at most the
+// worst case reserved; what the upstream billed beyond it is recorded as
+// overage on the run and the key (which then refuses spending until an
+// operator raises its budget).
 func (c *gatewayCall) settle(ctx context.Context, cost money.Amount, ep *episode.Episode) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	rc, ok := c.hold.(store.RunCommitter)
-	if !ok {
-		c.commit(ctx, cost)
+	_, ep.Overage = c.hold.Split(cost)
+	_, err := c.hold.CommitWith(ctx, cost, func(ctx context.Context, h budget.Hold, charge money.Amount) error {
+		if rc, ok := h.(store.RunCommitter); ok {
+			return rc.CommitRun(ctx, charge, c.run(ep))
+		}
+		err := h.Commit(ctx, charge)
 		c.finish(ctx, ep)
-		return
-	}
-	if err := rc.CommitRun(ctx, cost, c.run(ep)); err != nil {
+		return err
+	})
+	if err != nil {
 		c.s.log.Warn("settling a pass-through call", "model", c.m.Name, "run", c.runID, "err", err)
-	}
-}
-
-// commit commits cost on the hold. An overrun is charged in full by the
-// store; it means the bound was wrong, which the log must show.
-func (c *gatewayCall) commit(ctx context.Context, cost money.Amount) {
-	if err := c.hold.Commit(ctx, cost); err != nil {
-		c.s.log.Warn("pass-through call cost more than its reservation", "model", c.m.Name, "run", c.runID, "err", err)
 	}
 }
 
@@ -264,7 +276,7 @@ func (c *gatewayCall) episode(st episode.Status, msg string, res *tool.Result, c
 
 // finish records the call as a finished run in one write: a pass-through
 // run is never seen running, and one cut off by a crash leaves only its
-// hold, which Recover releases.
+// hold, which a live replica's sweep charges in full.
 func (c *gatewayCall) finish(ctx context.Context, ep *episode.Episode) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -276,4 +288,41 @@ func (c *gatewayCall) finish(ctx context.Context, ep *episode.Episode) {
 // run is the finished run's record.
 func (c *gatewayCall) run(ep *episode.Episode) store.Run {
 	return store.Run{ID: c.runID, KeyID: c.key.ID, Status: string(ep.Status), Task: ep.Task, Episode: ep, Created: c.start}
+}
+
+// clip cuts a whole (non-streamed) response that ran past the output bound
+// the call reserved money for: the text is cut to the bound (one token per
+// four bytes, as the stream relay counts), tool calls that alone pass it
+// are dropped, and the finish reason becomes "length". An upstream that
+// reports more output tokens than the bound is clipped too; what it bills
+// is still what is charged. It reports whether it cut.
+func (c *gatewayCall) clip(resp *chat.Response) bool {
+	bound := c.req.MaxTokens
+	if bound <= 0 {
+		return false
+	}
+	limit := 4 * bound
+	calls := 0
+	for _, tc := range resp.Message.ToolCalls {
+		calls += len(tc.Name) + len(tc.Arguments)
+	}
+	over := len(resp.Message.Content)+calls > limit || (resp.UsageReported && resp.Usage.OutputTokens > int64(bound))
+	if !over {
+		return false
+	}
+	if calls > limit {
+		resp.Message.ToolCalls = nil
+		calls = 0
+	}
+	if keep := limit - calls; len(resp.Message.Content) > keep {
+		cut := keep
+		for cut > 0 && !utf8.RuneStart(resp.Message.Content[cut]) {
+			cut--
+		}
+		resp.Message.Content = resp.Message.Content[:cut]
+	}
+	resp.FinishReason = "length"
+	c.truncated = true
+	c.s.metrics.truncated.WithLabelValues(c.m.Name).Inc()
+	return true
 }

@@ -81,7 +81,7 @@ func policyOf(model, def string) string {
 }
 
 // runFailure is the error a finished run is answered with, or nil if it
-// has an answer to give. A run whose every call the budget refused is a
+// has an answer to give: only an answered run is a 200. A run whose every call the budget refused is a
 // budget failure even if the policy then answered (from the refusal).
 func runFailure(rn *run) *apiError {
 	ep := rn.ep
@@ -96,8 +96,13 @@ func runFailure(rn *run) *apiError {
 		}
 	}
 	switch ep.Status {
-	case episode.StatusAnswered, episode.StatusMaxTurns:
+	case episode.StatusAnswered:
 		return nil
+	case episode.StatusMaxTurns:
+		// No answer came within the turns: a 200 with empty content would
+		// claim one did.
+		return &apiError{status: http.StatusBadGateway, typ: "upstream_error", code: "max_turns",
+			message: "the run used its turn budget without an answer: " + ep.Error + " (run " + ep.RunID + "); raise baton.budget.max_turns or budget.max_turns in baton.yaml"}
 	case episode.StatusNoBudget:
 		return errBudget("the run's budget is exhausted: " + ep.Error)
 	case episode.StatusTimeout:

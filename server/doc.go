@@ -21,6 +21,13 @@
 // reserved on it before every paid call, so replicas sharing one database
 // never overspend a key together.
 //
+// A streamed pass-through call to an OpenAI-compatible model is relayed
+// byte for byte as the upstream sends it (chat/openai's Relay), bounded by
+// the output the call reserved money for: the upstream is asked for that
+// many tokens, the output is counted as it passes, and a response running
+// past the bound is cut (finish_reason "length"), marked truncated and
+// charged its reservation.
+//
 // Lifecycle: [New] builds a server (no side effects), [Server.Handler]
 // serves, [Server.Shutdown] refuses new runs, drains the running ones
 // until its context ends and then cancels the rest, recording each.

@@ -10,8 +10,8 @@ import (
 
 	"github.com/batonhq/baton/budget"
 	"github.com/batonhq/baton/chat"
+	"github.com/batonhq/baton/httplimit"
 	"github.com/batonhq/baton/server/openai"
-	"github.com/batonhq/baton/tool/llm"
 )
 
 // apiError is an error answered in OpenAI's error shape.
@@ -68,7 +68,7 @@ func upstreamError(model string, err error) *apiError {
 	switch {
 	case errors.Is(err, budget.ErrExceeded):
 		return errBudget(err.Error())
-	case errors.Is(err, llm.ErrTimeout), errors.Is(err, context.DeadlineExceeded),
+	case errors.Is(err, chat.ErrTimeout), errors.Is(err, context.DeadlineExceeded),
 		errors.As(err, &se) && (se.StatusCode == http.StatusGatewayTimeout || se.StatusCode == http.StatusRequestTimeout):
 		return &apiError{status: http.StatusGatewayTimeout, typ: "upstream_error", code: "upstream_timeout",
 			message: fmt.Sprintf("model %s timed out: %v", model, err)}
@@ -93,6 +93,9 @@ func asAPIError(err error) *apiError {
 		return ae
 	case errors.As(err, &mb):
 		return errTooLarge(mb.Limit)
+	case errors.Is(err, httplimit.ErrBodyTimeout):
+		return &apiError{status: http.StatusRequestTimeout, typ: "invalid_request_error", code: "request_timeout",
+			message: "the request body did not arrive in time; send it at once"}
 	case errors.As(err, &re):
 		return errBadRequest(re.Param, "%s", re.Message)
 	}
@@ -107,6 +110,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	ae := asAPIError(err)
 	if ae.status >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "status", ae.status, "err", err)
+	}
+	switch ae.status {
+	case http.StatusUnauthorized, http.StatusRequestTimeout, http.StatusRequestEntityTooLarge:
+		// The body may be unread (or unreadable): close rather than let
+		// net/http drain it from a client that may never send it.
+		w.Header().Set("Connection", "close")
 	}
 	if ae.retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(ae.retryAfter))

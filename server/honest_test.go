@@ -59,3 +59,20 @@ func TestNumericInputsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestTurnBudgetWithoutAnswerIsAnError: a run that spent its turns without
+// answering is an error object, not a 200 with empty content.
+func TestTurnBudgetWithoutAnswerIsAnError(t *testing.T) {
+	e := newEnv(t, func(chattest.Request) chattest.Reply {
+		return chattest.Reply{Status: http.StatusBadRequest, Raw: `{"error":{"message":"no","type":"invalid_request_error"}}`}
+	})
+	// One turn: the call fails, and no turn is left to answer in.
+	status, body, _ := e.do("POST", "/v1/chat/completions", `{"model":"baton","messages":[{"role":"user","content":"hi"}],"baton":{"budget":{"max_turns":1}}}`)
+	if status < 400 {
+		t.Fatalf("a run without an answer answered %d: %s", status, body)
+	}
+	_, _, _, code := errorShape(t, body)
+	if code == nil || *code != "max_turns" {
+		t.Fatalf("code %v, want max_turns: %s", code, body)
+	}
+}

@@ -38,6 +38,11 @@ func loadBody(i int) (string, bool) {
 // sendLoad sends one request and classifies its outcome.
 func sendLoad(client *http.Client, base, secret string, key, i int) loadResult {
 	body, stream := loadBody(i)
+	return sendBody(client, base, secret, key, body, stream)
+}
+
+// sendBody sends one chat completion request and classifies its outcome.
+func sendBody(client *http.Client, base, secret string, key int, body string, stream bool) loadResult {
 	res := loadResult{key: key}
 	req, _ := http.NewRequest("POST", base+"/v1/chat/completions", strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+secret)

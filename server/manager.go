@@ -113,7 +113,7 @@ func (m *manager) execute(ctx context.Context, r *run, p policy.Policy) {
 	ep, err := orchestrator.Run(ctx, r.task, p, m.s.tools,
 		orchestrator.WithRunID(r.id),
 		orchestrator.WithTracer(tracer),
-		orchestrator.WithAccount(m.s.store.Account(r.keyID)))
+		orchestrator.WithAccount(m.s.account(r.keyID, "baton")))
 	if err != nil {
 		ep = &episode.Episode{RunID: r.id, Task: r.task, Steps: []episode.Step{}, Status: episode.StatusFailed, Error: err.Error()}
 	}

@@ -17,10 +17,13 @@ type metrics struct {
 	latency        *prometheus.HistogramVec // route
 	cost           keyless                  // model (key dropped)
 	budgetRefusals keyless                  // scope (key dropped)
+	overage        keyless                  // model (key dropped): USD billed beyond reservations
+	overageEvents  keyless                  // model (key dropped): calls that broke their bound
 	rateLimited    keyless                  // (key dropped)
 	authFailures   *prometheus.CounterVec   // reason
 	toolErrors     *prometheus.CounterVec   // tool
 	upstreamErrors *prometheus.CounterVec   // model
+	truncated      *prometheus.CounterVec   // model
 	runsInFlight   prometheus.Gauge
 	runsTotal      *prometheus.CounterVec // status
 }
@@ -40,6 +43,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		budgetRefusals: keyless{at: 0, vec: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_budget_refusals_total", Help: "Requests or calls refused for budget, by scope (key, request, call); never by key.",
 		}, []string{"scope"})},
+		overage: keyless{at: 1, vec: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_overage_usd_total", Help: "Money calls cost beyond their reservations (an upstream billing past the bound asked for), in US dollars, by model; never charged to a budget, and it freezes the key (baton keys list shows which).",
+		}, []string{"model"})},
+		overageEvents: keyless{at: 1, vec: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_overage_total", Help: "Calls that cost more than their reservation, by model.",
+		}, []string{"model"})},
 		rateLimited: keyless{at: 0, vec: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_rate_limited_total", Help: "Requests refused by the per-key rate limit (all keys together).",
 		}, []string{})},
@@ -49,6 +58,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		toolErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_tool_errors_total", Help: "Tool calls of orchestrated runs that returned an error.",
 		}, []string{"tool"}),
+		truncated: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_gateway_truncated_total", Help: "Pass-through responses cut at the output bound reserved for them.",
+		}, []string{"model"}),
 		upstreamErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_upstream_errors_total", Help: "Pass-through model calls that failed upstream.",
 		}, []string{"model"}),
@@ -59,8 +71,8 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "baton_runs_total", Help: "Finished orchestrated runs by status.",
 		}, []string{"status"}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.cost.vec, m.budgetRefusals.vec, m.rateLimited.vec, m.authFailures,
-		m.toolErrors, m.upstreamErrors, m.runsInFlight, m.runsTotal)
+	reg.MustRegister(m.requests, m.latency, m.cost.vec, m.budgetRefusals.vec, m.overage.vec, m.overageEvents.vec, m.rateLimited.vec, m.authFailures,
+		m.toolErrors, m.upstreamErrors, m.truncated, m.runsInFlight, m.runsTotal)
 	return m
 }
 

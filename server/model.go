@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/chat"
+	"github.com/batonhq/baton/chat/anthropic"
+	"github.com/batonhq/baton/chat/openai"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/tool"
@@ -40,7 +42,8 @@ type Model struct {
 // maxCost bounds what req can cost before it is sent: one token per byte
 // of every message, tool definition and argument, llm.MessageOverheadTokens
 // per message and one more for the reply, the clamped output cap, and the
-// per-second price over the timeout plus a second.
+// per-second price over the timeout plus a second, priced by
+// [tool.Spec.MaxCost] like every other worst case.
 func (m *Model) maxCost(req chat.Request) money.Amount {
 	in := int64(0)
 	for _, msg := range req.Messages {
@@ -56,7 +59,7 @@ func (m *Model) maxCost(req chat.Request) money.Amount {
 		in += int64(len(s))
 	}
 	in += llm.MessageOverheadTokens * int64(len(req.Messages)+1+len(req.Tools))
-	return m.Price.Cost(money.Usage{InputTokens: in, OutputTokens: int64(req.MaxTokens), Duration: m.Timeout + time.Second})
+	return tool.Spec{Price: m.Price, Timeout: m.Timeout, MaxOutputTokens: int64(req.MaxTokens)}.MaxCost(in)
 }
 
 // clamp sets req's output cap to the model's when it asks for none or more.
@@ -93,14 +96,14 @@ func ModelsFromConfig(ctx context.Context, cfg *config.Config, getenv func(strin
 	}
 	var out []Model
 	for i, tc := range cfg.Tools {
-		var newClient func(llm.ClientOptions) chat.Client
+		var newClient func(openai.Options) chat.Client
 		keyEnv := ""
 		switch tc.Kind {
 		case "llm.openai":
-			newClient = func(o llm.ClientOptions) chat.Client { return llm.NewOpenAI(o) }
+			newClient = func(o openai.Options) chat.Client { return openai.New(o) }
 			keyEnv = "OPENAI_API_KEY"
 		case "llm.anthropic":
-			newClient = func(o llm.ClientOptions) chat.Client { return llm.NewAnthropic(o) }
+			newClient = func(o anthropic.Options) chat.Client { return anthropic.New(o) }
 			keyEnv = "ANTHROPIC_API_KEY"
 		default:
 			continue
@@ -126,7 +129,7 @@ func ModelsFromConfig(ctx context.Context, cfg *config.Config, getenv func(strin
 		if o.APIKeyEnv != "" {
 			keyEnv = o.APIKeyEnv
 		}
-		co := llm.ClientOptions{BaseURL: o.BaseURL, APIKey: getenv(keyEnv), Timeout: spec.Timeout, HTTPClient: gatewayHTTPClient()}
+		co := openai.Options{BaseURL: o.BaseURL, APIKey: getenv(keyEnv), Timeout: spec.Timeout, HTTPClient: gatewayHTTPClient()}
 		if o.MaxRetries != nil {
 			co.MaxRetries = *o.MaxRetries
 			if co.MaxRetries == 0 {

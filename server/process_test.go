@@ -62,10 +62,11 @@ type proc struct {
 }
 
 // startServe starts `baton serve` on a free port and waits until it listens.
-func startServe(t *testing.T, bin, cfgPath, db string) *proc {
+func startServe(t *testing.T, bin, cfgPath, db string, extra ...string) *proc {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--config", cfgPath, "--db", db, "--log-level", "warn", "--shutdown-timeout", "10s",
-		"--max-conns-per-client", "2048") // the load comes from one address
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--config", cfgPath, "--db", db, "--log-level", "warn", "--shutdown-timeout", "10s",
+		"--max-conns-per-client", "2048"}, extra...) // the load comes from one address
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "BATON_CONFIG=")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -193,7 +194,7 @@ func TestCrashRecovery(t *testing.T) {
 	p.kill()
 
 	p = startServe(t, bin, cfg, db) // recovers at start-up
-	st, err := storeopen.Open(context.Background(), db)
+	st, err := storeopen.Open(context.Background(), db, store.ForAdmin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +302,7 @@ func TestTwoReplicasPostgres(t *testing.T) {
 		wg.Go(func() { results[i] = sendLoad(client, base, secrets[i%10], i%10, i) })
 	}
 	wg.Wait()
-	st, err := storeopen.Open(context.Background(), url)
+	st, err := storeopen.Open(context.Background(), url, store.ForAdmin())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,8 +16,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/batonhq/baton/budget"
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/httplimit"
+	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/policy"
 	"github.com/batonhq/baton/store"
 	"github.com/batonhq/baton/tool"
@@ -53,6 +55,16 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// BudgetLease, when above zero, makes each key reserve its budget in
+	// leases of this size and serve calls from them in memory (see
+	// budget.Leased): one ledger write per lease instead of one per call.
+	// A crash may then over-charge a key by the unspent part of its open
+	// lease (the sweep charges holds in full); a revoked key or a raised
+	// budget takes effect within LeaseFlush. 0 reserves each call in the
+	// store.
+	BudgetLease money.Amount
+	// LeaseFlush bounds a lease's life; 0 means DefaultLeaseFlush.
+	LeaseFlush time.Duration
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -75,6 +87,7 @@ type Server struct {
 	now           func() time.Time
 	runs          *manager
 	draining      atomic.Bool
+	leases        *leases // nil: calls reserve in the store
 	handler       http.Handler
 }
 
@@ -91,6 +104,15 @@ func New(o Options) (*Server, error) {
 	}
 	if s.tools == nil {
 		s.tools, _ = tool.NewSet()
+	}
+	if o.BudgetLease < 0 {
+		return nil, fmt.Errorf("server: Options.BudgetLease %s is negative (0 turns leases off)", o.BudgetLease)
+	}
+	if o.BudgetLease > 0 {
+		s.leases = &leases{size: o.BudgetLease, flush: o.LeaseFlush, byKey: map[string]*budget.Leased{}}
+		if s.leases.flush <= 0 {
+			s.leases.flush = DefaultLeaseFlush
+		}
 	}
 	if s.defaultPolicy == "" {
 		s.defaultPolicy = "cheapest"
@@ -151,7 +173,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // with) http.Server.Shutdown; it does not close the store.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.draining.Store(true)
-	return s.runs.drain(ctx)
+	err := s.runs.drain(ctx)
+	// Every call is settled (or cut off and charged): settle the leases.
+	s.leases.close(s.log)
+	return err
 }
 
 // cachedPolicies builds each policy once.
@@ -191,20 +216,9 @@ func (s *Server) limitBody(w http.ResponseWriter, r *http.Request) io.Reader {
 }
 
 // Limits returns the connection, timeout and body bounds the server is
-// meant to be served with (see package httplimit): its own body limit, and
-// errors in OpenAI's shape. The caller sets the connection caps.
+// meant to be served with (see package httplimit), with its own body
+// limit. The caller sets the connection caps. Handlers read bodies after
+// authentication; a body that is too slow is answered 408, too large 413.
 func (s *Server) Limits() httplimit.Limits {
-	return httplimit.Limits{
-		MaxBodyBytes: s.maxBody,
-		OnError: func(w http.ResponseWriter, r *http.Request, status int, msg string) {
-			typ, code := "invalid_request_error", ""
-			switch status {
-			case http.StatusRequestEntityTooLarge:
-				code = "request_too_large"
-			case http.StatusRequestTimeout:
-				code = "request_timeout"
-			}
-			s.writeError(w, r, &apiError{status: status, typ: typ, code: code, message: msg})
-		},
-	}
+	return httplimit.Limits{MaxBodyBytes: s.maxBody}
 }

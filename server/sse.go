@@ -21,6 +21,13 @@ func (s *sse) begin() {
 	if s.started {
 		return
 	}
+	s.writeHeader()
+	_ = s.rc.Flush()
+}
+
+// writeHeader writes the headers without flushing them: they leave with
+// the first event.
+func (s *sse) writeHeader() {
 	s.started = true
 	h := s.w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -28,7 +35,6 @@ func (s *sse) begin() {
 	h.Set("Connection", "keep-alive")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	s.w.WriteHeader(http.StatusOK)
-	_ = s.rc.Flush()
 }
 
 func (s *sse) flush() error {
@@ -79,6 +85,22 @@ func (s *sse) comment(text string) error {
 func (s *sse) done() error {
 	s.begin()
 	if _, err := fmt.Fprint(s.w, "data: [DONE]\n\n"); err != nil {
+		return err
+	}
+	return s.flush()
+}
+
+// last sends v as the final "data:" message and OpenAI's end-of-stream
+// marker in one write and one flush.
+func (s *sse) last(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("server: encode stream message: %w", err)
+	}
+	s.begin()
+	buf := make([]byte, 0, len(b)+32)
+	buf = append(append(append(buf, "data: "...), b...), "\n\ndata: [DONE]\n\n"...)
+	if _, err := s.w.Write(buf); err != nil {
 		return err
 	}
 	return s.flush()

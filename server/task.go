@@ -175,6 +175,9 @@ func promptOf(msgs []chat.Message) string {
 // keyExhausted reports why a key cannot start anything: a limit it has
 // already spent in full.
 func keyExhausted(k store.Key, sp store.Spending) string {
+	if sp.OpenOverage > 0 {
+		return "the key is frozen: calls cost " + sp.OpenOverage.String() + " beyond what was reserved for them; an operator must set its budget again (baton keys set-budget " + k.ID + ")"
+	}
 	for _, l := range []struct {
 		name         string
 		limit, spent money.Amount

@@ -32,12 +32,14 @@ type Store interface {
 	ListKeys(ctx context.Context) ([]Key, error)
 	// RevokeKey stops the key authenticating; revoking twice is no error.
 	RevokeKey(ctx context.Context, id string) error
-	// SetBudget replaces the key's limits; holds already granted stand.
+	// SetBudget replaces the key's limits; holds already granted stand. It
+	// also acknowledges the key's open overage, which unfreezes it.
 	SetBudget(ctx context.Context, id string, b KeyBudget) error
 
 	// Account returns the budget account of a key: reservations on it are
 	// atomic across goroutines, processes and replicas, checked against the
-	// key's per-day, per-month and total limits.
+	// key's per-day, per-month and total limits. It implements
+	// [budget.OverageRecorder]: recorded overage freezes the key.
 	Account(keyID string) budget.Account
 	// Spent returns what the key spent in the current day, month, and total.
 	Spent(ctx context.Context, keyID string) (Spending, error)
@@ -54,9 +56,17 @@ type Store interface {
 	// Events returns the run's events with Seq > afterSeq, in order.
 	Events(ctx context.Context, runID string, afterSeq int) ([]episode.Event, error)
 
-	// Recover releases holds and marks runs left unfinished by a process
-	// that died (kill -9), so budgets and runs are consistent at start-up.
-	Recover(ctx context.Context, olderThan time.Time) (RecoverStats, error)
+	// Replica is the ID of this store's replica, which owns the holds it
+	// reserves and the runs it starts; "" for a store opened [ForAdmin].
+	Replica() string
+	// Heartbeat records that the replica is alive (see [Maintain]).
+	Heartbeat(ctx context.Context) error
+	// Sweep settles what replicas silent for longer than ttl (at least
+	// [MinHeartbeatTTL]) left behind: their open holds are charged in
+	// full, their running runs marked interrupted, and they are forgotten.
+	// It never touches this replica's holds. A SQLite store sweeps every
+	// other replica when it opens, since its file lock proves them dead.
+	Sweep(ctx context.Context, ttl time.Duration) (SweepStats, error)
 
 	// Close releases the database; writes already queued finish first.
 	Close() error
@@ -93,6 +103,15 @@ type Key struct {
 type Spending struct {
 	Day, Month, Total money.Amount
 	Held              money.Amount // reserved, not yet committed
+	// Overage is what calls cost beyond their reservations, all time: an
+	// upstream billed past the bound Baton asked for. It is not in Day,
+	// Month or Total (a budget never commits beyond a reservation).
+	Overage money.Amount
+	// OpenOverage is the overage recorded since the key's budget was last
+	// set. While it is above zero the key is frozen: every reservation is
+	// refused until an operator sets its budget again
+	// (`baton keys set-budget`).
+	OpenOverage money.Amount
 }
 
 // Run is a stored run.
@@ -104,10 +123,4 @@ type Run struct {
 	Episode *episode.Episode `json:"episode,omitempty"`
 	Created time.Time        `json:"created"`
 	Updated time.Time        `json:"updated"`
-}
-
-// RecoverStats says what Recover repaired.
-type RecoverStats struct {
-	HoldsReleased int
-	RunsMarked    int
 }

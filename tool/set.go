@@ -16,9 +16,6 @@ import (
 	"github.com/batonhq/baton/money"
 )
 
-// DefaultTimeout bounds a call whose Spec sets no Timeout.
-const DefaultTimeout = 2 * time.Minute
-
 // Set is the tools available to one run, by name. It validates arguments
 // against each tool's schema before calling, bounds each call with its
 // timeout, measures latency, prices the call, and turns a panic inside a tool
@@ -188,16 +185,23 @@ func (s *Set) Call(ctx context.Context, name string, args json.RawMessage) (*Res
 }
 
 // Run calls the prepared tool under its timeout; see [Set.Call].
-func (p *Prepared) Run(ctx context.Context) (*Result, error) {
-	e, name := p.e, p.e.spec.Name
-	timeout := e.spec.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
+func (p *Prepared) Run(ctx context.Context) (*Result, error) { return Invoke(ctx, p.e.tool, p.args) }
+
+// Invoke calls t once with args (already validated) under its resolved
+// [Limits]: the call's context ends at Limits().Timeout, a panic becomes an
+// error Result, and the Result's Latency and Cost are filled in unless the
+// tool reported them. A failure of the call itself comes back as an error
+// Result; the error is non-nil only when ctx ended, and then what the call
+// cost is unknown. It is the one place a call runs, whether through a [Set]
+// or a budget guard.
+func Invoke(ctx context.Context, t Tool, args json.RawMessage) (*Result, error) {
+	spec := t.Spec()
+	name := spec.Name
+	timeout := spec.Limits().Timeout
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := time.Now()
-	res, err := safeCall(cctx, e.tool, p.args)
+	res, err := safeCall(cctx, t, args)
 	elapsed := time.Since(start)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -217,7 +221,7 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 		res.Latency = elapsed
 	}
 	if res.Cost == 0 && !res.Unbilled {
-		res.Cost = e.spec.Cost(res.Usage, elapsed)
+		res.Cost = spec.Cost(res.Usage, elapsed)
 	}
 	return res, nil
 }

@@ -156,20 +156,14 @@ type CostBounder interface {
 }
 
 // WorstCase returns the most a call of t with args can cost: t's own bound
-// when it implements [CostBounder]; otherwise, from its Spec, the per-call
-// price, the per-second price over the timeout, the input price over one
-// token per byte of arguments (no tokenizer emits fewer than one byte per
-// token) and the output price over MaxOutputTokens.
+// when it implements [CostBounder]; otherwise, from its Spec, [Spec.MaxCost]
+// with one input token per byte of arguments (no tokenizer emits fewer than
+// one byte per token). The timeout it prices is the one [Invoke] enforces.
 func WorstCase(t Tool, args json.RawMessage) (money.Amount, error) {
 	if b, ok := t.(CostBounder); ok {
 		return b.MaxCost(args)
 	}
-	s := t.Spec()
-	return s.Price.Cost(money.Usage{
-		InputTokens:  int64(len(args)),
-		OutputTokens: s.MaxOutputTokens,
-		Duration:     s.Timeout,
-	}), nil
+	return t.Spec().MaxCost(int64(len(args))), nil
 }
 
 // EstimateTokens estimates the token count of text for providers that report

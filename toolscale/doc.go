@@ -13,6 +13,16 @@
 // passes one [Verifier], which drops tasks whose golden actions fail, change
 // nothing, or duplicate another task, and counts drops per [DropReason].
 //
+// # LLM pipeline
+//
+// With [Options.Invent], a model writes whole new domains through the
+// [Pipeline], step by step as ToolScale does: domain and policy, schema,
+// database, tools, intents, tasks, evolved tasks. Each reply is checked
+// before the next step builds on it and sent back with the reason when it
+// fails; tasks are kept only when their golden actions replay and reach a
+// final database no other kept task reaches. The procedural generator
+// stays the offline default.
+//
 // # Output layout
 //
 // Each domain is written to OutDir/<domain>/ in the τ²-bench layout

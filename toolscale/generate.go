@@ -41,6 +41,14 @@ type Options struct {
 	LLMTasksPerDomain int
 	// OutDir receives one directory per domain.
 	OutDir string
+	// Invent lists topics for which LLM writes whole new domains through
+	// the [Pipeline] (domain, schema, database, tools, intents, tasks,
+	// evolved tasks, each verified). With Invent set, built-in domains are
+	// generated only when Domains names them.
+	Invent []string
+	// StepAttempts bounds the replies asked per pipeline step (default
+	// DefaultStepAttempts).
+	StepAttempts int
 }
 
 // DefaultTasksPerDomain is Options.TasksPerDomain's default.
@@ -64,6 +72,9 @@ type DomainReport struct {
 	LLM        int `json:"llm"`     // kept tasks the LLM proposed (Options.LLM)
 	// Dropped counts rejected candidates per reason.
 	Dropped map[DropReason]int `json:"dropped,omitempty"`
+	// Steps is the LLM pipeline's per-step record, for an invented domain
+	// (Options.Invent).
+	Steps []StepReport `json:"steps,omitempty"`
 }
 
 // String renders the report as one line per domain.
@@ -73,6 +84,12 @@ func (r Report) String() string {
 		fmt.Fprintf(&b, "%-11s records=%d tools=%d tasks=%d (evolved %d, llm %d) of %d candidates", d.Domain, d.Records, d.Tools, d.Kept, d.Evolved, d.LLM, d.Candidates)
 		for _, k := range reasons(d.Dropped) {
 			fmt.Fprintf(&b, " %s=%d", k, d.Dropped[k])
+		}
+		if len(d.Steps) > 0 {
+			b.WriteString(" steps:")
+			for _, s := range d.Steps {
+				fmt.Fprintf(&b, " %s=%d", s.Step, s.Attempts)
+			}
 		}
 		b.WriteByte('\n')
 	}
@@ -96,8 +113,11 @@ func Generate(ctx context.Context, o Options) (Report, error) {
 	if o.LLMTasksPerDomain <= 0 {
 		o.LLMTasksPerDomain = 5
 	}
+	if len(o.Invent) > 0 && o.LLM == nil {
+		return Report{}, fmt.Errorf("toolscale: inventing domains needs a model: set Options.LLM and Options.Model (baton synth --model)")
+	}
 	names := o.Domains
-	if len(names) == 0 {
+	if len(names) == 0 && len(o.Invent) == 0 {
 		names = Domains()
 	}
 	var rep Report
@@ -110,6 +130,17 @@ func Generate(ctx context.Context, o Options) (Report, error) {
 			return rep, fmt.Errorf("%w %q; known: %s", ErrUnknownBlueprint, name, strings.Join(Domains(), ", "))
 		}
 		dr, err := generateDomain(ctx, bp, o)
+		if err != nil {
+			return rep, err
+		}
+		rep.Domains = append(rep.Domains, dr)
+	}
+	p := &Pipeline{Client: o.LLM, Model: o.Model, Attempts: o.StepAttempts, Tasks: o.LLMTasksPerDomain}
+	for _, topic := range o.Invent {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		dr, err := p.Invent(ctx, topic, o.OutDir)
 		if err != nil {
 			return rep, err
 		}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/batonhq/baton/chat"
 	"github.com/batonhq/baton/chat/chattest"
-	"github.com/batonhq/baton/tool/llm"
+	"github.com/batonhq/baton/chat/openai"
 )
 
 func TestLLMGeneratorThroughOpenAIServer(t *testing.T) {
@@ -41,7 +41,7 @@ func TestLLMGeneratorThroughOpenAIServer(t *testing.T) {
 	body, _ := json.Marshal(map[string]any{"tasks": tasks})
 	srv := chattest.New(chattest.Reply{Content: "Here you go:\n```json\n" + string(body) + "\n```"})
 	defer srv.Close()
-	client := llm.NewOpenAI(llm.ClientOptions{BaseURL: srv.BaseURL(), MaxRetries: -1})
+	client := openai.New(openai.Options{BaseURL: srv.BaseURL(), MaxRetries: -1})
 
 	out := t.TempDir()
 	rep, err := Generate(context.Background(), Options{Domains: []string{"movie"}, Seed: seed, TasksPerDomain: 2, LLM: client, Model: "writer-1", LLMTasksPerDomain: 4, OutDir: out})
@@ -76,7 +76,7 @@ func TestLLMGeneratorThroughOpenAIServer(t *testing.T) {
 func TestLLMGeneratorUpstreamError(t *testing.T) {
 	srv := chattest.New(chattest.Reply{Status: 500, Raw: `{"error":{"message":"boom"}}`})
 	defer srv.Close()
-	client := llm.NewOpenAI(llm.ClientOptions{BaseURL: srv.BaseURL(), MaxRetries: -1})
+	client := openai.New(openai.Options{BaseURL: srv.BaseURL(), MaxRetries: -1})
 	_, err := Generate(context.Background(), Options{Domains: []string{"weather"}, TasksPerDomain: 1, LLM: client, Model: "m", OutDir: t.TempDir()})
 	if !errors.Is(err, chat.ErrUpstream) {
 		t.Fatalf("err = %v, want chat.ErrUpstream", err)
@@ -86,7 +86,7 @@ func TestLLMGeneratorUpstreamError(t *testing.T) {
 func TestLLMWithoutModelIsAnError(t *testing.T) {
 	srv := chattest.New()
 	defer srv.Close()
-	_, err := Generate(context.Background(), Options{LLM: llm.NewOpenAI(llm.ClientOptions{BaseURL: srv.BaseURL()}), OutDir: t.TempDir()})
+	_, err := Generate(context.Background(), Options{LLM: openai.New(openai.Options{BaseURL: srv.BaseURL()}), OutDir: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "Options.Model is empty") {
 		t.Fatalf("err = %v", err)
 	}

@@ -19,14 +19,19 @@ import (
 
 // Defaults of [Runner].
 const (
-	// DefaultMaxTurns caps the agent's messages in one conversation when
-	// Runner.MaxTurns is 0. tau2 caps a simulation at 200 messages, tool
-	// messages included; 30 agent turns is more than any airline or retail
-	// task needs.
-	DefaultMaxTurns = 30
-	// DefaultStepsPerTurn caps the orchestrator turns (tool calls plus the
-	// answer) of one agent turn when Runner.StepsPerTurn is 0.
-	DefaultStepsPerTurn = 16
+	// DefaultMaxSteps is tau2's max_steps, which ToolOrchestra's runs
+	// keep: a conversation is cut off (reward 0) after 200 steps, a step
+	// being one message of tau2's trajectory: the agent's or the
+	// customer's message, the agent's tool-calling message, the tools'
+	// replies to it.
+	DefaultMaxSteps = 200
+	// DefaultMaxErrors is tau2's max_errors: a conversation ends (reward
+	// 0) once the agent's tool calls have failed 10 times.
+	DefaultMaxErrors = 10
+	// turnBackstop bounds the orchestrator turns of one agent turn when
+	// Runner.StepsPerTurn is 0, beyond the steps left: the expert's
+	// relayed calls after the first of a reply take turns but no steps.
+	turnBackstop = 64
 )
 
 // Termination reasons of a conversation.
@@ -35,8 +40,12 @@ const (
 	TermUserStop = "user_stop"
 	// TermAgentStop: the agent's message contained ###STOP###.
 	TermAgentStop = "agent_stop"
-	// TermMaxTurns: the agent used up Runner.MaxTurns.
-	TermMaxTurns = "max_turns"
+	// TermMaxSteps: the conversation reached Runner.MaxSteps (tau2's
+	// max_steps).
+	TermMaxSteps = "max_steps"
+	// TermTooManyErrors: the agent's tool calls failed Runner.MaxErrors
+	// times (tau2's max_errors).
+	TermTooManyErrors = "too_many_errors"
 	// TermAgentError: an agent turn ended without a message (step limit,
 	// policy or provider failure).
 	TermAgentError = "agent_error"
@@ -59,13 +68,19 @@ type Runner struct {
 	Policy policy.Policy
 	// User is the user simulator.
 	User *User
-	// Expert, when set, is offered to the agent as call_expert.
-	Expert *Expert
-	// MaxTurns caps the agent's messages per conversation; 0 means
-	// [DefaultMaxTurns].
-	MaxTurns int
+	// Experts, when any, are offered to the agent as call_expert(expert),
+	// as ToolOrchestra offers them, and transfer_to_human_agents is taken
+	// from the agent (the experts keep it). See [Expert].
+	Experts []*Expert
+	// MaxSteps caps a conversation's steps (tau2's max_steps, see
+	// [DefaultMaxSteps]); 0 means DefaultMaxSteps.
+	MaxSteps int
+	// MaxErrors caps the agent's failed tool calls (tau2's max_errors,
+	// [DefaultMaxErrors]); 0 means DefaultMaxErrors. call_expert's own
+	// failures do not count: upstream's expert is no tool.
+	MaxErrors int
 	// StepsPerTurn caps the orchestrator turns of one agent turn; 0 means
-	// [DefaultStepsPerTurn].
+	// only the conversation's steps bound it.
 	StepsPerTurn int
 	// MaxCost caps the agent's and expert's spending per conversation;
 	// 0 means no cap. Each agent turn gets what is left as its budget.
@@ -106,6 +121,9 @@ type Conversation struct {
 	// orchestrator turns.
 	AgentTurns int `json:"agent_turns"`
 	Steps      int `json:"steps"`
+	// TauSteps counts the conversation's steps as tau2 counts them
+	// against max_steps (see [DefaultMaxSteps]).
+	TauSteps int `json:"tau2_steps"`
 	// ToolCalls counts the calls per tool.
 	ToolCalls map[string]int `json:"tool_calls"`
 	// Latency is the conversation's wall time.
@@ -123,16 +141,31 @@ func (c *Conversation) end(reason string, err error) {
 }
 
 // live is a conversation's transcript while it runs; the expert tool reads
-// it mid-turn.
+// it mid-turn. steps counts tau2's steps (see [DefaultMaxSteps]), errors
+// the agent's failed tool calls (see [DefaultMaxErrors]).
 type live struct {
-	mu   sync.Mutex
-	msgs []Message
+	mu              sync.Mutex
+	msgs            []Message
+	steps, errors   int
+	stepCap, errCap int
+	// atCap, when set, is called once steps or errors reach their cap.
+	atCap func()
 }
 
-func (l *live) add(m Message) {
+// add appends m, counting steps steps; a failed tool call of the agent's
+// (not call_expert) counts as an error.
+func (l *live) add(m Message, steps int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.msgs = append(l.msgs, m)
+	l.steps += steps
+	if m.Role == RoleTool && m.IsError && m.Tool != ExpertToolName {
+		l.errors++
+	}
+	if l.atCap != nil && (l.steps >= l.stepCap || l.errors >= l.errCap) {
+		l.atCap()
+		l.atCap = nil
+	}
 }
 
 func (l *live) snapshot() []Message {
@@ -141,21 +174,71 @@ func (l *live) snapshot() []Message {
 	return slices.Clone(l.msgs)
 }
 
+func (l *live) counts() (steps, errors int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.steps, l.errors
+}
+
+func (l *live) stepCount() int {
+	n, _ := l.counts()
+	return n
+}
+
+// watch calls stop once steps reach stepCap or errors errCap (nil: stop
+// watching).
+func (l *live) watch(stepCap, errCap int, stop func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.stepCap, l.errCap, l.atCap = stepCap, errCap, stop
+}
+
+// limit is the termination a conversation's counts call for, if any.
+func (l *live) limit(maxSteps, maxErrors int) (string, error) {
+	steps, errs := l.counts()
+	switch {
+	case errs >= maxErrors:
+		return TermTooManyErrors, fmt.Errorf("%d failed tool calls (cap %d)", errs, maxErrors)
+	case steps >= maxSteps:
+		return TermMaxSteps, fmt.Errorf("no ending after %d steps (cap %d)", steps, maxSteps)
+	}
+	return "", nil
+}
+
 // tracer turns the orchestrator's call and result events into transcript
-// entries. Events of one run arrive in order on the run's goroutine.
+// entries, counting tau2's steps: a tool call of the agent's is two (its
+// message and the tool's reply), an expert's tool calls are two together
+// (one message calling them, one with their replies), call_expert itself
+// none (its output stands as the agent's), an invalid action one (the
+// agent's message that failed). Events of one run arrive in order on the
+// run's goroutine.
 func (l *live) tracer(turn int) episode.Tracer {
 	var pending Message
+	var via string
+	firstRelayed := false
 	return func(e episode.Event) {
 		switch e.Type {
+		case episode.EventDecide:
+			via, firstRelayed = "", false
+			if rest, ok := strings.CutPrefix(e.Content, relayMark); ok {
+				via, _, _ = strings.Cut(rest, " ")
+				firstRelayed = strings.Contains(rest, ": call 1 of ")
+			}
+		case episode.EventInvalid:
+			l.add(Message{Role: RoleTool, Tool: e.Tool, Args: e.Args, Content: e.Content, IsError: true, Turn: turn, Expert: via}, 1)
 		case episode.EventCall:
-			pending = Message{Role: RoleTool, Tool: e.Tool, Args: e.Args, Turn: turn}
+			pending = Message{Role: RoleTool, Tool: e.Tool, Args: e.Args, Turn: turn, Expert: via}
 		case episode.EventResult:
 			m := pending
 			if m.Tool != e.Tool {
-				m = Message{Role: RoleTool, Tool: e.Tool, Turn: turn}
+				m = Message{Role: RoleTool, Tool: e.Tool, Turn: turn, Expert: via}
 			}
 			m.Content, m.IsError = e.Content, e.IsError
-			l.add(m)
+			steps := 2
+			if m.Tool == ExpertToolName || (m.Expert != "" && !firstRelayed) {
+				steps = 0
+			}
+			l.add(m, steps)
 			pending = Message{}
 		}
 	}
@@ -171,6 +254,9 @@ func (r *Runner) Run(ctx context.Context, task *domain.Task, trial int) (*Conver
 	if r.Domain == nil || r.Policy == nil || r.User == nil {
 		return nil, errRunner
 	}
+	if err := validateExperts(r.Experts); err != nil {
+		return nil, err
+	}
 	if task == nil {
 		return nil, errors.New("tau2: Run needs a task")
 	}
@@ -183,18 +269,29 @@ func (r *Runner) Run(ctx context.Context, task *domain.Task, trial int) (*Conver
 	if err != nil {
 		return nil, err
 	}
-	maxTurns := r.MaxTurns
-	if maxTurns <= 0 {
-		maxTurns = DefaultMaxTurns
+	maxSteps := r.MaxSteps
+	if maxSteps <= 0 {
+		maxSteps = DefaultMaxSteps
 	}
-	steps := r.StepsPerTurn
-	if steps <= 0 {
-		steps = DefaultStepsPerTurn
+	maxErrors := r.MaxErrors
+	if maxErrors <= 0 {
+		maxErrors = DefaultMaxErrors
+	}
+	agent := r.Policy
+	if ca, ok := r.Policy.(*ChatAgent); ok {
+		agent = ca.bind(r.Domain.Policy, len(r.Experts) > 0, lv.snapshot)
+	}
+	if len(r.Experts) > 0 {
+		agent = relay{inner: agent, hide: TransferToolName}
 	}
 	c := &Conversation{TaskID: task.ID, Trial: trial, ToolCalls: map[string]int{}}
 	start := time.Now()
-	lv.add(Message{Role: RoleAgent, Content: Greeting})
+	lv.add(Message{Role: RoleAgent, Content: Greeting}, 1)
 	for {
+		if term, err := lv.limit(maxSteps, maxErrors); term != "" {
+			c.end(term, err)
+			break
+		}
 		ut, err := r.User.Reply(ctx, task, lv.snapshot())
 		c.UserCost = c.UserCost.Add(ut.Cost)
 		if err != nil {
@@ -204,17 +301,21 @@ func (r *Runner) Run(ctx context.Context, task *domain.Task, trial int) (*Conver
 			c.end(TermUserError, err)
 			break
 		}
-		lv.add(Message{Role: RoleUser, Content: ut.Text, Turn: c.AgentTurns})
+		lv.add(Message{Role: RoleUser, Content: ut.Text, Turn: c.AgentTurns}, 1)
 		if tok := StopToken(ut.Text); tok != "" {
 			c.StopToken = tok
 			c.end(TermUserStop, nil)
 			break
 		}
-		if c.AgentTurns >= maxTurns {
-			c.end(TermMaxTurns, fmt.Errorf("no ending after %d agent turns", maxTurns))
+		if term, err := lv.limit(maxSteps, maxErrors); term != "" {
+			c.end(term, err)
 			break
 		}
-		b := episode.Budget{MaxTurns: steps}
+		left := maxSteps - lv.stepCount()
+		b := episode.Budget{MaxTurns: r.StepsPerTurn}
+		if b.MaxTurns <= 0 {
+			b.MaxTurns = left + turnBackstop
+		}
 		if r.MaxCost > 0 {
 			left := r.MaxCost - c.SystemCost()
 			if left <= 0 {
@@ -230,13 +331,25 @@ func (r *Runner) Run(ctx context.Context, task *domain.Task, trial int) (*Conver
 			Preferences: r.Preferences,
 			Budget:      b,
 		}
-		ep, err := orchestrator.Run(ctx, t, r.Policy, set,
+		// The episode is stopped once the conversation reaches its step
+		// cap mid-turn.
+		turnCtx, stop := context.WithCancel(ctx)
+		capped := false
+		lv.watch(maxSteps, maxErrors, func() { capped = true; stop() })
+		ep, err := orchestrator.Run(turnCtx, t, agent, set,
 			orchestrator.WithRunID(fmt.Sprintf("tau2-%s-%s", r.Domain.Name(), t.ID)),
 			orchestrator.WithTracer(lv.tracer(c.AgentTurns)))
+		lv.watch(0, 0, nil)
+		stop()
 		if err != nil {
 			return nil, fmt.Errorf("tau2: task %s: %w", task.ID, err)
 		}
 		c.addCosts(ep)
+		if capped && ep.Status != episode.StatusAnswered {
+			term, err := lv.limit(maxSteps, maxErrors)
+			c.end(term, fmt.Errorf("%w, in agent turn %d", err, c.AgentTurns))
+			break
+		}
 		if ep.Status != episode.StatusAnswered {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -248,16 +361,17 @@ func (r *Runner) Run(ctx context.Context, task *domain.Task, trial int) (*Conver
 			c.end(reason, fmt.Errorf("agent turn %d ended %s: %s", c.AgentTurns, ep.Status, ep.Error))
 			break
 		}
-		lv.add(Message{Role: RoleAgent, Content: ep.Answer, Turn: c.AgentTurns})
-		if strings.Contains(ep.Answer, TokenStop) {
+		lv.add(Message{Role: RoleAgent, Content: MessageText(ep.Answer), Turn: c.AgentTurns}, 1)
+		if strings.Contains(MessageText(ep.Answer), TokenStop) {
 			c.end(TermAgentStop, nil)
 			break
 		}
 	}
 	c.Latency = time.Since(start)
 	c.Messages = lv.snapshot()
+	c.TauSteps = lv.stepCount()
 	for _, m := range c.Messages {
-		if m.Role == RoleTool {
+		if m.Role == RoleTool && m.Tool != "" {
 			c.ToolCalls[m.Tool]++
 		}
 	}
@@ -267,8 +381,11 @@ func (r *Runner) Run(ctx context.Context, task *domain.Task, trial int) (*Conver
 	return c, nil
 }
 
-// tools binds the session's domain tools and the expert into one set, so
-// every agent turn of the conversation writes to the same database.
+// tools binds the session's domain tools and the experts into one set, so
+// every agent turn of the conversation writes to the same database. With
+// experts, the agent is offered call_expert instead of
+// transfer_to_human_agents, which stays in the set for the experts'
+// relayed calls but is hidden from the agent's policy (see relay).
 func (r *Runner) tools(sess *domain.Session, lv *live) (*tool.Set, error) {
 	dom := sess.Set()
 	ts := make([]tool.Tool, 0, dom.Len()+1)
@@ -279,12 +396,8 @@ func (r *Runner) tools(sess *domain.Session, lv *live) (*tool.Set, error) {
 		}
 		ts = append(ts, t)
 	}
-	if r.Expert != nil {
-		x, err := r.Expert.bind(r.Domain.Policy, lv.snapshot)
-		if err != nil {
-			return nil, err
-		}
-		ts = append(ts, x)
+	if len(r.Experts) > 0 {
+		ts = append(ts, bindExperts(r.Experts, r.Domain.Policy, domainToolDefs(dom.Specs()), lv.snapshot))
 	}
 	set, err := tool.NewSet(ts...)
 	if err != nil {
@@ -318,4 +431,26 @@ func (r *Runner) score(ctx context.Context, task *domain.Task, sess *domain.Sess
 	}
 	c.Success = IsSuccess(c.Reward)
 	return nil
+}
+
+// MessageText is the part of an agent's reply sent to the customer: as
+// ToolOrchestra reads Orchestrator-8B's replies (whose system prompt asks
+// it to wrap its message in <message> </message>), the text inside the
+// last <message>…</message> when the reply has both tags and is longer
+// than five characters, else the reply itself.
+func MessageText(reply string) string {
+	if len(reply) > 5 && strings.Contains(reply, "<message>") && strings.Contains(reply, "</message>") {
+		_, after, _ := cutLast(reply, "<message>")
+		inner, _, _ := strings.Cut(after, "</message>")
+		return inner
+	}
+	return reply
+}
+
+func cutLast(s, sep string) (before, after string, found bool) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(sep):], true
 }

@@ -2,11 +2,11 @@ package tau2
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/batonhq/baton/chat/chattest"
+	"github.com/batonhq/baton/money"
 	toolllm "github.com/batonhq/baton/tool/llm"
 )
 
@@ -219,16 +219,26 @@ func TestConversationAbnormalEndings(t *testing.T) {
 		name     string
 		agent    func(chattest.Request) chattest.Reply
 		user     func(chattest.Request) chattest.Reply
-		maxTurns int
+		maxSteps int
 		steps    int
 		want     string
 		wantErr  string
 		turns    int
 	}{
-		{"user never stops", ok, chatter, 2, 0, TermMaxTurns, "after 2 agent turns", 2},
+		// greeting, user, agent, user, agent: 5 steps.
+		{"user never stops", ok, chatter, 5, 0, TermMaxSteps, "after 5 steps (cap 5)", 2},
 		{"agent never answers", func(chattest.Request) chattest.Reply {
 			return call("get_user_details", `{"user_id":"mia_li_3668"}`)
-		}, chatter, 5, 3, TermAgentError, "max_turns", 1},
+		}, chatter, 50, 3, TermAgentError, "max_turns", 1},
+		// greeting, user, then each call two steps: the cap stops the
+		// agent's turn mid-way.
+		{"agent calls tools past the cap", func(chattest.Request) chattest.Reply {
+			return call("get_user_details", `{"user_id":"mia_li_3668"}`)
+		}, chatter, 7, 0, TermMaxSteps, "after 8 steps (cap 7), in agent turn 1", 1},
+		// tau2's max_errors: ten failed tool calls end the conversation.
+		{"agent's calls keep failing", func(chattest.Request) chattest.Reply {
+			return call("get_user_details", `{"user_id":"nobody_0000"}`)
+		}, chatter, 200, 0, TermTooManyErrors, "10 failed tool calls (cap 10), in agent turn 1", 1},
 		{"agent provider fails", func(chattest.Request) chattest.Reply {
 			return chattest.Reply{Status: 400, Raw: `{"error":{"message":"bad model","type":"invalid_request_error"}}`}
 		}, chatter, 5, 0, TermAgentError, "bad model", 1},
@@ -244,7 +254,7 @@ func TestConversationAbnormalEndings(t *testing.T) {
 			defer agent.Close()
 			user := chattest.NewFunc(tc.user)
 			defer user.Close()
-			r := &Runner{Domain: d, Policy: agentPolicy(t, agent.BaseURL()), User: simUser(t, user.BaseURL()), MaxTurns: tc.maxTurns, StepsPerTurn: tc.steps}
+			r := &Runner{Domain: d, Policy: agentPolicy(t, agent.BaseURL()), User: simUser(t, user.BaseURL()), MaxSteps: tc.maxSteps, StepsPerTurn: tc.steps}
 			// Task 0 has no gold action: a normal ending would score 1.
 			c, err := r.Run(context.Background(), task(t, d, "0"), 0)
 			if err != nil {
@@ -264,83 +274,192 @@ func TestConversationAbnormalEndings(t *testing.T) {
 	}
 }
 
+// experts are two scripted experts at different prices behind one server;
+// the server answers by the model name in the request.
+func experts(baseURL string) []*Expert {
+	c := toolllm.NewOpenAI(toolllm.ClientOptions{BaseURL: baseURL, MaxRetries: -1})
+	return []*Expert{
+		{Alias: "expert-1", Client: c, Model: "big-model", Price: expertPrice},
+		{Alias: "expert-2", Client: c, Model: "small-model", Price: agentPrice},
+	}
+}
+
+// TestConversationExpert runs airline task 42 with the agent handing a step
+// to an expert, as ToolOrchestra does: the expert's tool calls become the
+// agent's (then the agent continues), or its message becomes the agent's
+// message to the customer.
 func TestConversationExpert(t *testing.T) {
 	d := openAirline(t)
-	const advice = "Cancel FDZ0T5 and HSR97W; both are within policy."
+	const told = "I have cancelled FDZ0T5 and HSR97W."
+	tests := []struct {
+		name   string
+		agent  func(chattest.Request) chattest.Reply
+		expert func(chattest.Request) chattest.Reply
+		// wantAgentCalls is how many times the agent's model is asked.
+		wantAgentCalls int
+		wantExpert     money.Amount
+		wantSteps      int
+		wantTools      map[string]int
+	}{
+		{
+			name: "expert calls the tools",
+			agent: func(r chattest.Request) chattest.Reply {
+				if q := parse(r); q.agentTurn() == 1 && q.count("tool") == 0 {
+					return call(ExpertToolName, `{"expert":"expert-1"}`)
+				}
+				return answer(told)
+			},
+			expert: func(r chattest.Request) chattest.Reply {
+				return chattest.Reply{ToolCalls: []chattest.ToolCall{
+					{ID: "a", Name: "cancel_reservation", Arguments: `{"reservation_id":"FDZ0T5"}`},
+					{ID: "b", Name: "cancel_reservation", Arguments: `{"reservation_id":"HSR97W"}`},
+				}, Usage: expertUsage}
+			},
+			wantAgentCalls: 3, wantExpert: cost(expertPrice, expertUsage),
+			// greeting, customer, the expert's calls (2), agent, customer,
+			// agent, customer.
+			wantSteps: 8,
+			wantTools: map[string]int{ExpertToolName: 1, "cancel_reservation": 2},
+		},
+		{
+			name: "expert answers, then the agent acts",
+			agent: func(r chattest.Request) chattest.Reply {
+				q := parse(r)
+				if q.agentTurn() == 1 {
+					return call(ExpertToolName, `{"expert":"expert-2"}`)
+				}
+				switch q.count("tool") {
+				case 0:
+					return call("cancel_reservation", `{"reservation_id":"FDZ0T5"}`)
+				case 1:
+					return call("cancel_reservation", `{"reservation_id":"HSR97W"}`)
+				}
+				return answer(told)
+			},
+			expert: func(r chattest.Request) chattest.Reply {
+				return chattest.Reply{Content: "Shall I cancel FDZ0T5 and HSR97W?", Usage: expertUsage}
+			},
+			wantAgentCalls: 4, wantExpert: cost(agentPrice, expertUsage),
+			// greeting, customer, expert's message, customer, 2 calls (4), agent, customer.
+			wantSteps: 10,
+			wantTools: map[string]int{ExpertToolName: 1, "cancel_reservation": 2},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			expert := chattest.NewFunc(tc.expert)
+			defer expert.Close()
+			agent := chattest.NewFunc(tc.agent)
+			defer agent.Close()
+			user := chattest.NewFunc(func(r chattest.Request) chattest.Reply {
+				switch parse(r).count("assistant") {
+				case 0:
+					return say("I booked duplicate flights, I am sophia_martin_4574. Please fix it.")
+				case 1:
+					return say("Yes please.")
+				}
+				return say("###STOP###")
+			})
+			defer user.Close()
+			r := &Runner{Domain: d, Policy: agentPolicy(t, agent.BaseURL()), User: simUser(t, user.BaseURL()), Experts: experts(expert.BaseURL())}
+			c, err := r.Run(context.Background(), task(t, d, "42"), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Reward != 1 || c.Termination != TermUserStop {
+				t.Fatalf("reward %v (%s %s): %+v", c.Reward, c.Termination, c.Error, c.Messages)
+			}
+			if c.ExpertCost != tc.wantExpert {
+				t.Fatalf("expert cost %s, want %s", c.ExpertCost, tc.wantExpert)
+			}
+			if want := cost(agentPrice, agentUsage).Scale(int64(tc.wantAgentCalls)); c.AgentCost != want || len(agent.Requests()) != tc.wantAgentCalls {
+				t.Fatalf("agent asked %d times costing %s, want %d and %s", len(agent.Requests()), c.AgentCost, tc.wantAgentCalls, want)
+			}
+			if c.TauSteps != tc.wantSteps {
+				t.Errorf("tau2 steps %d, want %d", c.TauSteps, tc.wantSteps)
+			}
+			for k, v := range tc.wantTools {
+				if c.ToolCalls[k] != v {
+					t.Errorf("tool calls %v, want %v", c.ToolCalls, tc.wantTools)
+				}
+			}
+			// The expert acts as tau2's agent: tau2's system prompt with the
+			// policy, the conversation as chat, the domain's tools with
+			// transfer_to_human_agents.
+			reqs := expert.Requests()
+			if len(reqs) != 1 {
+				t.Fatalf("expert called %d times", len(reqs))
+			}
+			q := parse(reqs[0])
+			if sys := q.content(0); !strings.HasPrefix(sys, "<instructions>\nYou are a customer service agent") || !strings.Contains(sys, "<policy>\n# Airline Agent Policy") {
+				t.Fatalf("expert system prompt:\n%.300s", sys)
+			}
+			if q.messages[1]["role"] != "assistant" || q.content(1) != Greeting || q.messages[2]["role"] != "user" {
+				t.Fatalf("expert history %v", q.messages)
+			}
+			if !strings.Contains(string(reqs[0].Raw), `"name":"transfer_to_human_agents"`) || strings.Contains(string(reqs[0].Raw), `"name":"call_expert"`) {
+				t.Fatal("the expert must get the domain tools with transfer_to_human_agents and without call_expert")
+			}
+			// The agent gets ToolOrchestra's call_expert, and no transfer.
+			raw := string(agent.Requests()[0].Raw)
+			if strings.Contains(raw, `"name":"transfer_to_human_agents"`) {
+				t.Fatal("transfer_to_human_agents offered to the agent")
+			}
+			for _, want := range []string{
+				`"description":"Call the expert such that the user request can be better solved compared to existing functions"`,
+				`Choices: ['expert-1', 'expert-2']. The table below shows the pricing and latency of each model:\nModel | price per million input tokens | price per million output tokens | average latency\nexpert-1 | $1.25 | $10 | 10s\nexpert-2 | $2 | $8 | 10s"`,
+				// The llm policy's price table shows the dearest expert's.
+				`call_expert | $1.25/1M input tokens + $10/1M output tokens`,
+			} {
+				if !strings.Contains(raw, want) {
+					t.Fatalf("agent's request lacks %s", want)
+				}
+			}
+		})
+	}
+}
+
+// TestConversationExpertFails: an unknown alias and a failing expert are
+// error results the agent reads; the conversation goes on.
+func TestConversationExpertFails(t *testing.T) {
+	d := openAirline(t)
 	expert := chattest.NewFunc(func(chattest.Request) chattest.Reply {
-		return chattest.Reply{Content: advice, Usage: expertUsage}
+		return chattest.Reply{Status: 400, Raw: `{"error":{"message":"model overloaded","type":"invalid_request_error"}}`}
 	})
 	defer expert.Close()
 	agent := chattest.NewFunc(func(r chattest.Request) chattest.Reply {
-		q := parse(r)
-		switch q.count("tool") {
+		switch parse(r).count("tool") {
 		case 0:
-			return call("get_reservation_details", `{"reservation_id":"FDZ0T5"}`)
+			return call(ExpertToolName, `{"expert":"expert-9"}`)
 		case 1:
-			return call(ExpertToolName, `{"question":"Which ones should I cancel?"}`)
-		case 2:
-			if q.content(-1) != advice {
-				return answer("WRONG ADVICE " + q.content(-1))
-			}
-			return call("cancel_reservation", `{"reservation_id":"FDZ0T5"}`)
-		case 3:
-			return call("cancel_reservation", `{"reservation_id":"HSR97W"}`)
+			return call(ExpertToolName, `{"expert":"expert-1"}`)
 		}
-		return answer("Both are cancelled.")
+		return answer("Sorry, I cannot help.")
 	})
 	defer agent.Close()
 	user := chattest.NewFunc(func(r chattest.Request) chattest.Reply {
 		if parse(r).count("assistant") == 0 {
-			return say("I booked duplicate flights, I am sophia_martin_4574. Please fix it.")
+			return say("Hello")
 		}
 		return say("###STOP###")
 	})
 	defer user.Close()
-	r := &Runner{
-		Domain: d, Policy: agentPolicy(t, agent.BaseURL()), User: simUser(t, user.BaseURL()),
-		Expert: &Expert{Client: toolllm.NewOpenAI(toolllm.ClientOptions{BaseURL: expert.BaseURL(), MaxRetries: -1}), Model: "expert-model", Price: expertPrice},
-	}
-	c, err := r.Run(context.Background(), task(t, d, "42"), 0)
+	r := &Runner{Domain: d, Policy: agentPolicy(t, agent.BaseURL()), User: simUser(t, user.BaseURL()), Experts: experts(expert.BaseURL())}
+	c, err := r.Run(context.Background(), task(t, d, "0"), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Reward != 1 {
-		t.Fatalf("reward %v: %+v", c.Reward, c)
-	}
-	if want := cost(expertPrice, expertUsage); c.ExpertCost != want {
-		t.Fatalf("expert cost %s, want %s", c.ExpertCost, want)
-	}
-	if want := cost(agentPrice, agentUsage).Scale(5); c.AgentCost != want {
-		t.Fatalf("agent cost %s, want %s", c.AgentCost, want)
-	}
-	reqs := expert.Requests()
-	if len(reqs) != 1 {
-		t.Fatalf("expert called %d times", len(reqs))
-	}
-	q := parse(reqs[0])
-	// The expert sees the policy, the customer's words and this turn's
-	// lookup, and the agent's question.
-	for i, want := range []string{"# Domain policy", "customer: I booked duplicate flights", "agent called get_reservation_details", "Which ones should I cancel?"} {
-		if !strings.Contains(q.content(0)+q.content(1), want) {
-			t.Fatalf("expert request lacks %d %q:\n%s\n%s", i, want, q.content(0), q.content(1))
+	var errs []string
+	for _, m := range c.Messages {
+		if m.IsError {
+			errs = append(errs, m.Content)
 		}
 	}
-	if mt, _ := reqs[0].Body["max_tokens"].(float64); int(mt) != DefaultExpertMaxTokens {
-		t.Fatalf("expert max_tokens %v", reqs[0].Body["max_tokens"])
+	if len(errs) != 2 || !strings.Contains(errs[0], `no expert "expert-9"; choose one of expert-1, expert-2`) || !strings.Contains(errs[1], "model overloaded") {
+		t.Fatalf("error results %q", errs)
 	}
-	// The expert is offered to the agent with its price in the catalogue.
-	a := parse(agent.Requests()[0])
-	if !strings.Contains(a.content(0), ExpertToolName+" | $1.25/1M input tokens + $10/1M output tokens") {
-		t.Fatalf("agent system prompt does not price the expert:\n%s", a.content(0))
-	}
-	var offered bool
-	tools, _ := agent.Requests()[0].Body["tools"].([]any)
-	for _, tl := range tools {
-		b, _ := json.Marshal(tl)
-		offered = offered || strings.Contains(string(b), `"name":"`+ExpertToolName+`"`)
-	}
-	if !offered {
-		t.Fatal("call_expert not offered as a function")
+	if c.ExpertCost != 0 || c.Termination != TermUserStop {
+		t.Fatalf("expert cost %s, termination %s", c.ExpertCost, c.Termination)
 	}
 }
 

@@ -7,13 +7,13 @@ import (
 	"testing"
 
 	"github.com/batonhq/baton/chat/chattest"
+	"github.com/batonhq/baton/chat/openai"
 	"github.com/batonhq/baton/dataset"
 	"github.com/batonhq/baton/env/domain"
 	_ "github.com/batonhq/baton/env/domain/airline"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/policy"
 	_ "github.com/batonhq/baton/policy/llm"
-	toolllm "github.com/batonhq/baton/tool/llm"
 )
 
 // dataRoot finds the tau2-bench data without downloading.
@@ -87,7 +87,7 @@ func simUser(t testing.TB, baseURL string) *User {
 	}
 	zero := 0.0
 	return &User{
-		Client:      toolllm.NewOpenAI(toolllm.ClientOptions{BaseURL: baseURL, MaxRetries: -1}),
+		Client:      openai.New(openai.Options{BaseURL: baseURL, MaxRetries: -1}),
 		Model:       "user-model",
 		Price:       userPrice,
 		Guidelines:  g,

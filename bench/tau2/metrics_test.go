@@ -58,7 +58,7 @@ func TestSummarise(t *testing.T) {
 	// Task a: 2 of 3 trials succeed; task b: 3 of 3. Trials arrive out of
 	// order.
 	convs := []*Conversation{
-		conv("a", 2, 0, TermMaxTurns, "0.01", "0", "0.001", 4, map[string]int{"x": 2}),
+		conv("a", 2, 0, TermMaxSteps, "0.01", "0", "0.001", 4, map[string]int{"x": 2}),
 		conv("a", 0, 1, TermUserStop, "0.01", "0.02", "0.001", 2, map[string]int{"x": 1, "call_expert": 1}),
 		conv("b", 0, 1, TermUserStop, "0.02", "0", "0.002", 1, map[string]int{}),
 		conv("a", 1, 1, TermUserStop, "0.01", "0", "0.001", 3, map[string]int{"y": 1}),
@@ -83,7 +83,7 @@ func TestSummarise(t *testing.T) {
 	if a.AgentCost != money.MustParse("0.03") || a.ExpertCost != money.MustParse("0.02") || a.UserCost != money.MustParse("0.003") {
 		t.Fatalf("row a costs %s %s %s", a.AgentCost, a.ExpertCost, a.UserCost)
 	}
-	if a.AgentTurns != 3 || a.ToolCalls != 5.0/3 || a.Terminations[TermMaxTurns] != 1 || a.Terminations[TermUserStop] != 2 {
+	if a.AgentTurns != 3 || a.ToolCalls != 5.0/3 || a.Terminations[TermMaxSteps] != 1 || a.Terminations[TermUserStop] != 2 {
 		t.Fatalf("row a %+v", a)
 	}
 	if s.AgentCost != money.MustParse("0.09") || s.ExpertCost != money.MustParse("0.06") || s.UserCost != money.MustParse("0.009") {
@@ -100,7 +100,7 @@ func TestSummarise(t *testing.T) {
 	for k, want := range map[string]string{
 		"pass^1": "0.8333", "pass^2": "0.6667", "pass^3": "0.5000",
 		"user_cost_total": "$0.009", "expert_cost_total": "$0.06", "agent_cost_total": "$0.09",
-		"terminations": "agent_stop 1, max_turns 1, user_stop 4", "conversations": "6",
+		"terminations": "agent_stop 1, max_steps 1, user_stop 4", "conversations": "6",
 	} {
 		if res.Notes[k] != want {
 			t.Errorf("note %s = %q, want %q", k, res.Notes[k], want)

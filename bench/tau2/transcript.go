@@ -28,6 +28,9 @@ type Message struct {
 	IsError bool            `json:"is_error,omitempty"`
 	// Turn is the agent turn the entry belongs to (0: before the first).
 	Turn int `json:"turn"`
+	// Expert is the alias of the expert whose call a RoleTool entry
+	// relays (empty: the agent's own call).
+	Expert string `json:"expert,omitempty"`
 }
 
 // agentTexts returns the agent's messages to the customer, what tau2's
@@ -74,7 +77,7 @@ const AgentInstructions = `You are a customer service agent talking with a custo
 
 Each task is one turn of the conversation: read the policy, the conversation so far (including the tools you called earlier and what they returned) and the customer's last message. Call the tools you need, one per turn of yours, and read each result before the next. Then call the "answer" function with your next message to the customer: it is sent to them verbatim and ends your turn; their reply comes with the next task. Ask for what you need and confirm before any change the policy says to confirm. Never invent information a tool did not return.
 
-Tools that change the database take effect at once and cannot be undone. call_expert, when offered, hands the conversation to a stronger model for advice at its price: use it when the policy or the case is hard.`
+Tools that change the database take effect at once and cannot be undone. call_expert, when offered, hands the current step to an expert model at its price: the expert's message is sent to the customer as yours, or its tool calls are made as yours. Use it when the policy or the case is hard.`
 
 // AgentPrompt is the Task.Prompt of one agent turn: the domain policy, the
 // conversation so far, and what is expected now.

@@ -6,6 +6,7 @@
 package chattest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -34,6 +35,28 @@ type Reply struct {
 	NoUsage bool  `json:"no_usage,omitempty"`
 	// Delay holds the reply back, to test timeouts and cancellation.
 	Delay time.Duration `json:"delay,omitempty"`
+
+	// Misbehaviours of a streamed reply, to test what a gateway does with
+	// an upstream that breaks its promises.
+
+	// HonourMaxTokens clips Content to max_tokens (or max_completion_tokens)
+	// tokens of four bytes, as an honest server does; without it the
+	// server ignores the cap.
+	HonourMaxTokens bool `json:"honour_max_tokens,omitempty"`
+	// Forever streams Content over and over, never finishing, until the
+	// client goes away.
+	Forever bool `json:"forever,omitempty"`
+	// ChunkDelay waits between stream chunks.
+	ChunkDelay time.Duration `json:"chunk_delay,omitempty"`
+	// Malformed, when set, is sent as the data of one event after the
+	// first content chunk (e.g. a truncated JSON object).
+	Malformed string `json:"malformed,omitempty"`
+	// StreamError, when set, is sent as an error event after the first
+	// content chunk, and the stream ends there.
+	StreamError string `json:"stream_error,omitempty"`
+	// Cut ends the stream after the content, without finish, usage or
+	// [DONE], as a dropped connection does.
+	Cut bool `json:"cut,omitempty"`
 }
 
 // ToolCall is a scripted tool call.
@@ -147,8 +170,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	model, _ := req.Body["model"].(string)
+	if rep.HonourMaxTokens {
+		rep.Content = clipTokens(rep.Content, req.Body)
+	}
 	if stream, _ := req.Body["stream"].(bool); stream {
-		s.stream(w, rep, model)
+		s.stream(r.Context(), w, rep, model)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -203,17 +229,31 @@ func wireCalls(tcs []ToolCall) []any {
 }
 
 // stream sends rep as SSE chunks: the content split into words, each tool
-// call in two argument pieces, usage in a final chunk, then [DONE].
-func (s *Server) stream(w http.ResponseWriter, rep Reply, model string) {
+// call in two argument pieces, usage in a final chunk, then [DONE]; or, as
+// rep asks, misbehaves.
+func (s *Server) stream(ctx context.Context, w http.ResponseWriter, rep Reply, model string) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.WriteHeader(http.StatusOK)
 	fl, _ := w.(http.Flusher)
-	send := func(v any) {
-		b, _ := json.Marshal(v)
-		fmt.Fprintf(w, "data: %s\n\n", b)
+	raw := func(data string) bool {
+		if rep.ChunkDelay > 0 {
+			select {
+			case <-time.After(rep.ChunkDelay):
+			case <-ctx.Done():
+				return false
+			}
+		}
+		if _, err := fmt.Fprintf(w, "data: %s\n\n", data); err != nil {
+			return false
+		}
 		if fl != nil {
 			fl.Flush()
 		}
+		return ctx.Err() == nil
+	}
+	send := func(v any) bool {
+		b, _ := json.Marshal(v)
+		return raw(string(b))
 	}
 	chunk := func(delta map[string]any, finish any) map[string]any {
 		return map[string]any{
@@ -221,9 +261,24 @@ func (s *Server) stream(w http.ResponseWriter, rep Reply, model string) {
 			"choices": []any{map[string]any{"index": 0, "delta": delta, "finish_reason": finish}},
 		}
 	}
-	send(chunk(map[string]any{"role": "assistant", "content": ""}, nil))
-	for _, piece := range splitKeep(rep.Content) {
-		send(chunk(map[string]any{"content": piece}, nil))
+	if !send(chunk(map[string]any{"role": "assistant", "content": ""}, nil)) {
+		return
+	}
+	pieces := splitKeep(rep.Content)
+	for i := 0; i < len(pieces) || (rep.Forever && len(pieces) > 0); i++ {
+		if !send(chunk(map[string]any{"content": pieces[i%len(pieces)]}, nil)) {
+			return
+		}
+		if i == 0 && rep.Malformed != "" && !raw(rep.Malformed) {
+			return
+		}
+		if i == 0 && rep.StreamError != "" {
+			_ = send(map[string]any{"error": map[string]any{"message": rep.StreamError, "type": "server_error"}})
+			return
+		}
+	}
+	if rep.Cut {
+		return
 	}
 	for i, tc := range rep.ToolCalls {
 		id := tc.ID
@@ -250,10 +305,20 @@ func (s *Server) stream(w http.ResponseWriter, rep Reply, model string) {
 			"choices": []any{}, "usage": usage(rep.Usage),
 		})
 	}
-	fmt.Fprint(w, "data: [DONE]\n\n")
-	if fl != nil {
-		fl.Flush()
+	raw("[DONE]")
+}
+
+// clipTokens cuts content to the request's max_completion_tokens or
+// max_tokens, counting a token per four bytes.
+func clipTokens(content string, body map[string]any) string {
+	limit, ok := body["max_completion_tokens"].(float64)
+	if !ok {
+		limit, ok = body["max_tokens"].(float64)
 	}
+	if !ok || limit <= 0 || len(content) <= int(limit)*4 {
+		return content
+	}
+	return content[:int(limit)*4]
 }
 
 // splitKeep splits s into words keeping the separating spaces, so the

@@ -3,6 +3,7 @@ package replay
 import (
 	"context"
 	"encoding/json"
+	"unicode/utf8"
 
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/tool"
@@ -23,7 +24,8 @@ type call struct {
 
 // callData is the structured part of a result: only what a policy may see.
 // Parsed and Chars are set for sources with extracted answers (zeroeval),
-// where Answer is the extracted answer rather than the recorded text.
+// where Answer is the extracted answer rather than the recorded text and
+// Chars the completion's length in characters (Unicode code points).
 type callData struct {
 	Model        string `json:"model"`
 	Answer       string `json:"answer"`
@@ -49,7 +51,7 @@ func (c *call) Call(ctx context.Context, _ json.RawMessage) (*tool.Result, error
 		OutputTokens: r.usage.OutputTokens,
 	}
 	if c.env.extracted {
-		parsed, chars := r.parsed, len(r.text)
+		parsed, chars := r.parsed, utf8.RuneCountInString(r.text)
 		d.Answer, d.Parsed, d.Chars = r.answer, &parsed, &chars
 	}
 	data, err := json.Marshal(d)

@@ -46,7 +46,8 @@
 // Together they reproduce every accuracy in shared/data/zeroeval/README.md
 // exactly. [Env.Score] canonicalises the final answer the same way and
 // requires it to equal the extracted answer of a successful call held in
-// the episode; the outcome is then the metric against the gold (1 or 0).
+// the episode (or to be that call's completion forwarded verbatim); the
+// outcome is then the metric against the gold (1 or 0).
 // [Outcome.Answer] is the canonical answer.
 //
 // # Splits

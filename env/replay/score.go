@@ -14,7 +14,9 @@ import (
 // latest such call's recorded score is the outcome. For a source with
 // extracted answers (zeroeval) the final answer, in canonical form, must be
 // the extracted answer of a successful call the episode holds (a policy
-// cannot invent an answer), and the outcome is ZeroEval's metric of that
+// cannot invent an answer), or that call's whole completion forwarded
+// verbatim (as baselines answer with a result's Content), which stands for
+// the answer extracted from it; the outcome is ZeroEval's metric of that
 // answer against the gold: 1 or 0.
 func (e *Env) Score(ctx context.Context, task episode.Task, ep *episode.Episode) (env.Score, error) {
 	i, ok := e.index[task.ID]
@@ -70,7 +72,7 @@ func (e *Env) scoreExtracted(i int, answer string, ep *episode.Episode) env.Scor
 			continue
 		}
 		r := e.rec[i][mi]
-		if !r.parsed || r.answer != canon {
+		if !r.parsed || (r.answer != canon && strings.TrimSpace(r.text) != answer) {
 			continue
 		}
 		if ZeroEvalCorrect(r.answer, e.gold[i]) {
@@ -78,12 +80,12 @@ func (e *Env) scoreExtracted(i int, answer string, ep *episode.Episode) env.Scor
 				Outcome:   1,
 				Correct:   true,
 				Breakdown: map[string]float64{"recorded_score": 1},
-				Detail:    fmt.Sprintf("answer %q is %s's answer of turn %d; correct by ZeroEval's metric", canon, st.Action.Tool, st.Turn),
+				Detail:    fmt.Sprintf("answer %q is %s's answer of turn %d; correct by ZeroEval's metric", r.answer, st.Action.Tool, st.Turn),
 			}
 		}
 		return env.Score{
 			Breakdown: map[string]float64{"recorded_score": 0},
-			Detail:    fmt.Sprintf("answer %q is %s's answer of turn %d; wrong by ZeroEval's metric", canon, st.Action.Tool, st.Turn),
+			Detail:    fmt.Sprintf("answer %q is %s's answer of turn %d; wrong by ZeroEval's metric", r.answer, st.Action.Tool, st.Turn),
 		}
 	}
 	return env.Score{

@@ -446,6 +446,13 @@ func (p *pyJSONParser) str() (string, error) {
 			default:
 				return "", errPyJSON
 			}
+		case c < utf8.RuneSelf:
+			j := p.i + 1 // copy a run of plain ASCII at once
+			for j < len(p.s) && p.s[j] >= 0x20 && p.s[j] < utf8.RuneSelf && p.s[j] != '"' && p.s[j] != '\\' {
+				j++
+			}
+			b.WriteString(p.s[p.i:j])
+			p.i = j
 		default:
 			r, n := utf8.DecodeRuneInString(p.s[p.i:])
 			b.WriteRune(r)

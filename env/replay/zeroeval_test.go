@@ -3,12 +3,15 @@ package replay
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/money"
@@ -133,7 +136,7 @@ func TestZeroEvalCallAndScore(t *testing.T) {
 	if err := json.Unmarshal(res.Data, &d); err != nil {
 		t.Fatal(err)
 	}
-	if d.Model != "gpt-4o-2024-08-06" || d.Answer != "3" || !d.Parsed || d.Chars != len(res.Content) || !strings.Contains(res.Content, `"answer": "3"`) {
+	if d.Model != "gpt-4o-2024-08-06" || d.Answer != "3" || !d.Parsed || d.Chars != utf8.RuneCountInString(res.Content) || !strings.Contains(res.Content, `"answer": "3"`) {
 		t.Errorf("result %+v content %q", d, res.Content)
 	}
 	if !res.Usage.Estimated || res.Usage.InputTokens != tool.EstimateTokens(task.Prompt) || res.Usage.OutputTokens != tool.EstimateTokens(res.Content) || d.OutputTokens != res.Usage.OutputTokens {
@@ -158,7 +161,9 @@ func TestZeroEvalCallAndScore(t *testing.T) {
 	}{
 		{"seen answer", "3", []episode.Step{step}, 1, "correct"},
 		{"same number, other form", "$3.0", []episode.Step{step}, 1, "correct"},
+		{"whole completion forwarded", res.Content, []episode.Step{step}, 1, "correct"},
 		{"invented answer", "4", []episode.Step{step}, 0, "no answer extracted"},
+		{"completion of a call not held", res.Content, nil, 0, "no answer extracted"},
 		{"right answer never seen", "3", nil, 0, "no answer extracted"},
 		{"no answer", "", []episode.Step{step}, 0, "no final answer"},
 	}
@@ -183,18 +188,21 @@ func TestZeroEvalCallAndScore(t *testing.T) {
 	}
 }
 
-// TestZeroEvalLayouts loads the source root, the result_dirs folder and the
-// task folder alike, through Load.
+// TestZeroEvalLayouts loads the task folder itself (upstream's layout)
+// through Load and finds the same tasks as from the source root; a folder
+// holding <task>/ resolves too.
 func TestZeroEvalLayouts(t *testing.T) {
 	dir := shared(t, "zeroeval")
-	for _, d := range []string{filepath.Join(dir, "result_dirs"), filepath.Join(dir, "result_dirs", "math-l5")} {
-		e, err := Load(context.Background(), "zeroeval", d, "math-l5")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if e.Len() != 595 || e.Tasks()[0].ID != "2" {
-			t.Errorf("%s: %d tasks, first %q", d, e.Len(), e.Tasks()[0].ID)
-		}
+	root := load(t, "zeroeval", "math-l5")
+	e, err := Load(context.Background(), "zeroeval", filepath.Join(dir, "result_dirs", "math-l5"), "math-l5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Len() != 595 || e.Tasks()[0].ID != "2" || e.Len() != root.Len() || e.Tasks()[594].ID != root.Tasks()[594].ID || e.Tasks()[594].Prompt != root.Tasks()[594].Prompt {
+		t.Errorf("task folder: %d tasks, first %q", e.Len(), e.Tasks()[0].ID)
+	}
+	if got, err := zeroEvalFolder(filepath.Join(dir, "result_dirs"), "gsm"); err != nil || got != filepath.Join(dir, "result_dirs", "gsm") {
+		t.Errorf("result_dirs resolves to %q, %v", got, err)
 	}
 	if _, err := Load(context.Background(), "zeroeval", dir, "mmlu"); err == nil || !strings.Contains(err.Error(), "math-l5") {
 		t.Errorf("unknown task: %v", err)
@@ -236,5 +244,29 @@ func TestSplitOf(t *testing.T) {
 	}
 	if parts[SplitTrain]+parts[SplitVal]+parts[SplitTest] != e.Len() || parts[SplitTest] < 170 || parts[SplitTest] > 260 {
 		t.Errorf("parts %v of %d", parts, e.Len())
+	}
+
+	// Independence from upstream's hold-out rule (sha256(id) as an integer
+	// mod 5; residue 0 is held out, so the shipped questions have 1-4): on
+	// the real IDs of both tasks, every residue sends about 20% to test.
+	var all []episode.Task
+	all = append(all, e.Tasks()...)
+	all = append(all, load(t, "zeroeval", "math-l5").Tasks()...)
+	test, residues := map[int64]int{}, map[int64]int{}
+	for _, task := range all {
+		sum := sha256.Sum256([]byte(task.ID))
+		r := new(big.Int).Mod(new(big.Int).SetBytes(sum[:]), big.NewInt(5)).Int64()
+		residues[r]++
+		if SplitOf(task.ID) == SplitTest {
+			test[r]++
+		}
+	}
+	if residues[0] != 0 || len(residues) != 4 {
+		t.Fatalf("upstream residues %v: the data should hold only residues 1-4", residues)
+	}
+	for r, n := range residues {
+		if f := float64(test[r]) / float64(n); f < 0.13 || f > 0.27 {
+			t.Errorf("upstream residue %d: %.3f of %d tasks in test, want about 0.20", r, f, n)
+		}
 	}
 }

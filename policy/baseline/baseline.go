@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"math/rand/v2"
 	"sort"
+	"strings"
 
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/money"
@@ -73,7 +74,17 @@ func (b *Baseline) giveUp(s *policy.State) error {
 			hasModel = true
 		}
 	}
-	if !hasModel {
+	var disabled []string
+	for _, spec := range s.Tools {
+		if spec.HasTag(tool.TagLLM) && spec.HasTag("disabled") {
+			disabled = append(disabled, spec.Name)
+		}
+	}
+	switch {
+	case hasModel:
+	case len(disabled) > 0:
+		msg += fmt.Sprintf("; no model is usable: %s is disabled here (its API key is not set; see baton tools)", strings.Join(disabled, ", "))
+	default:
 		msg += "; no model is configured: add an llm.openai or llm.anthropic tool to baton.yaml or set OPENAI_API_KEY"
 	}
 	return fmt.Errorf("%w: %s", ErrNoAnswer, msg)

@@ -35,6 +35,6 @@
 //
 // Construct [Native] or [Orchestrator8B] directly around any
 // [chat.Client], or by name through [policy.New] ("llm",
-// "orchestrator8b") with [Options], which builds tool/llm's
+// "orchestrator8b") with [Options], which builds chat/openai's
 // OpenAI-compatible client.
 package llm

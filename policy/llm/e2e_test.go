@@ -50,6 +50,8 @@ type requestCheck struct {
 	Roles []string `json:"roles"`
 	// Contains are substrings of the concatenated message contents.
 	Contains []string `json:"contains"`
+	// Lacks are substrings the message contents must not have.
+	Lacks []string `json:"lacks"`
 	// RawContains are substrings of the raw JSON body.
 	RawContains []string `json:"raw_contains"`
 	// Auth is the Authorization header expected.
@@ -260,6 +262,11 @@ func checkRequest(t *testing.T, label string, r chattest.Request, c requestCheck
 	for _, sub := range c.Contains {
 		if !strings.Contains(text.String(), sub) {
 			t.Errorf("%s: messages lack %q:\n%s", label, sub, text.String())
+		}
+	}
+	for _, sub := range c.Lacks {
+		if strings.Contains(text.String(), sub) {
+			t.Errorf("%s: messages have %q, which upstream never shows:\n%s", label, sub, text.String())
 		}
 	}
 	if c.Auth != "" && r.Header.Get("Authorization") != c.Auth {

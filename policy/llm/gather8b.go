@@ -1,7 +1,7 @@
 package llm
 
 import (
-	"fmt"
+	"encoding/json"
 	"strings"
 
 	"github.com/batonhq/baton/episode"
@@ -9,106 +9,122 @@ import (
 	"github.com/batonhq/baton/tool"
 )
 
-// gathered is what earlier steps produced, in the order the 8B model reads
-// it.
+// gathered is what earlier steps produced, as ToolOrchestra keeps it: the
+// documents found (one per retrieved passage) and the code that ran with
+// a non-empty output. Nothing else reaches the 8B model's context: not
+// the queries or code the experts wrote, not failed calls, not answer
+// attempts.
 type gathered struct {
-	docs     []string
-	code     []codeRun
-	analyses []string
-	attempts []string
-	notes    []string
+	docs []string
+	code []codeRun
 }
 
 type codeRun struct{ code, output string }
 
-// gather sorts the results of the steps into documents, code runs,
-// analyses, failed answer attempts and failed turns. Steps are classified
-// by the marker in their Thought (see [Orchestrator8B]); steps without one
-// by their tool's tags.
+// gather collects documents and code runs from the steps. Steps are
+// classified by the marker in their Thought (see [Orchestrator8B]); steps
+// without one by their tool's tags.
 func gather(s *policy.State) gathered {
 	var g gathered
-	steps := s.Steps
-	for i, st := range steps {
+	for _, st := range s.Steps {
 		a := st.Action
-		if a.Final {
+		if a.Final || st.Result == nil {
 			continue
 		}
-		mk, hasMk := parseMarker(a.Thought)
 		spec, _ := s.Tool(a.Tool)
-		turn := st.Turn
-		if turn == 0 {
-			turn = i + 1
-		}
-		if st.Failed() || st.Result == nil {
-			msg := failureText(st)
-			if hasMk && mk.stage == stageAnswer {
-				g.attempts = append(g.attempts, fmt.Sprintf("Attempt%d answer by %s failed: %s", len(g.attempts)+1, mk.alias, msg))
-			} else {
-				g.notes = append(g.notes, fmt.Sprintf("Turn %d failed: %s", turn, msg))
-			}
-			continue
-		}
-		out := st.Result.Content
+		mk, hasMk := parseMarker(a.Thought)
 		stage := mk.stage
 		if !hasMk {
 			stage = stageOf(spec)
 		}
-		next := func() string {
-			if i+1 < len(steps) {
-				if m, ok := parseMarker(steps[i+1].Action.Thought); ok {
-					return m.stage
-				}
-			}
-			return ""
-		}
 		switch stage {
 		case stageSearch, stageFound:
-			if !containsString(g.docs, out) {
-				g.docs = append(g.docs, out)
+			if st.Failed() || !spec.HasTag(tool.TagSearch) {
+				continue
 			}
-		case stageQuery:
-			// The query itself is not context; the search it led to is.
-			if next() != stageFound {
-				g.analyses = append(g.analyses, labelled(mk.alias, out))
+			// Upstream adds each search's passages last first, skipping
+			// any it already has.
+			ps := passages(st.Result)
+			for i := len(ps) - 1; i >= 0; i-- {
+				if !containsString(g.docs, ps[i]) {
+					g.docs = append(g.docs, ps[i])
+				}
 			}
-		case stageCode:
-			if next() != stageRun {
-				g.analyses = append(g.analyses, labelled(mk.alias, out))
+		case stageRun, stageReason:
+			if !isCodeTool(spec) {
+				continue
 			}
-		case stageRun:
-			g.code = append(g.code, codeRun{code: argText(spec, a.Args, codeKeys), output: out})
-		case stageAnswer:
-			ans := extractAnswer(out)
-			if ans == "" {
-				ans = "(no answer)"
-			}
-			g.attempts = append(g.attempts, fmt.Sprintf("Attempt%d answer by %s: %s", len(g.attempts)+1, mk.alias, ans))
-		default: // stageReason
-			if spec.HasTag(tool.TagCode) && !spec.HasTag(tool.TagLLM) {
+			// Upstream keeps a run's stdout, even of a script that then
+			// failed, when it is not blank.
+			out := stdout(st.Result)
+			if strings.TrimSpace(out) != "" {
 				g.code = append(g.code, codeRun{code: argText(spec, a.Args, codeKeys), output: out})
-			} else {
-				g.analyses = append(g.analyses, labelled(mk.alias, out))
 			}
 		}
 	}
 	return g
 }
 
-func labelled(alias, text string) string {
-	if alias == "" {
-		return "Analysis: " + strings.TrimSpace(text)
+// stageOf classifies a step the 8B mapping did not produce.
+func stageOf(spec tool.Spec) string {
+	if spec.HasTag(tool.TagSearch) {
+		return stageSearch
 	}
-	return "Analysis by " + alias + ": " + strings.TrimSpace(text)
+	return stageReason
 }
 
-func failureText(st episode.Step) string {
-	switch {
-	case st.Error != "":
-		return st.Error
-	case st.Result != nil:
-		return st.Result.Content
+// passageKeys are the fields a passage's text is read from, in order:
+// ToolOrchestra's retriever ("content", "contents"), Baton's BM25 index
+// ("text"), web search hits ("content", "snippet").
+var passageKeys = []string{"content", "contents", "text", "snippet"}
+
+// passages splits a search result into its passages, from the structured
+// Data (a JSON array of hits, or an object with a "results" array) when
+// the tool gives one; otherwise the whole text is one passage.
+func passages(r *tool.Result) []string {
+	var hits []map[string]any
+	if len(r.Data) > 0 {
+		if json.Unmarshal(r.Data, &hits) != nil {
+			var obj struct {
+				Results []map[string]any `json:"results"`
+			}
+			if json.Unmarshal(r.Data, &obj) == nil {
+				hits = obj.Results
+			}
+		}
 	}
-	return "no result"
+	var out []string
+	for _, h := range hits {
+		doc := h
+		if d, ok := h["document"].(map[string]any); ok {
+			doc = d
+		}
+		for _, k := range passageKeys {
+			if t, ok := doc[k].(string); ok && t != "" {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	if len(out) == 0 && strings.TrimSpace(r.Content) != "" {
+		out = []string{r.Content}
+	}
+	return out
+}
+
+// stdout is what a code run printed: the sandbox's Data.stdout, or the
+// text of a successful result from a tool without one.
+func stdout(r *tool.Result) string {
+	var o struct {
+		Stdout *string `json:"stdout"`
+	}
+	if len(r.Data) > 0 && json.Unmarshal(r.Data, &o) == nil && o.Stdout != nil {
+		return *o.Stdout
+	}
+	if r.IsError {
+		return ""
+	}
+	return r.Content
 }
 
 func containsString(list []string, s string) bool {
@@ -120,57 +136,13 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-// context writes the gathered results the way ToolOrchestra lays them out:
-// documents, then code and outputs (here with analyses), then attempts.
-// docMax cuts each document (0: whole); the whole is cut from the front
-// to at most max bytes, keeping the most recent results.
-func (g gathered) context(docMax, max int) string {
-	var docs strings.Builder
-	for i, d := range g.docs {
-		if docMax > 0 {
-			d = cutEnd(d, docMax)
-		}
-		fmt.Fprintf(&docs, "Doc %d: %s\n\n", i+1, d)
+// failureText says why a step failed.
+func failureText(st episode.Step) string {
+	switch {
+	case st.Error != "":
+		return st.Error
+	case st.Result != nil:
+		return st.Result.Content
 	}
-	var code strings.Builder
-	for _, c := range g.code {
-		fmt.Fprintf(&code, "```python\n%s\n```\n\n```output\n%s\n```\n\n", c.code, c.output)
-	}
-	for _, a := range g.analyses {
-		code.WriteString(a + "\n\n")
-	}
-	for _, a := range g.attempts {
-		code.WriteString(a + "\n")
-	}
-	for _, n := range g.notes {
-		code.WriteString(n + "\n")
-	}
-	ctx := cutFront(docs.String()+codeHeader+code.String(), max)
-	if len(g.docs) > 0 {
-		ctx = docsHeader + ctx
-	}
-	return ctx
-}
-
-// cutEnd keeps the first n bytes of s, on a rune boundary.
-func cutEnd(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-// cutFront keeps the last n bytes of s, on a rune boundary.
-func cutFront(s string, n int) string {
-	if n <= 0 || len(s) <= n {
-		return s
-	}
-	i := len(s) - n
-	for i < len(s) && !utf8RuneStart(s[i]) {
-		i++
-	}
-	return s[i:]
+	return "no result"
 }

@@ -1,10 +1,6 @@
 package llm
 
-import (
-	"strings"
-
-	"github.com/batonhq/baton/tool"
-)
+import "strings"
 
 // Markers: the last line of an action's Thought records which function,
 // alias and stage of the 8B mapping produced it, e.g.
@@ -37,12 +33,4 @@ func parseMarker(thought string) (marker, bool) {
 		return marker{}, false
 	}
 	return marker{fn: f[0], alias: f[1], stage: f[2]}, true
-}
-
-// stageOf classifies a step the 8B mapping did not produce.
-func stageOf(spec tool.Spec) string {
-	if spec.HasTag(tool.TagSearch) {
-		return stageSearch
-	}
-	return stageReason
 }

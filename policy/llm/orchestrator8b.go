@@ -1,10 +1,12 @@
 package llm
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/batonhq/baton/chat"
 	"github.com/batonhq/baton/episode"
@@ -17,18 +19,29 @@ import (
 // served by vLLM with the hermes tool parser (native tool_calls), or as
 // raw Hermes "<tool_call>" text, which is parsed too.
 //
-// Each turn the prompt is rebuilt from scratch, as in ToolOrchestra's
-// evaluation: the system message "You are good at using tools.", and a user
-// message "Problem: <task>\n\n<context>\n\nChoose an appropriate tool.",
-// where the context lists the documents found so far ("Doc 1: ..."), the
-// code run and its output, analyses by reasoning models, failed answer
-// attempts and failed turns. Three functions are offered, each taking one
-// required "model" argument that picks an expert by alias from a table of
-// price per million input and output tokens and average latency:
-// search (search-N), enhance_reasoning (reasoner-N) and answer (answer-N,
-// answer-math-N). A function with no alias in the run is not offered; as
-// in ToolOrchestra, a function called on the last two turns is withheld
-// once, to break loops.
+// The context is built as ToolOrchestra's evaluation builds it
+// (eval_hle.py by default, eval_frames.py with Context "frames"; see
+// [ContextHLE] and [ContextFRAMES]). Each turn the prompt is rebuilt from
+// scratch: the system message "You are good at using tools.", and a user
+// message "Problem: <task>\n\n<context>\n\nChoose an appropriate
+// tool." (HLE's script ends it with a stray quote, kept). The context
+// lists one document per retrieved passage ("Doc 1: ..."; each cut at
+// 1,200 characters plus " ..." for HLE, 4,000 for FRAMES), then, under
+// "python code and execution outputs:", each piece of code that ran with
+// its non-blank output. Budgets are upstream's, in Qwen3 tokens, counted
+// with an estimate (see tokens8b.go): code 12,000, whole context 27,000
+// less the problem (HLE) or 24,000 (FRAMES), cut from the front. Nothing
+// else is shown: not the experts' prose, not failed calls, not answer
+// attempts. FRAMES withholds search once documents exist; otherwise every
+// function with an alias is offered every turn (upstream's evaluation
+// computes a withheld-function rule but never sends it). The turn limit
+// is the caller's: ToolOrchestra evaluates with 50 rounds.
+//
+// Three functions are offered, each taking one required "model" argument
+// that picks an expert by alias from a table of price per million input
+// and output tokens and average latency: search (search-N),
+// enhance_reasoning (reasoner-N; only when the run can execute code) and
+// answer (answer-N, answer-math-N).
 //
 // Aliases map to the run's tools. Configured ones ([Orchestrator8B.Aliases],
 // e.g. {"answer-1": "gpt-5", "search-1": "retrieve"}) are used for the
@@ -36,25 +49,28 @@ import (
 // reasoner-N, tools tagged code further reasoner-N, and tools tagged search
 // search-N, each numbered from the most expensive (price of a typical call).
 //
-// One Decide returns one Baton call, so a function may take two turns; the
-// second is decided without asking the model, from the previous step:
+// Each expert gets upstream's prompt and context caps for its family,
+// read from its tool name as upstream reads the model name (gpt-5 and
+// unknown models, qwen2.5-coder, qwen2.5-math, qwen3, llama). One Decide
+// returns one Baton call, so a function may take two turns; the second is
+// decided without asking the model, from the previous step:
 //
-//   - search, alias on a search tool: call it with the problem as query.
-//     Alias on a model: ask it for a query (<query>…</query>), then send
-//     the query to the run's first search tool; with no search tool the
-//     model's reply itself is kept as a document.
-//   - enhance_reasoning, alias on a model: with a code tool in the run, ask
-//     the model for self-contained Python (```python) and run it next turn
-//     with the code tool; otherwise ask for step-by-step intermediate
-//     results. Alias on a code tool: run the "code" argument if the model
-//     gave one; otherwise (Orchestrator-8B never gives one) the run's
-//     cheapest model writes the code, which then runs in that tool, as
-//     the alias's description says.
-//   - answer: call the aliased tool with the problem and context, asking
-//     for the answer within <answer>…</answer>; next turn, if the call
-//     succeeded, return it as the final answer (the <answer> text, else the
-//     last \boxed{}, else the whole reply). A failed call is shown as a
-//     failed attempt and the model chooses again.
+//   - search, alias on a model: ask it for a query (<query>…</query>; the
+//     problem itself if the call failed), then send the first 390
+//     characters to the run's first search tool with upstream's passage
+//     count (50 HLE, 150 FRAMES, clamped to the tool's maximum); a query
+//     shorter than 5 (HLE) or 10 (FRAMES) characters is not searched.
+//     Alias on a search tool: search the problem.
+//   - enhance_reasoning, alias on a model: ask it for self-contained
+//     Python (```python) and run it next turn with the run's code tool;
+//     the code and its stdout are recorded when the stdout is not blank.
+//     Alias on a code tool: run the "code" argument if the model gave one;
+//     otherwise the run's cheapest model writes the code.
+//   - answer: call the aliased model with the context and problem and its
+//     family's instructions (a \boxed{} system prompt for Qwen models,
+//     <answer> tags otherwise); next turn, return the extracted answer as
+//     final. A failed call or an empty answer sends the choice back to
+//     the model (upstream would end the episode unanswered).
 //
 // The stage of each returned action is recorded as the last line of its
 // Thought ("orchestrator8b: <function> <alias> <stage>"), which is how the
@@ -66,6 +82,9 @@ type Orchestrator8B struct {
 	Model Model
 	// Aliases maps aliases to tool names; empty derives them from tags.
 	Aliases map[string]string
+	// Context names the evaluation script whose rules the context follows:
+	// ContextHLE (the default) or ContextFRAMES.
+	Context string
 }
 
 var (
@@ -85,7 +104,7 @@ func (o *Orchestrator8B) Decide(ctx context.Context, s *policy.State) (episode.A
 	if act, ok := o.followUp(s, aliases); ok {
 		return act, nil
 	}
-	req := request8B(s, aliases)
+	req := o.request8B(s, aliases)
 	r, err := o.Model.complete(ctx, req)
 	if err != nil {
 		return episode.Action{}, err
@@ -106,44 +125,41 @@ func (o *Orchestrator8B) MaxCost(s *policy.State) (money.Amount, error) {
 	if _, ok := o.followUp(s, aliases); ok {
 		return 0, nil
 	}
-	return o.Model.maxCost(request8B(s, aliases))
+	return o.Model.maxCost(o.request8B(s, aliases))
 }
 
 // request8B is the prompt of a turn, rebuilt from the state.
-func request8B(s *policy.State, aliases []alias) chat.Request {
+func (o *Orchestrator8B) request8B(s *policy.State, aliases []alias) chat.Request {
+	st := styleOf(o.Context)
+	g := gather(s)
+	exclude := map[string]bool{}
+	if st.dropSearch && len(g.docs) > 0 {
+		exclude[fnSearch] = true
+	}
+	if _, ok := codeRunner(s.Tools, aliases); !ok {
+		exclude[fnReason] = true
+	}
 	return chat.Request{
 		Messages: []chat.Message{
 			{Role: chat.RoleSystem, Content: system8B},
-			{Role: chat.RoleUser, Content: userPrompt8B(s.Task.Prompt, gather(s).context(docLimit, contextLimit))},
+			{Role: chat.RoleUser, Content: st.userPrompt(s.Task.Prompt, g)},
 		},
-		Tools: tools8B(aliases, withheld(s.Steps, aliases)),
+		Tools: tools8B(aliases, exclude),
 	}
 }
 
-// withheld returns the function called on each of the last two model
-// turns, which is not offered this turn unless it is the only one.
-func withheld(steps []episode.Step, aliases []alias) string {
-	var fns []string
-	for _, st := range steps {
-		if mk, ok := parseMarker(st.Action.Thought); ok && isFirstStage(mk.stage) {
-			fns = append(fns, mk.fn)
-		}
-	}
-	n := len(fns)
-	if n < 2 || fns[n-1] != fns[n-2] {
-		return ""
+// codeRunner returns the tool that runs enhance_reasoning's code: the
+// run's first code tool, or a code tool an alias maps to.
+func codeRunner(specs []tool.Spec, aliases []alias) (tool.Spec, bool) {
+	if s, ok := firstTagged(specs, tool.TagCode); ok {
+		return s, true
 	}
 	for _, a := range aliases {
-		if a.Func != fns[n-1] {
-			return fns[n-1]
+		if isCodeTool(a.Spec) {
+			return a.Spec, true
 		}
 	}
-	return ""
-}
-
-// isFirstStage reports whether the stage came from asking the model.
-func isFirstStage(stage string) bool {
-	return stage != stageRun && stage != stageFound
+	return tool.Spec{}, false
 }
 
 // followUp returns the second Baton call of a two-turn function, when the
@@ -152,18 +168,25 @@ func (o *Orchestrator8B) followUp(s *policy.State, aliases []alias) (episode.Act
 	if len(s.Steps) == 0 {
 		return episode.Action{}, false
 	}
+	st := styleOf(o.Context)
 	last := s.Steps[len(s.Steps)-1]
 	mk, ok := parseMarker(last.Action.Thought)
-	if !ok || last.Failed() || last.Result == nil {
+	if !ok {
 		return episode.Action{}, false
 	}
-	out := last.Result.Content
+	failed := last.Failed() || last.Result == nil
+	out := ""
+	if !failed {
+		out = last.Result.Content
+	}
 	switch mk.stage {
 	case stageAnswer:
-		ans := extractAnswer(out)
+		if failed {
+			return episode.Action{}, false
+		}
+		spec, _ := s.Tool(last.Action.Tool)
+		ans := answerOf(familyOf(spec), out)
 		if ans == "" {
-			// An empty reply is no answer; the model sees the attempt
-			// and chooses again.
 			return episode.Action{}, false
 		}
 		return episode.Action{Final: true, Answer: ans, Thought: "final answer by " + mk.alias}, true
@@ -172,22 +195,28 @@ func (o *Orchestrator8B) followUp(s *policy.State, aliases []alias) (episode.Act
 		if !ok {
 			return episode.Action{}, false
 		}
-		q, ok := extractTag(out, "query")
-		if !ok {
-			q = s.Task.Prompt
+		q := s.Task.Prompt
+		if !failed && strings.TrimSpace(out) != "" {
+			q = queryOf(out)
+		}
+		if utf8.RuneCountInString(q) < st.minQuery {
+			return episode.Action{}, false
 		}
 		return episode.Action{
-			Tool: search.Name, Args: textArgs(search, q, queryKeys),
+			Tool: search.Name, Args: searchArgs(search, headRunes(q, queryChars), st.topK),
 			Thought: marker{fn: fnSearch, alias: mk.alias, stage: stageFound}.String(),
 		}, true
 	case stageCode:
+		if failed {
+			return episode.Action{}, false
+		}
 		runner, ok := firstTagged(s.Tools, tool.TagCode)
 		for _, a := range aliases {
 			if a.Name == mk.alias && isCodeTool(a.Spec) {
 				runner, ok = a.Spec, true
 			}
 		}
-		code, found := extractPython(out)
+		code, found := codeOf(out)
 		if !ok || !found {
 			return episode.Action{}, false
 		}
@@ -197,6 +226,80 @@ func (o *Orchestrator8B) followUp(s *policy.State, aliases []alias) (episode.Act
 		}, true
 	}
 	return episode.Action{}, false
+}
+
+// queryOf reads a written query as upstream does: the text after the last
+// "<query>" up to "</query>", or the whole reply without the tag.
+func queryOf(reply string) string {
+	q := reply
+	if i := strings.LastIndex(reply, "<query>"); i >= 0 {
+		q = reply[i+len("<query>"):]
+	}
+	q, _, _ = strings.Cut(q, "</query>")
+	return q
+}
+
+// codeOf reads written code as upstream does (the text after the last
+// "```python" up to the next fence, unstripped); a reply without a
+// python block has no code.
+func codeOf(reply string) (string, bool) {
+	i := strings.LastIndex(reply, "```python")
+	if i < 0 {
+		return "", false
+	}
+	code, _, _ := strings.Cut(reply[i+len("```python"):], "```")
+	return code, strings.TrimSpace(code) != ""
+}
+
+// answerOf reads an answer expert's reply as upstream does for its
+// family: Qwen models' last \boxed{…} (everything up to the last closing
+// brace after it); for the others the last <answer>…</answer>, which
+// upstream reads too, then (Baton's leniency where upstream would take
+// the whole reply) the last \boxed{…}, then the reply without its
+// <think> part.
+func answerOf(f family, reply string) string {
+	if f == famQwen3 || f == famMath {
+		i := strings.LastIndex(reply, `\boxed{`)
+		if i < 0 {
+			return ""
+		}
+		rest := reply[i+len(`\boxed{`):]
+		j := strings.LastIndex(rest, "}")
+		if j < 0 {
+			return ""
+		}
+		return strings.TrimSpace(rest[:j])
+	}
+	return extractAnswer(reply)
+}
+
+// searchArgs passes query to a search tool, with the passage count when
+// its schema has a count argument (k, top_k, topk, max_results), clamped
+// to the schema's maximum.
+func searchArgs(spec tool.Spec, query string, k int) json.RawMessage {
+	args := map[string]any{argKey(spec, queryKeys): query}
+	var sh struct {
+		Properties map[string]struct {
+			Maximum *float64 `json:"maximum"`
+		} `json:"properties"`
+	}
+	if json.Unmarshal(spec.Parameters, &sh) == nil {
+		for _, name := range []string{"k", "top_k", "topk", "max_results"} {
+			if p, ok := sh.Properties[name]; ok {
+				n := k
+				if p.Maximum != nil && float64(n) > *p.Maximum {
+					n = int(*p.Maximum)
+				}
+				args[name] = n
+				break
+			}
+		}
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(args)
+	return bytes.TrimSpace(b.Bytes())
 }
 
 // firstTagged returns the first tool with tag that is not a model.
@@ -268,34 +371,26 @@ func (o *Orchestrator8B) act(s *policy.State, r reply, aliases []alias, offered 
 	return act, nil
 }
 
-// Instructions appended to the expert prompts; the query and code ones
-// follow ToolOrchestra's.
-const (
-	askQuery  = "Instead of directly answering the question, please think hard and write a concise query to search for the missing information. Wrap the query within <query> and </query>."
-	askFacts  = "Find the information missing to answer the question and write it down concisely, with the facts you are sure of."
-	askCode   = "Instead of directly answering the question, please write additional python code that will give intermediate results after execution. Wrap the code within ```python and ```. The code should be self-contained with all the import and initialization."
-	askSteps  = "Instead of directly answering the question, please analyse it step by step and write down the intermediate results that will help solve it."
-	askAnswer = "Think step by step, then wrap only the exact answer, without any explanation, within <answer> and </answer>."
-)
-
 // expertCall picks the tool and arguments of a function's first Baton
 // call, and names its stage.
 func (o *Orchestrator8B) expertCall(s *policy.State, a alias, code string) (string, json.RawMessage, string, error) {
+	st := styleOf(o.Context)
 	problem := s.Task.Prompt
 	spec := a.Spec
-	expertCtx := strings.TrimSpace(gather(s).context(0, 0))
-	ask := func(model tool.Spec, instr string) json.RawMessage {
-		return textArgs(model, strings.TrimSpace(expertCtx+"\n\nQuestion: "+problem)+"\n"+instr, promptKeys)
+	g := gather(s)
+	fam := familyOf(spec)
+	ask := func(fn, instr string) json.RawMessage {
+		ctx := strings.TrimSpace(st.expertContext(fn, fam, problem, g))
+		return textArgs(spec, ctx+"\n\nQuestion: "+problem+"\n"+instr, promptKeys)
 	}
 	_, hasSearch := firstTagged(s.Tools, tool.TagSearch)
-	_, hasCode := firstTagged(s.Tools, tool.TagCode)
 	switch {
 	case a.Func == fnSearch && !spec.HasTag(tool.TagLLM):
-		return spec.Name, textArgs(spec, problem, queryKeys), stageSearch, nil
+		return spec.Name, searchArgs(spec, headRunes(problem, queryChars), st.topK), stageSearch, nil
 	case a.Func == fnSearch && hasSearch:
-		return spec.Name, ask(spec, askQuery), stageQuery, nil
+		return spec.Name, ask(fnSearch, st.askQuery), stageQuery, nil
 	case a.Func == fnSearch:
-		return spec.Name, ask(spec, askFacts), stageSearch, nil
+		return "", nil, "", fmt.Errorf("%w: %s writes a search query, but this run has no search tool to send it to", policy.ErrInvalidAction, a.Name)
 	case a.Func == fnReason && isCodeTool(spec) && strings.TrimSpace(code) != "":
 		return spec.Name, textArgs(spec, code, codeKeys), stageReason, nil
 	case a.Func == fnReason && isCodeTool(spec):
@@ -303,15 +398,46 @@ func (o *Orchestrator8B) expertCall(s *policy.State, a alias, code string) (stri
 		if !ok {
 			return "", nil, "", fmt.Errorf(`%w: %s runs code with %s and no model can write it; pass the Python in a "code" argument`, policy.ErrInvalidAction, a.Name, spec.Name)
 		}
-		return writer.Name, ask(writer, askCode), stageCode, nil
-	case a.Func == fnReason && hasCode:
-		return spec.Name, ask(spec, askCode), stageCode, nil
+		wctx := strings.TrimSpace(st.expertContext(fnReason, familyOf(writer), problem, g))
+		return writer.Name, textArgs(writer, wctx+"\n\nQuestion: "+problem+"\n"+askCode, promptKeys), stageCode, nil
 	case a.Func == fnReason:
-		return spec.Name, ask(spec, askSteps), stageReason, nil
+		if _, ok := codeRunner(s.Tools, nil); !ok {
+			return "", nil, "", fmt.Errorf("%w: %s writes code, but this run has no code tool to run it", policy.ErrInvalidAction, a.Name)
+		}
+		return spec.Name, ask(fnReason, askCode), stageCode, nil
 	default: // fnAnswer
-		p := strings.TrimSpace(expertCtx+"\n\n"+problem) + "\n\n" + askAnswer
-		return spec.Name, textArgs(spec, p, promptKeys), stageAnswer, nil
+		return spec.Name, answerArgs(spec, fam, st, strings.TrimSpace(st.expertContext(fnAnswer, fam, problem, g))+st.problemAt+problem), stageAnswer, nil
 	}
+}
+
+// answerArgs adds the family's answer instructions to prompt, as upstream
+// does: Qwen models get a \boxed{} system prompt (when the tool takes a
+// "system" argument; otherwise it opens the prompt), llama and the rest
+// <answer> tags.
+func answerArgs(spec tool.Spec, fam family, _ style, prompt string) json.RawMessage {
+	switch fam {
+	case famQwen3, famMath:
+		if hasProperty(spec, "system") {
+			var b bytes.Buffer
+			enc := json.NewEncoder(&b)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(map[string]string{argKey(spec, promptKeys): prompt, "system": boxedSystem})
+			return bytes.TrimSpace(b.Bytes())
+		}
+		return textArgs(spec, boxedSystem+"\n\n"+prompt, promptKeys)
+	case famLlama:
+		return textArgs(spec, prompt+answerLlamaEnd, promptKeys)
+	}
+	return textArgs(spec, prompt+answerGPTTail, promptKeys)
+}
+
+func hasProperty(spec tool.Spec, name string) bool {
+	var sh schemaShape
+	if json.Unmarshal(spec.Parameters, &sh) != nil {
+		return false
+	}
+	_, ok := sh.Properties[name]
+	return ok
 }
 
 // isCodeTool reports whether spec runs code rather than being a model.

@@ -15,11 +15,6 @@ const (
 	choosePrompt = "Choose an appropriate tool."
 	codeHeader   = "\npython code and execution outputs:\n"
 	docsHeader   = "Documents:\n"
-	// docLimit is how much of each document the orchestrator sees, as in
-	// ToolOrchestra; experts get documents whole.
-	docLimit = 4000
-	// contextLimit keeps the end of a long context (about 24k tokens).
-	contextLimit = 96_000
 )
 
 // Function descriptions and the opening of each model parameter's
@@ -39,10 +34,10 @@ var (
 
 // tools8B writes the function definitions offered, in tools.json's order,
 // for the functions that have aliases and are not excluded.
-func tools8B(aliases []alias, exclude string) []chat.ToolDef {
+func tools8B(aliases []alias, exclude map[string]bool) []chat.ToolDef {
 	var defs []chat.ToolDef
 	for _, fn := range fnOrder {
-		if fn == exclude {
+		if exclude[fn] {
 			continue
 		}
 		var as []alias
@@ -120,8 +115,3 @@ func modelParams(fn string, as []alias) json.RawMessage {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// userPrompt8B is the user message of a turn.
-func userPrompt8B(problem, context string) string {
-	return "Problem: " + problem + "\n\n" + context + "\n\n" + choosePrompt
-}

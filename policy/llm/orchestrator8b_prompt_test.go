@@ -97,7 +97,7 @@ func TestTools8BMatchToolOrchestra(t *testing.T) {
 		spec("qwen-coder", "0.8", "0.8", 9*time.Second),
 	}
 	aliases := resolveAliases(map[string]string{"reasoner-1": "gpt-5", "reasoner-2": "gpt-5-mini", "reasoner-3": "qwen-coder", "answer-1": "gpt-5", "search-1": "gpt-5"}, specs)
-	defs := tools8B(aliases, "")
+	defs := tools8B(aliases, nil)
 	if len(defs) != len(ref) {
 		t.Fatalf("%d functions, tools.json has %d", len(defs), len(ref))
 	}
@@ -170,14 +170,8 @@ func TestPrompt8BGolden(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			aliases := resolveAliases(nil, tc.state.Tools)
-			req := chat.Request{
-				Messages: []chat.Message{
-					{Role: chat.RoleSystem, Content: system8B},
-					{Role: chat.RoleUser, Content: userPrompt8B(tc.state.Task.Prompt, gather(tc.state).context(docLimit, contextLimit))},
-				},
-				Tools: tools8B(aliases, withheld(tc.state.Steps, aliases)),
-			}
+			o := &Orchestrator8B{}
+			req := o.request8B(tc.state, resolveAliases(nil, tc.state.Tools))
 			golden(t, tc.file, mustJSON(t, req))
 		})
 	}
@@ -185,39 +179,16 @@ func TestPrompt8BGolden(t *testing.T) {
 
 func TestPrompt8BFirstTurnIsToolOrchestras(t *testing.T) {
 	s := &policy.State{Task: &episode.Task{Prompt: "What is 2+2?"}}
-	got := userPrompt8B(s.Task.Prompt, gather(s).context(docLimit, contextLimit))
-	want := "Problem: What is 2+2?\n\n\npython code and execution outputs:\n\n\nChoose an appropriate tool."
-	if got != want {
-		t.Errorf("user prompt = %q, want %q", got, want)
-	}
-}
-
-func TestWithheld(t *testing.T) {
-	mk := func(fn, stage string) episode.Step {
-		return episode.Step{Action: episode.Action{Thought: "orchestrator8b: " + fn + " x-1 " + stage}}
-	}
-	aliases := resolveAliases(nil, testTools())
-	tests := []struct {
-		name  string
-		steps []episode.Step
-		want  string
-	}{
-		{name: "none", want: ""},
-		{name: "once", steps: []episode.Step{mk(fnSearch, stageSearch)}, want: ""},
-		{name: "twice in a row", steps: []episode.Step{mk(fnSearch, stageSearch), mk(fnSearch, stageSearch)}, want: fnSearch},
-		{name: "follow-ups do not count", steps: []episode.Step{mk(fnReason, stageCode), mk(fnReason, stageRun), mk(fnSearch, stageSearch)}, want: ""},
-		{name: "reason, run, reason", steps: []episode.Step{mk(fnReason, stageCode), mk(fnReason, stageRun), mk(fnReason, stageReason)}, want: fnReason},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := withheld(tc.steps, aliases); got != tc.want {
-				t.Errorf("withheld = %q, want %q", got, tc.want)
-			}
-		})
-	}
-	only := resolveAliases(map[string]string{"search-1": "retrieval.bm25"}, testTools())
-	if got := withheld([]episode.Step{mk(fnSearch, stageSearch), mk(fnSearch, stageSearch)}, only); got != "" {
-		t.Errorf("the only function was withheld")
+	for _, tc := range []struct{ context, want string }{
+		// eval_hle.py: no code, no documents: an empty context, and the
+		// stray quote after the instruction.
+		{ContextHLE, "Problem: What is 2+2?\n\n\n\nChoose an appropriate tool.'"},
+		// eval_frames.py always writes the code header.
+		{ContextFRAMES, "Problem: What is 2+2?\n\n\npython code and execution outputs:\n\n\nChoose an appropriate tool."},
+	} {
+		if got := styleOf(tc.context).userPrompt(s.Task.Prompt, gather(s)); got != tc.want {
+			t.Errorf("%s user prompt = %q, want %q", tc.context, got, tc.want)
+		}
 	}
 }
 

@@ -67,25 +67,25 @@ func TestOrchestrator8BMapping(t *testing.T) {
 			name:     "code written for a code-tool alias runs in that tool",
 			tools:    []tool.Spec{pick("gpt-5")[0], {Name: "a.sandbox", Tags: []string{tool.TagCode}, Parameters: schema("source")}, pick("sandbox.python")[0]},
 			steps:    []episode.Step{step("gpt-5", "orchestrator8b: enhance_reasoning reasoner-2 code", "```python\nprint(4)\n```")},
-			wantTool: "sandbox.python", wantArgs: `{"code":"print(4)"}`, wantStage: stageRun,
+			wantTool: "sandbox.python", wantArgs: `{"code":"\nprint(4)\n"}`, wantStage: stageRun,
 		},
 		{
-			name: "reasoner model without a code tool analyses", tools: pick("gpt-5"),
-			client: callReply(fnReason, `{"model": "reasoner-1"}`), wantTool: "gpt-5", wantArgs: "analyse it step by step", wantStage: stageReason,
+			name: "enhance_reasoning is not offered without a code tool", tools: pick("gpt-5"),
+			client: callReply(fnReason, `{"model": "reasoner-1"}`), wantErr: `there is no tool "enhance_reasoning" this turn; call one of answer`,
 		},
 		{
 			name: "search on a model without a search tool", aliases: map[string]string{"search-1": "gpt-5"}, tools: pick("gpt-5"),
-			client: callReply(fnSearch, `{"model": "search-1"}`), wantTool: "gpt-5", wantArgs: "Find the information missing", wantStage: stageSearch,
+			client: callReply(fnSearch, `{"model": "search-1"}`), wantErr: "search-1 writes a search query, but this run has no search tool",
 		},
 		{
 			name: "code reply without a python block goes back to the model", tools: pick("gpt-5", "sandbox.python"),
 			steps:  []episode.Step{step("gpt-5", "orchestrator8b: enhance_reasoning reasoner-1 code", "No code needed: 4.")},
-			client: callReply(fnAnswer, `{"model": "answer-1"}`), wantTool: "gpt-5", wantArgs: "Analysis by reasoner-1: No code needed: 4.", wantStage: stageAnswer,
+			client: callReply(fnAnswer, `{"model": "answer-1"}`), wantTool: "gpt-5", wantArgs: "\n\nProblem:\nWhat is 2+2?\n\nTake a deep breath", wantStage: stageAnswer,
 		},
 		{
 			name: "failed answer call goes back to the model", tools: pick("gpt-5"),
 			steps:  []episode.Step{{Action: episode.Action{Tool: "gpt-5", Thought: "orchestrator8b: answer answer-1 answer"}, Error: "budget: refused"}},
-			client: callReply(fnAnswer, `{"model": "answer-1"}`), wantTool: "gpt-5", wantArgs: "Attempt1 answer by answer-1 failed: budget: refused", wantStage: stageAnswer,
+			client: callReply(fnAnswer, `{"model": "answer-1"}`), wantTool: "gpt-5", wantArgs: "\n\nProblem:\nWhat is 2+2?\n\nTake a deep breath", wantStage: stageAnswer,
 		},
 		{
 			name: "answer finalises from the previous step", tools: pick("gpt-5"),
@@ -94,11 +94,11 @@ func TestOrchestrator8BMapping(t *testing.T) {
 		{
 			name: "empty answer goes back to the model", tools: pick("gpt-5"),
 			steps:  []episode.Step{step("gpt-5", "orchestrator8b: answer answer-1 answer", "<think>hm</think>")},
-			client: callReply(fnAnswer, `{"model": "answer-1"}`), wantTool: "gpt-5", wantArgs: "Attempt1 answer by answer-1: (no answer)", wantStage: stageAnswer,
+			client: callReply(fnAnswer, `{"model": "answer-1"}`), wantTool: "gpt-5", wantArgs: "\n\nProblem:\nWhat is 2+2?\n\nTake a deep breath", wantStage: stageAnswer,
 		},
 		{
 			name: "function not offered", tools: pick("gpt-5"), client: callReply(fnSearch, `{"model": "search-1"}`),
-			wantErr: `there is no tool "search" this turn; call one of enhance_reasoning, answer`,
+			wantErr: `there is no tool "search" this turn; call one of answer`,
 		},
 		{
 			name: "arguments not JSON", tools: pick("gpt-5"), client: callReply(fnAnswer, `{"model": answer-1}`),

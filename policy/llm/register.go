@@ -8,9 +8,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/batonhq/baton/chat/openai"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/policy"
-	toolllm "github.com/batonhq/baton/tool/llm"
 )
 
 // Defaults of [Options] per registered kind.
@@ -52,6 +52,10 @@ type Options struct {
 	// Aliases maps Orchestrator-8B's expert aliases to tool names
 	// ("orchestrator8b" only).
 	Aliases map[string]string `json:"aliases,omitempty"`
+	// Context picks the evaluation script whose context rules
+	// Orchestrator-8B's prompt follows: "hle" (default) or "frames"
+	// ("orchestrator8b" only; see ContextHLE, ContextFRAMES).
+	Context string `json:"context,omitempty"`
 	// System replaces the opening instructions of the system prompt
 	// ("llm" only; see DefaultInstructions).
 	System string `json:"system,omitempty"`
@@ -89,6 +93,9 @@ func NewFromConfig(_ context.Context, kind string, cfg policy.Config) (policy.Po
 		if o.System != "" {
 			return nil, errors.New(`policy/llm: option "system" applies to the llm policy only; Orchestrator-8B's prompt is fixed`)
 		}
+		if o.Context != "" && o.Context != ContextHLE && o.Context != ContextFRAMES {
+			return nil, fmt.Errorf("policy/llm: option \"context\" is %q; want %q or %q", o.Context, ContextHLE, ContextFRAMES)
+		}
 		if err := checkAliases(o.Aliases); err != nil {
 			return nil, fmt.Errorf("policy/llm: option \"aliases\": %w", err)
 		}
@@ -102,8 +109,8 @@ func NewFromConfig(_ context.Context, kind string, cfg policy.Config) (policy.Po
 			o.MaxTokens = DefaultMaxTokens8B
 		}
 	} else {
-		if len(o.Aliases) > 0 {
-			return nil, errors.New(`policy/llm: option "aliases" applies to the orchestrator8b policy only`)
+		if len(o.Aliases) > 0 || o.Context != "" {
+			return nil, errors.New(`policy/llm: options "aliases" and "context" apply to the orchestrator8b policy only`)
 		}
 		if o.Model == "" {
 			return nil, errors.New(`policy/llm: option "model" is required (e.g. "gpt-5-mini")`)
@@ -131,14 +138,14 @@ func NewFromConfig(_ context.Context, kind string, cfg policy.Config) (policy.Po
 		return nil, err
 	}
 	m := Model{
-		Client:      toolllm.NewOpenAI(toolllm.ClientOptions{BaseURL: strings.TrimRight(o.BaseURL, "/"), APIKey: key}),
+		Client:      openai.New(openai.Options{BaseURL: strings.TrimRight(o.BaseURL, "/"), APIKey: key}),
 		Name:        o.Model,
 		Price:       price,
 		Temperature: o.Temperature,
 		MaxTokens:   o.MaxTokens,
 	}
 	if is8B {
-		return &Orchestrator8B{Model: m, Aliases: o.Aliases}, nil
+		return &Orchestrator8B{Model: m, Aliases: o.Aliases, Context: o.Context}, nil
 	}
 	return &Native{Model: m, Instructions: o.System}, nil
 }

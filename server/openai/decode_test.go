@@ -1,6 +1,7 @@
 package openai
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -116,6 +117,24 @@ func FuzzDecodeChatRequest(f *testing.F) {
 		}
 		if _, err := req.Internal(); err != nil {
 			t.Fatalf("accepted request does not translate: %v", err)
+		}
+	})
+}
+
+// FuzzContentText: the undecoded fast path for plain strings agrees with
+// encoding/json on every input it accepts.
+func FuzzContentText(f *testing.F) {
+	for _, s := range []string{`"hello"`, `"a\"b"`, `"tab\there"`, `"é"`, `""`, `"`, `"x`, `null`, `[{"type":"text","text":"hi"}]`, `"\u00e9"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		got, ok := plainString(raw)
+		if !ok {
+			return
+		}
+		var want string
+		if err := json.Unmarshal(raw, &want); err != nil || got != want {
+			t.Fatalf("plainString(%q) = %q; json.Unmarshal gives %q, %v", raw, got, want, err)
 		}
 	})
 }

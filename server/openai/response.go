@@ -54,6 +54,9 @@ type RunInfo struct {
 	Cost     string  `json:"cost"` // exact decimal dollars
 	LatencyS float64 `json:"latency_s"`
 	Steps    []Step  `json:"steps"`
+	// Truncated is set when the gateway cut the response at the output
+	// bound it reserved money for (finish_reason "length").
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // Step is one step of [RunInfo].

@@ -26,7 +26,30 @@ type account struct {
 	keyID string
 }
 
-var _ budget.Account = account{}
+var (
+	_ budget.Account         = account{}
+	_ budget.OverageRecorder = account{}
+)
+
+// RecordOverage implements [budget.OverageRecorder]: the key's overage
+// grows and it is frozen until its budget is set again.
+func (a account) RecordOverage(ctx context.Context, excess money.Amount) error {
+	if err := ledger.CheckOverage(excess); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	return a.s.write(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE keys SET overage = overage + $2, overage_open = overage_open + $2 WHERE id = $1`, a.keyID, int64(excess))
+		if err != nil {
+			return fmt.Errorf("postgres: record overage on key %q: %w", a.keyID, err)
+		}
+		if tag.RowsAffected() == 0 {
+			return fmt.Errorf("postgres: record overage: key %q: %w", a.keyID, store.ErrNotFound)
+		}
+		return nil
+	})
+}
 
 type ledgerRow struct {
 	budget  store.KeyBudget
@@ -41,13 +64,14 @@ func readLedger(ctx context.Context, q interface {
 	var (
 		r                                          ledgerRow
 		perDay, perMonth, total, held, spent, d, m int64
+		over, open                                 int64
 	)
-	query := `SELECT per_day, per_month, total, revoked, held, spent_total, day, spent_day, month, spent_month
+	query := `SELECT per_day, per_month, total, revoked, held, spent_total, day, spent_day, month, spent_month, overage, overage_open
 		FROM keys WHERE id = $1`
 	if lock {
 		query += ` FOR UPDATE`
 	}
-	err := q.QueryRow(ctx, query, keyID).Scan(&perDay, &perMonth, &total, &r.revoked, &held, &spent, &r.Day, &d, &r.Month, &m)
+	err := q.QueryRow(ctx, query, keyID).Scan(&perDay, &perMonth, &total, &r.revoked, &held, &spent, &r.Day, &d, &r.Month, &m, &over, &open)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, fmt.Errorf("postgres: key %q: %w", keyID, store.ErrNotFound)
 	}
@@ -56,12 +80,16 @@ func readLedger(ctx context.Context, q interface {
 	}
 	r.budget = store.KeyBudget{PerDay: money.Amount(perDay), PerMonth: money.Amount(perMonth), Total: money.Amount(total)}
 	r.Held, r.Total, r.SpentDay, r.SpentMonth = money.Amount(held), money.Amount(spent), money.Amount(d), money.Amount(m)
+	r.Overage, r.OpenOverage = money.Amount(over), money.Amount(open)
 	return r, nil
 }
 
 // Reserve implements [budget.Account]. The key's row stays locked from the
 // check to the commit, so replicas reserving on one key take turns.
 func (a account) Reserve(ctx context.Context, max money.Amount) (budget.Hold, error) {
+	if a.s.opts.Admin {
+		return nil, errors.New("postgres: this store was opened for administration only (store.ForAdmin) and makes no reservations")
+	}
 	if err := ledger.CheckAmount("reservation", max); err != nil {
 		return nil, err
 	}
@@ -84,8 +112,8 @@ func (a account) Reserve(ctx context.Context, max money.Amount) (budget.Hold, er
 		if _, err := tx.Exec(ctx, `UPDATE keys SET held = held + $2 WHERE id = $1`, a.keyID, int64(max)); err != nil {
 			return fmt.Errorf("postgres: reserve: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO holds (id, key_id, amount, state, created) VALUES ($1, $2, $3, 'held', $4)`,
-			id, a.keyID, int64(max), ledger.Stamp(now)); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO holds (id, key_id, amount, state, created, replica) VALUES ($1, $2, $3, 'held', $4, $5)`,
+			id, a.keyID, int64(max), ledger.Stamp(now), a.s.opts.Replica); err != nil {
 			return fmt.Errorf("postgres: reserve: %w", err)
 		}
 		return nil
@@ -106,9 +134,10 @@ type hold struct {
 var _ store.RunCommitter = (*hold)(nil)
 
 // Commit implements [budget.Hold]. The hold's row is locked first, so of
-// concurrent settlements exactly one finds it open. A hold that Recover
-// already released is still charged on a late commit (the call ran),
-// without freeing it twice.
+// concurrent settlements exactly one finds it open. A hold a sweep
+// already charged in full (its replica was taken for dead) is not charged
+// again; one in the 'recovered' state of earlier versions is still
+// charged, without being freed twice.
 func (h *hold) Commit(ctx context.Context, actual money.Amount) error {
 	return h.commit(ctx, actual, nil)
 }

@@ -110,7 +110,7 @@ func (s *Store) SetBudget(ctx context.Context, id string, b store.KeyBudget) err
 	if err := ledger.ValidateBudget(b); err != nil {
 		return err
 	}
-	return s.updateKey(ctx, id, "set budget", `UPDATE keys SET per_day = $2, per_month = $3, total = $4 WHERE id = $1`,
+	return s.updateKey(ctx, id, "set budget", `UPDATE keys SET per_day = $2, per_month = $3, total = $4, overage_open = 0 WHERE id = $1`,
 		id, int64(b.PerDay), int64(b.PerMonth), int64(b.Total))
 }
 

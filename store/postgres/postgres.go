@@ -38,6 +38,12 @@ func Open(ctx context.Context, url string, opts ...store.Option) (*Store, error)
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open %s@%s/%s: %w", cfg.ConnConfig.User, cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
 	}
+	if !s.opts.Admin {
+		if err := s.register(ctx); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("postgres: open %s@%s/%s: register replica: %w", cfg.ConnConfig.User, cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
+		}
+	}
 	return s, nil
 }
 

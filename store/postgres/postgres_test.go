@@ -71,9 +71,11 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-func openURL(ctx context.Context, url string) (store.Store, error) { return postgres.Open(ctx, url) }
+func openURL(ctx context.Context, url string, opts ...store.Option) (store.Store, error) {
+	return postgres.Open(ctx, url, opts...)
+}
 
-func TestProcesses(t *testing.T) { storetest.RunProcesses(t, newURL, openURL) }
+func TestProcesses(t *testing.T) { storetest.RunProcesses(t, newURL, openURL, false) }
 
 func TestHelperProcess(t *testing.T) { storetest.HelperProcess(t, openURL) }
 
@@ -147,6 +149,25 @@ func BenchmarkReserveCommit(b *testing.B) {
 	}
 	defer s.Close()
 	storetest.BenchmarkReserveCommit(b, s)
+}
+
+func BenchmarkLeasedReserveCommit(b *testing.B) {
+	if pgtest.SkipRequested() {
+		b.Skip(pgtest.SkipEnv + "=1")
+	}
+	if startErr != nil {
+		b.Fatal(startErr)
+	}
+	url, err := server.NewDatabase(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchmarkLeasedReserveCommit(b, s)
 }
 
 func TestCommitRun(t *testing.T) {

@@ -38,6 +38,8 @@ type encodedRun struct {
 	r    store.Run
 	task string
 	ep   *string // NULL unless given
+	// replica owns the run while it runs.
+	replica string
 }
 
 func (s *Store) encodeRun(r *store.Run) (encodedRun, error) {
@@ -48,7 +50,7 @@ func (s *Store) encodeRun(r *store.Run) (encodedRun, error) {
 	if err != nil {
 		return encodedRun{}, fmt.Errorf("postgres: run %s: encoding task: %w", r.ID, err)
 	}
-	enc := encodedRun{r: *r, task: string(task)}
+	enc := encodedRun{r: *r, task: string(task), replica: s.opts.Replica}
 	if r.Episode != nil {
 		b, err := json.Marshal(r.Episode)
 		if err != nil {
@@ -65,9 +67,9 @@ func (s *Store) encodeRun(r *store.Run) (encodedRun, error) {
 func insertRun(ctx context.Context, db interface {
 	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
 }, e encodedRun) (dup, err error) {
-	tag, err := db.Exec(ctx, `INSERT INTO runs (id, key_id, status, task, episode, created, updated)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-		e.r.ID, e.r.KeyID, e.r.Status, e.task, e.ep, e.r.Created, e.r.Updated)
+	tag, err := db.Exec(ctx, `INSERT INTO runs (id, key_id, status, task, episode, created, updated, replica)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+		e.r.ID, e.r.KeyID, e.r.Status, e.task, e.ep, e.r.Created, e.r.Updated, e.replica)
 	if err != nil {
 		return nil, err
 	}

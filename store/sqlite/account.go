@@ -26,7 +26,22 @@ type account struct {
 	keyID string
 }
 
-var _ budget.Account = account{}
+var (
+	_ budget.Account         = account{}
+	_ budget.OverageRecorder = account{}
+)
+
+// RecordOverage implements [budget.OverageRecorder]: the key's overage
+// grows and it is frozen until its budget is set again.
+func (a account) RecordOverage(ctx context.Context, excess money.Amount) error {
+	if err := ledger.CheckOverage(excess); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	return a.s.updateKey(ctx, a.keyID, "record overage", `UPDATE keys SET overage = overage + ?, overage_open = overage_open + ? WHERE id = ?`,
+		int64(excess), int64(excess), a.keyID)
+}
 
 // ledgerRow is what a reservation decides on.
 type ledgerRow struct {
@@ -41,8 +56,9 @@ func readLedger(row *sql.Row, keyID string) (ledgerRow, error) {
 	var (
 		r                                          ledgerRow
 		perDay, perMonth, total, held, spent, d, m int64
+		over, open                                 int64
 	)
-	err := row.Scan(&perDay, &perMonth, &total, &r.revoked, &held, &spent, &r.Day, &d, &r.Month, &m)
+	err := row.Scan(&perDay, &perMonth, &total, &r.revoked, &held, &spent, &r.Day, &d, &r.Month, &m, &over, &open)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("sqlite: key %q: %w", keyID, store.ErrNotFound)
 	}
@@ -51,12 +67,16 @@ func readLedger(row *sql.Row, keyID string) (ledgerRow, error) {
 	}
 	r.budget = store.KeyBudget{PerDay: money.Amount(perDay), PerMonth: money.Amount(perMonth), Total: money.Amount(total)}
 	r.Held, r.Total, r.SpentDay, r.SpentMonth = money.Amount(held), money.Amount(spent), money.Amount(d), money.Amount(m)
+	r.Overage, r.OpenOverage = money.Amount(over), money.Amount(open)
 	return r, nil
 }
 
 // Reserve implements [budget.Account]: the check and the hold are one
 // immediate transaction, so no other writer can slip in between.
 func (a account) Reserve(ctx context.Context, max money.Amount) (budget.Hold, error) {
+	if a.s.opts.Admin {
+		return nil, errors.New("sqlite: this store was opened for administration only (store.ForAdmin) and makes no reservations")
+	}
 	if err := ledger.CheckAmount("reservation", max); err != nil {
 		return nil, err
 	}
@@ -80,7 +100,7 @@ func (a account) Reserve(ctx context.Context, max money.Amount) (budget.Hold, er
 		if _, err := tx.StmtContext(ctx, st.reserveKey).ExecContext(ctx, int64(max), a.keyID); err != nil {
 			return fmt.Errorf("sqlite: reserve: %w", err)
 		}
-		if _, err := tx.StmtContext(ctx, st.insertHold).ExecContext(ctx, id, a.keyID, int64(max), micros(ledger.Stamp(now))); err != nil {
+		if _, err := tx.StmtContext(ctx, st.insertHold).ExecContext(ctx, id, a.keyID, int64(max), micros(ledger.Stamp(now)), a.s.opts.Replica); err != nil {
 			return fmt.Errorf("sqlite: reserve: %w", err)
 		}
 		return nil
@@ -101,8 +121,9 @@ type hold struct {
 var _ store.RunCommitter = (*hold)(nil)
 
 // Commit implements [budget.Hold]. Only the first commit or release of a
-// hold changes the ledger. A hold that Recover already released is still
-// charged on a late commit (the call ran), without freeing it twice.
+// hold changes the ledger. A hold a sweep already charged in full (its
+// replica was taken for dead) is not charged again; one in the 'recovered'
+// state of earlier versions is still charged, without being freed twice.
 func (h *hold) Commit(ctx context.Context, actual money.Amount) error {
 	return h.commit(ctx, actual, nil)
 }

@@ -121,7 +121,7 @@ func (s *Store) SetBudget(ctx context.Context, id string, b store.KeyBudget) err
 	if err := ledger.ValidateBudget(b); err != nil {
 		return err
 	}
-	return s.updateKey(ctx, id, "set budget", `UPDATE keys SET per_day = ?, per_month = ?, total = ? WHERE id = ?`,
+	return s.updateKey(ctx, id, "set budget", `UPDATE keys SET per_day = ?, per_month = ?, total = ?, overage_open = 0 WHERE id = ?`,
 		int64(b.PerDay), int64(b.PerMonth), int64(b.Total), id)
 }
 

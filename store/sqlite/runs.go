@@ -66,7 +66,7 @@ func (s *Store) encodeRun(r *store.Run) (encodedRun, error) {
 // the statement changed nothing, so the transaction may go on.
 func (s *Store) insertRun(ctx context.Context, tx *sql.Tx, e encodedRun) (dup, err error) {
 	res, err := tx.StmtContext(ctx, s.st.insertRun).ExecContext(ctx,
-		e.r.ID, e.r.KeyID, e.r.Status, e.task, e.ep, micros(e.r.Created), micros(e.r.Updated))
+		e.r.ID, e.r.KeyID, e.r.Status, e.task, e.ep, micros(e.r.Created), micros(e.r.Updated), s.opts.Replica)
 	if err != nil {
 		return nil, err
 	}

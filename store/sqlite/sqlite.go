@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,8 @@ type Store struct {
 	// instead of one per request.
 	st stmts
 
+	lock *fileLock // nil for an admin store
+
 	queue     chan *writeReq
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -51,9 +54,16 @@ const maxReaders = 8
 // maxBatch bounds how many writes share one transaction.
 const maxBatch = 256
 
-// Open opens (creating if needed) the SQLite database at path and migrates
-// it to the current schema. path is a file path; ":memory:" is refused,
-// since the store's reader and writer connections must share one database.
+// Open opens (creating if needed, readable by its owner only) the SQLite
+// database at path and migrates it to the current schema. path is a file
+// path; ":memory:" is refused, since the store's reader and writer
+// connections must share one database.
+//
+// One process at a time may own the database's money: Open takes an
+// exclusive lock on path+".lock" and fails with an error wrapping
+// [ErrLocked], naming the holder, if another process has it. A store opened
+// with [store.ForAdmin] takes no lock and makes no reservations, so `baton
+// keys` can run beside `baton serve`.
 func Open(ctx context.Context, path string, opts ...store.Option) (*Store, error) {
 	if path == "" {
 		return nil, fmt.Errorf("sqlite: empty database path")
@@ -64,6 +74,34 @@ func Open(ctx context.Context, path string, opts ...store.Option) (*Store, error
 	if path == ":memory:" || strings.HasPrefix(path, "file::memory:") {
 		return nil, fmt.Errorf("sqlite: in-memory databases are not supported; use a file path (a temporary file for tests)")
 	}
+	o := store.NewOptions(opts...)
+	var lock *fileLock
+	if o.Admin {
+		o.Replica = ""
+	} else {
+		var err error
+		if lock, err = lockFile(path); err != nil {
+			return nil, err
+		}
+	}
+	s, err := open(ctx, path, o)
+	if err != nil {
+		_ = lock.release()
+		return nil, err
+	}
+	s.lock = lock
+	return s, nil
+}
+
+func open(ctx context.Context, path string, o store.Options) (*Store, error) {
+	// The database holds key hashes and every run's prompts: its owner
+	// alone may read it. SQLite gives its -wal and -shm files the mode of
+	// the database file.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	_ = f.Close()
 	// modernc.org/sqlite takes pragmas as _pragma=name(value); the
 	// mattn-style _journal_mode=... parameters are silently ignored. WAL
 	// with synchronous=NORMAL survives a killed process (only a power cut
@@ -87,7 +125,7 @@ func Open(ctx context.Context, path string, opts ...store.Option) (*Store, error
 	r.SetMaxOpenConns(maxReaders)
 	r.SetMaxIdleConns(maxReaders)
 	r.SetConnMaxIdleTime(0)
-	s := &Store{w: w, r: r, opts: store.NewOptions(opts...), queue: make(chan *writeReq, maxBatch), closing: make(chan struct{})}
+	s := &Store{w: w, r: r, opts: o, queue: make(chan *writeReq, maxBatch), closing: make(chan struct{})}
 	if err := s.st.prepareSavepoints(ctx, w); err != nil {
 		_ = s.st.close()
 		_ = errors.Join(r.Close(), w.Close())
@@ -103,6 +141,18 @@ func Open(ctx context.Context, path string, opts ...store.Option) (*Store, error
 		_ = s.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	if !o.Admin {
+		// This process holds the file lock, so every other replica that
+		// left holds or runs is dead: settle them now.
+		if err := s.register(ctx); err != nil {
+			_ = s.Close()
+			return nil, fmt.Errorf("sqlite: open %s: register replica: %w", path, err)
+		}
+		if _, err := s.sweepAll(ctx); err != nil {
+			_ = s.Close()
+			return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		}
+	}
 	return s, nil
 }
 
@@ -110,7 +160,9 @@ func Open(ctx context.Context, path string, opts ...store.Option) (*Store, error
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() { close(s.closing) })
 	s.writerWG.Wait()
-	return errors.Join(s.st.close(), s.r.Close(), s.w.Close())
+	err := errors.Join(s.st.close(), s.r.Close(), s.w.Close())
+	// The lock goes last: the next owner must not start while we write.
+	return errors.Join(err, s.lock.release())
 }
 
 // ErrClosed is returned by writes after Close.

@@ -24,10 +24,10 @@ type stmts struct {
 }
 
 const (
-	ledgerQuery = `SELECT per_day, per_month, total, revoked, held, spent_total, day, spent_day, month, spent_month
+	ledgerQuery = `SELECT per_day, per_month, total, revoked, held, spent_total, day, spent_day, month, spent_month, overage, overage_open
 		FROM keys WHERE id = ?`
-	insertRunQuery = `INSERT INTO runs (id, key_id, status, task, episode, created, updated)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+	insertRunQuery = `INSERT INTO runs (id, key_id, status, task, episode, created, updated, replica)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 )
 
 type stmtDef struct {
@@ -62,7 +62,7 @@ func (st *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 	return st.prepareAll(ctx, []stmtDef{
 		{&st.ledger, w, ledgerQuery},
 		{&st.reserveKey, w, `UPDATE keys SET held = held + ? WHERE id = ?`},
-		{&st.insertHold, w, `INSERT INTO holds (id, key_id, amount, state, created) VALUES (?, ?, ?, 'held', ?)`},
+		{&st.insertHold, w, `INSERT INTO holds (id, key_id, amount, state, created, replica) VALUES (?, ?, ?, 'held', ?, ?)`},
 		{&st.holdOf, w, `SELECT key_id, amount, state FROM holds WHERE id = ?`},
 		{&st.chargeKey, w, `UPDATE keys SET held = held - ?, spent_total = spent_total + ?,
 			spent_day = CASE WHEN day = ? THEN spent_day + ? ELSE ? END, day = ?,

@@ -262,3 +262,85 @@ func testReserveErrors(t *testing.T, s store.Store, _ *Clock) {
 		t.Errorf("Spent = %+v, want nothing", sp)
 	}
 }
+
+// testOverage: through a budget.Guard, a call billed beyond its
+// reservation is charged its reservation only; the excess is recorded as
+// overage on the key, which is then refused every reservation until its
+// budget is set again. An upstream that over-bills can therefore never
+// drive the key's spending past its budget.
+func testOverage(t *testing.T, s store.Store, _ *Clock) {
+	ctx := context.Background()
+	k := newKey(t, s, store.KeyBudget{Total: 10 * c1})
+	g := budget.Guard{Account: s.Account(k.ID)}
+	r, err := g.Reserve(ctx, 5*c1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := r.Commit(ctx, 1600*c1) // billed $16 on a 5¢ bound
+	if err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	if out.Charged != 5*c1 || out.Overage != 1595*c1 {
+		t.Fatalf("outcome %+v, want 5¢ charged and $15.95 overage", out)
+	}
+	sp := spent(t, s, k.ID)
+	if sp.Total != 5*c1 || sp.Held != 0 || sp.Overage != 1595*c1 || sp.OpenOverage != 1595*c1 {
+		t.Fatalf("Spent = %+v, want 5¢ spent and $15.95 of open overage", sp)
+	}
+	_, err = s.Account(k.ID).Reserve(ctx, 1)
+	if !errors.Is(err, budget.ErrExceeded) || !strings.Contains(err.Error(), "set-budget") {
+		t.Fatalf("Reserve on a frozen key = %v, want budget.ErrExceeded telling the operator what to do", err)
+	}
+	// Setting the budget (here: the same one) is the acknowledgement.
+	if err := s.SetBudget(ctx, k.ID, store.KeyBudget{Total: 10 * c1}); err != nil {
+		t.Fatal(err)
+	}
+	if sp := spent(t, s, k.ID); sp.Overage != 1595*c1 || sp.OpenOverage != 0 || sp.Total != 5*c1 {
+		t.Fatalf("after set-budget Spent = %+v, want the overage kept and none open", sp)
+	}
+	h := reserve(t, s, k.ID, 5*c1)
+	_ = h.Release(ctx)
+	wantExceeded(t, s, k.ID, 5*c1+1)
+
+	rec, ok := s.Account(k.ID).(budget.OverageRecorder)
+	if !ok {
+		t.Fatal("the store's account does not record overage")
+	}
+	for _, bad := range []money.Amount{0, -1, 1 << 62} {
+		if err := rec.RecordOverage(ctx, bad); err == nil {
+			t.Errorf("RecordOverage(%d) succeeded", bad)
+		}
+	}
+	if err := s.Account("key_missing").(budget.OverageRecorder).RecordOverage(ctx, 1); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("RecordOverage on a missing key = %v, want ErrNotFound", err)
+	}
+}
+
+// testOverbillingNeverPassesBudget: many concurrent calls, each bounded at
+// 1¢ and billed $1 by the upstream, on a key with a 10¢ budget: the key
+// never spends more than 10¢, whatever the interleaving.
+func testOverbillingNeverPassesBudget(t *testing.T, s store.Store, _ *Clock) {
+	ctx := context.Background()
+	k := newKey(t, s, store.KeyBudget{Total: 10 * c1})
+	g := budget.Guard{Account: s.Account(k.ID)}
+	var wg sync.WaitGroup
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := g.Reserve(ctx, c1)
+			if err != nil {
+				return
+			}
+			_, _ = r.Commit(ctx, 100*c1)
+		}()
+	}
+	wg.Wait()
+	sp := spent(t, s, k.ID)
+	if sp.Total > 10*c1 || sp.Held != 0 {
+		t.Fatalf("Spent = %+v on a 10¢ budget", sp)
+	}
+	if sp.Overage == 0 || sp.Overage%(99*c1) != 0 {
+		t.Fatalf("overage %s, want a multiple of 99¢", sp.Overage)
+	}
+}

@@ -21,7 +21,7 @@ import (
 )
 
 // URLOpener opens a store by URL, as each process sharing it does.
-type URLOpener func(ctx context.Context, url string) (store.Store, error)
+type URLOpener func(ctx context.Context, url string, opts ...store.Option) (store.Store, error)
 
 // Environment of a helper process.
 const (
@@ -56,6 +56,16 @@ func HelperProcess(t *testing.T, open URLOpener) {
 	}
 	ctx := context.Background()
 	s, err := open(ctx, os.Getenv(envURL))
+	if mode == "open" {
+		// Report whether a second process may open the store at all.
+		if err != nil {
+			(&reporter{w: os.Stdout}).printf("refused %s", strings.ReplaceAll(err.Error(), "\n", " "))
+			os.Exit(0)
+		}
+		(&reporter{w: os.Stdout}).printf("opened")
+		_ = s.Close()
+		os.Exit(0)
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "storetest helper: open: %v\n", err)
 		os.Exit(2)
@@ -202,6 +212,8 @@ type tally struct {
 	commits, held    int
 	granted, refused int
 	done, ready      bool
+	opened           bool
+	refusal          string
 }
 
 // read consumes report lines until stop says so or the output ends.
@@ -230,6 +242,10 @@ func (c *child) read(t *testing.T, stop func(tally) bool) tally {
 			tl.granted, tl.refused, tl.done = int(num(1)), int(num(2)), true
 		case "ready":
 			tl.ready = true
+		case "opened":
+			tl.opened = true
+		case "refused":
+			tl.refusal = strings.TrimPrefix(line, "refused ")
 		}
 		if stop != nil && stop(tl) {
 			return tl
@@ -258,16 +274,18 @@ func (c *child) kill(t *testing.T) tally {
 	return c.read(t, nil) // also drains, so the reader goroutine ends
 }
 
-// RunProcesses checks a store shared by separate processes: two helpers
-// racing on one key's budget, and helpers killed with SIGKILL with holds
-// open, after which Recover must leave the ledger consistent. newURL
-// returns the URL of a fresh, empty store; the backend's test package
-// must call [HelperProcess] from TestHelperProcess.
-func RunProcesses(t *testing.T, newURL func(t *testing.T) string, open URLOpener) {
+// RunProcesses checks a store used by separate processes: two helpers
+// racing on one key's budget (or, for an exclusive backend, a second
+// process refused while one holds the store), and helpers killed with
+// SIGKILL with holds open, after which the ledger must be consistent.
+// newURL returns the URL of a fresh, empty store; the backend's test
+// package must call [HelperProcess] from TestHelperProcess. The parent
+// watches the ledger through a store opened with [store.ForAdmin].
+func RunProcesses(t *testing.T, newURL func(t *testing.T) string, open URLOpener, exclusive bool) {
 	ctx := context.Background()
 	openKey := func(t *testing.T, total money.Amount) (string, store.Store, store.Key) {
 		url := newURL(t)
-		s, err := open(ctx, url)
+		s, err := open(ctx, url, store.ForAdmin())
 		if err != nil {
 			t.Fatalf("open %s: %v", url, err)
 		}
@@ -277,6 +295,37 @@ func RunProcesses(t *testing.T, newURL func(t *testing.T) string, open URLOpener
 			t.Fatalf("CreateKey: %v", err)
 		}
 		return url, s, k
+	}
+
+	if exclusive {
+		t.Run("SecondProcessRefused", func(t *testing.T) {
+			url := newURL(t)
+			s, err := open(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := startChild(t, "open", url, "", 0, 0)
+			tl := c.read(t, nil)
+			c.wait(t)
+			if tl.opened || tl.refusal == "" {
+				t.Fatalf("a second process opened a store this one owns (opened %t); stderr:\n%s", tl.opened, c.stderr)
+			}
+			if !strings.Contains(tl.refusal, fmt.Sprintf("pid %d ", os.Getpid())) {
+				t.Errorf("the refusal does not name this process (pid %d): %s", os.Getpid(), tl.refusal)
+			}
+			// Once the owner closes, the next process may open it.
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			c = startChild(t, "open", url, "", 0, 0)
+			tl = c.read(t, nil)
+			c.wait(t)
+			if !tl.opened {
+				t.Fatalf("after the owner closed, a new process was refused: %s", tl.refusal)
+			}
+		})
+		runKilled(t, openKey, open)
+		return
 	}
 
 	t.Run("TwoProcesses", func(t *testing.T) {
@@ -303,6 +352,12 @@ func RunProcesses(t *testing.T, newURL func(t *testing.T) string, open URLOpener
 		}
 	})
 
+	runKilled(t, openKey, open)
+}
+
+// runKilled kills helpers with holds open and checks the ledger after.
+func runKilled(t *testing.T, openKey func(t *testing.T, total money.Amount) (string, store.Store, store.Key), open URLOpener) {
+	ctx := context.Background()
 	t.Run("KilledWithHoldsOpen", func(t *testing.T) {
 		const limit = 1000 * money.Microdollar
 		url, s, k := openKey(t, limit)
@@ -314,17 +369,24 @@ func RunProcesses(t *testing.T, newURL func(t *testing.T) string, open URLOpener
 		c.kill(t)
 		committed := 5 * helperMax * 7 / 10
 		if sp := spent(t, s, k.ID); sp.Held != money.Amount(tl.held)*helperMax || sp.Total != committed {
-			t.Fatalf("before Recover Spent = %+v, want %d holds of %s open and %s spent", sp, tl.held, helperMax, committed)
+			t.Fatalf("before the sweep Spent = %+v, want %d holds of %s open and %s spent", sp, tl.held, helperMax, committed)
 		}
-		st, err := s.Recover(ctx, time.Now().Add(time.Second))
-		if err != nil {
-			t.Fatalf("Recover: %v", err)
+		// A sweep now must spare the helper: its heartbeat is fresh.
+		if st, err := s.Sweep(ctx, time.Minute); err != nil || st != (store.SweepStats{}) {
+			t.Fatalf("Sweep right after the kill = %+v, %v; want nothing swept within the TTL", st, err)
 		}
-		if st.HoldsReleased != tl.held || st.RunsMarked != 1 {
-			t.Errorf("Recover = %+v, want %d holds released and the run marked", st, tl.held)
+		st := sweepLater(t, url, open)
+		held := money.Amount(tl.held) * helperMax
+		if st.Holds != tl.held || st.Charged != held || st.Runs != 1 || st.Replicas != 1 {
+			t.Errorf("Sweep = %+v, want %d holds charged %s, the run marked and one replica forgotten", st, tl.held, held)
 		}
-		if sp := spent(t, s, k.ID); sp.Held != 0 || sp.Total != committed {
-			t.Fatalf("after Recover Spent = %+v, want nothing held and %s spent", sp, committed)
+		// The dead helper's calls may have been billed upstream: each open
+		// hold is charged in full, none released.
+		if sp := spent(t, s, k.ID); sp.Held != 0 || sp.Total != committed+held {
+			t.Fatalf("after the sweep Spent = %+v, want nothing held and %s spent", sp, committed+held)
+		}
+		if st := sweepLater(t, url, open); st != (store.SweepStats{}) {
+			t.Errorf("second sweep = %+v, want nothing left", st)
 		}
 		if r, err := s.GetRun(ctx, "crash-run-0"); err != nil || r.Status != "interrupted" {
 			t.Errorf("the dead helper's run: %+v, %v; want interrupted", r, err)
@@ -341,20 +403,42 @@ func RunProcesses(t *testing.T, newURL func(t *testing.T) string, open URLOpener
 		}
 		rest := c.kill(t)
 		tl.committed += rest.committed
-		if _, err := s.Recover(ctx, time.Now().Add(time.Second)); err != nil {
-			t.Fatalf("Recover: %v", err)
-		}
+		sweepLater(t, url, open)
 		sp := spent(t, s, k.ID)
 		// Each helper goroutine may have had one commit stored but not yet
-		// reported when it died; nothing else may differ.
+		// reported, or one hold open (charged in full by the sweep), when
+		// it died; nothing else may differ.
 		slack := helperGoroutines * helperMax
 		if sp.Held != 0 || sp.Total < tl.committed || sp.Total > tl.committed+slack {
-			t.Fatalf("after Recover Spent = %+v; want nothing held and between the reported %s and %s more",
+			t.Fatalf("after the sweep Spent = %+v; want nothing held and between the reported %s and %s more",
 				sp, tl.committed, slack)
 		}
-		// The store still works after the crash.
-		if err := reserve(t, s, k.ID, helperMax).Commit(ctx, helperMax); err != nil {
+		// The store still works after the crash, for a new owner.
+		owner, err := open(ctx, url)
+		if err != nil {
+			t.Fatalf("opening after the crash: %v", err)
+		}
+		defer owner.Close()
+		if err := reserve(t, owner, k.ID, helperMax).Commit(ctx, helperMax); err != nil {
 			t.Fatalf("Commit after the crash: %v", err)
 		}
 	})
+}
+
+// sweepLater sweeps the store at url from a replica whose clock runs an
+// hour ahead, so the dead helper's heartbeat has expired without the test
+// waiting for the TTL.
+func sweepLater(t *testing.T, url string, open URLOpener) store.SweepStats {
+	t.Helper()
+	ctx := context.Background()
+	sw, err := open(ctx, url, store.ForAdmin(), store.WithClock(func() time.Time { return time.Now().Add(time.Hour) }))
+	if err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	defer sw.Close()
+	st, err := sw.Sweep(ctx, store.DefaultHeartbeatTTL)
+	if err != nil {
+		t.Fatalf("Sweep: %v", err)
+	}
+	return st
 }

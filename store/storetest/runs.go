@@ -187,60 +187,39 @@ func sameEvent(a, b episode.Event) bool {
 		a.Cost == b.Cost && a.Spent == b.Spent && a.Latency == b.Latency && a.Status == b.Status
 }
 
-func testRecover(t *testing.T, s store.Store, c *Clock) {
+// testReplicas: a serving store has a replica ID; its own holds and runs
+// are never swept, whatever the TTL asked for and however far its clock
+// runs; a heartbeat keeps it registered.
+func testReplicas(t *testing.T, s store.Store, c *Clock) {
 	ctx := context.Background()
+	if s.Replica() == "" {
+		t.Fatal("a serving store has no replica ID")
+	}
 	k := newKey(t, s, store.KeyBudget{Total: 100 * c1})
-	t0 := c.Now()
-	old := reserve(t, s, k.ID, 10*c1)
-	done := reserve(t, s, k.ID, 5*c1)
-	if err := done.Commit(ctx, 5*c1); err != nil {
-		t.Fatalf("Commit: %v", err)
-	}
-	for _, id := range []string{"old", "finished"} {
-		if err := s.CreateRun(ctx, store.Run{ID: id, Task: sampleTask()}); err != nil {
-			t.Fatalf("CreateRun: %v", err)
-		}
-	}
-	if err := s.FinishRun(ctx, "finished", &episode.Episode{Status: episode.StatusAnswered}); err != nil {
-		t.Fatalf("FinishRun: %v", err)
-	}
-	c.Add(time.Hour)
-	young := reserve(t, s, k.ID, 20*c1)
-	if err := s.CreateRun(ctx, store.Run{ID: "young", Task: sampleTask()}); err != nil {
+	h := reserve(t, s, k.ID, 10*c1)
+	if err := s.CreateRun(ctx, store.Run{ID: "mine", Task: sampleTask()}); err != nil {
 		t.Fatalf("CreateRun: %v", err)
 	}
-
-	st, err := s.Recover(ctx, t0.Add(30*time.Minute))
-	if err != nil {
-		t.Fatalf("Recover: %v", err)
-	}
-	if st != (store.RecoverStats{HoldsReleased: 1, RunsMarked: 1}) {
-		t.Errorf("Recover = %+v, want 1 hold released and 1 run marked", st)
-	}
-	if sp := spent(t, s, k.ID); sp.Held != 20*c1 || sp.Total != 5*c1 {
-		t.Errorf("after Recover Spent = %+v, want 20¢ held (the young hold), 5¢ spent", sp)
-	}
-	for id, want := range map[string]string{"old": "interrupted", "finished": "answered", "young": "running"} {
-		if r, err := s.GetRun(ctx, id); err != nil || r.Status != want {
-			t.Errorf("run %s: status %q (%v), want %q", id, r.Status, err, want)
+	c.Add(time.Hour) // our own heartbeat is an hour old
+	for _, ttl := range []time.Duration{0, time.Millisecond, time.Minute} {
+		st, err := s.Sweep(ctx, ttl)
+		if err != nil || st.Holds != 0 || st.Runs != 0 {
+			t.Fatalf("Sweep(%s) = %+v, %v; want our own holds and runs spared", ttl, st, err)
 		}
 	}
-	if st, err := s.Recover(ctx, t0.Add(30*time.Minute)); err != nil || st != (store.RecoverStats{}) {
-		t.Errorf("Recover again = %+v, %v; want nothing to do", st, err)
+	if sp := spent(t, s, k.ID); sp.Held != 10*c1 || sp.Total != 0 {
+		t.Fatalf("Spent = %+v, want the live hold still held", sp)
 	}
-
-	// The process owning the old hold was only slow: its late commit is
-	// billed, and frees nothing twice.
-	if err := old.Commit(ctx, 7*c1); err != nil {
-		t.Fatalf("late Commit: %v", err)
+	if r, err := s.GetRun(ctx, "mine"); err != nil || r.Status != "running" {
+		t.Fatalf("run: %+v, %v; want running", r, err)
 	}
-	if err := old.Release(ctx); err != nil {
-		t.Fatalf("late Release: %v", err)
+	if err := s.Heartbeat(ctx); err != nil {
+		t.Fatalf("Heartbeat: %v", err)
 	}
-	if err := young.Commit(ctx, 20*c1); err != nil {
-		t.Fatalf("Commit: %v", err)
+	if err := h.Commit(ctx, 4*c1); err != nil {
+		t.Fatal(err)
 	}
-	if sp := spent(t, s, k.ID); sp.Held != 0 || sp.Total != 32*c1 {
-		t.Errorf("Spent = %+v, want 32¢ spent, nothing held", sp)
+	if sp := spent(t, s, k.ID); sp.Held != 0 || sp.Total != 4*c1 {
+		t.Fatalf("Spent = %+v", sp)
 	}
 }

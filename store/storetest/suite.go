@@ -32,11 +32,13 @@ func Run(t *testing.T, open Opener) {
 		{"BudgetPeriods", testBudgetPeriods},
 		{"ExactlyOnce", testExactlyOnce},
 		{"Overrun", testOverrun},
+		{"Overage", testOverage},
+		{"OverbillingNeverPassesBudget", testOverbillingNeverPassesBudget},
 		{"ReserveErrors", testReserveErrors},
 		{"ConcurrentReservations", testConcurrentReservations},
 		{"Runs", testRuns},
 		{"Events", testEvents},
-		{"Recover", testRecover},
+		{"Replicas", testReplicas},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,30 +1,9 @@
-// Package llm puts language models behind Baton's tool contract. It has two
-// layers.
-//
-// # Clients
-//
-// [OpenAI] and [Anthropic] implement [chat.Client] and [chat.Streamer]: they
-// translate Baton's one chat model (chat.Message, chat.ToolCall) to a
-// provider's wire format and back. [NewOpenAI] speaks the OpenAI chat
-// completions API, which OpenAI, vLLM, Ollama, llama.cpp and OpenRouter all
-// serve; [NewAnthropic] speaks Anthropic's Messages API. Both are built on
-// the official SDKs with the SDKs' own retries and environment variables
-// turned off, and with one retry policy of this package installed as SDK
-// middleware, so every attempt is seen once:
-//
-//   - each attempt is bounded by [ClientOptions].Timeout (streams included);
-//   - 408, 429, 5xx (Anthropic's 529 too), connection failures and attempt
-//     timeouts are retried up to MaxRetries times, after the server's
-//     Retry-After (seconds or an HTTP date; Retry-After-Ms if sent), capped
-//     by MaxRetryAfter, or else exponential backoff with jitter;
-//   - the caller's context aborts at once, including during a wait;
-//   - response bodies are capped ([ErrTooLarge]) and 2xx bodies that are
-//     not JSON are rejected ([ErrMalformed]);
-//   - a final HTTP failure is a *chat.StatusError with the status and the
-//     provider's own message; every provider failure matches
-//     chat.ErrUpstream, and the caller's cancellation never does.
-//
-// A response without usage has Response.UsageReported false.
+// Package llm puts language models behind Baton's tool contract. It is a
+// thin adapter: the wire clients live at the edge, in chat/openai (the
+// OpenAI chat completions API, which OpenAI, vLLM, Ollama, llama.cpp and
+// OpenRouter serve) and chat/anthropic (Anthropic's Messages API), with
+// their retries, timeouts and body caps; this package turns one configured
+// model into a priced [tool.Tool].
 //
 // # Model tools
 //

@@ -26,10 +26,6 @@ const DefaultModelMaxTokens = 1024
 // charge, and a few dozen tokens cost a fraction of a cent.
 const MessageOverheadTokens = 64
 
-// durationSlack covers the time between a call's timeout firing and the
-// caller measuring the call's end, for models priced per second.
-const durationSlack = time.Second
-
 // ModelConfig configures a [Model]. Price is final here: looking it up in a
 // catalog is the caller's job (the registered kinds do it).
 type ModelConfig struct {
@@ -220,11 +216,9 @@ func (m *Model) MaxCost(args json.RawMessage) (money.Amount, error) {
 	if a.System != "" {
 		msgs++
 	}
-	return m.spec.Price.Cost(money.Usage{
-		InputTokens:  int64(len(a.System)+len(a.Prompt)) + MessageOverheadTokens*(msgs+1),
-		OutputTokens: int64(a.MaxTokens),
-		Duration:     m.spec.Timeout + durationSlack,
-	}), nil
+	spec := m.spec
+	spec.MaxOutputTokens = int64(a.MaxTokens)
+	return spec.MaxCost(int64(len(a.System)+len(a.Prompt)) + MessageOverheadTokens*(msgs+1)), nil
 }
 
 // args decodes and normalises arguments: max_tokens defaults to, and is

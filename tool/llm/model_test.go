@@ -13,15 +13,19 @@ import (
 
 	"github.com/batonhq/baton/chat"
 	"github.com/batonhq/baton/chat/chattest"
+	"github.com/batonhq/baton/chat/openai"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/tool"
 )
 
 var gpt5 = money.Price{InputPerM: money.MustParse("1.25"), OutputPerM: money.MustParse("10")}
 
-func newModelTest(t *testing.T, cfg ModelConfig, o ClientOptions, replies ...chattest.Reply) (*Model, *chattest.Server) {
+func newModelTest(t *testing.T, cfg ModelConfig, o openai.Options, replies ...chattest.Reply) (*Model, *chattest.Server) {
 	t.Helper()
-	c, srv, _ := newOpenAITest(t, o, replies...)
+	srv := chattest.New(replies...)
+	t.Cleanup(srv.Close)
+	o.BaseURL = srv.BaseURL()
+	c := openai.New(o)
 	if cfg.Model == "" {
 		cfg.Model = "gpt-5"
 	}
@@ -75,7 +79,7 @@ func TestModelCall(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, srv := newModelTest(t, ModelConfig{Price: gpt5}, ClientOptions{}, tt.reply)
+			m, srv := newModelTest(t, ModelConfig{Price: gpt5}, openai.Options{}, tt.reply)
 			res, err := m.Call(context.Background(), json.RawMessage(tt.args))
 			if err != nil {
 				t.Fatal(err)
@@ -105,7 +109,7 @@ func TestModelCall(t *testing.T) {
 
 func TestModelCallFailures(t *testing.T) {
 	t.Run("upstream error becomes an error result with the provider's message", func(t *testing.T) {
-		m, srv := newModelTest(t, ModelConfig{Price: gpt5}, ClientOptions{MaxRetries: 1},
+		m, srv := newModelTest(t, ModelConfig{Price: gpt5}, openai.Options{MaxRetries: 1},
 			chattest.Reply{Status: 500, Raw: `{"error":{"message":"The engine is currently overloaded"}}`},
 			chattest.Reply{Status: 500, Raw: `{"error":{"message":"The engine is currently overloaded"}}`},
 		)
@@ -124,7 +128,7 @@ func TestModelCallFailures(t *testing.T) {
 		}
 	})
 	t.Run("cancellation is a Go error", func(t *testing.T) {
-		m, _ := newModelTest(t, ModelConfig{Price: gpt5}, ClientOptions{}, chattest.Reply{Content: "late", Delay: 10 * time.Second})
+		m, _ := newModelTest(t, ModelConfig{Price: gpt5}, openai.Options{}, chattest.Reply{Content: "late", Delay: 10 * time.Second})
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() { time.Sleep(20 * time.Millisecond); cancel() }()
 		res, err := m.Call(ctx, json.RawMessage(`{"prompt":"x"}`))
@@ -133,7 +137,7 @@ func TestModelCallFailures(t *testing.T) {
 		}
 	})
 	t.Run("attempt timeout is an error result", func(t *testing.T) {
-		m, _ := newModelTest(t, ModelConfig{Price: gpt5}, ClientOptions{Timeout: 30 * time.Millisecond, MaxRetries: -1},
+		m, _ := newModelTest(t, ModelConfig{Price: gpt5}, openai.Options{Timeout: 30 * time.Millisecond, MaxRetries: -1},
 			chattest.Reply{Content: "late", Delay: 10 * time.Second})
 		res, err := m.Call(context.Background(), json.RawMessage(`{"prompt":"x"}`))
 		if err != nil || !res.IsError || !strings.Contains(res.Content, "timed out") {
@@ -142,7 +146,7 @@ func TestModelCallFailures(t *testing.T) {
 	})
 	for _, args := range []string{`{"prompt":""}`, `{}`, `{"prompt":3}`, `not json`} {
 		t.Run("bad arguments "+args, func(t *testing.T) {
-			m, srv := newModelTest(t, ModelConfig{Price: gpt5}, ClientOptions{})
+			m, srv := newModelTest(t, ModelConfig{Price: gpt5}, openai.Options{})
 			res, err := m.Call(context.Background(), json.RawMessage(args))
 			if err != nil || !res.IsError || !strings.Contains(res.Content, "prompt") && !strings.Contains(res.Content, "decode") {
 				t.Fatalf("res, err = %+v, %v", res, err)
@@ -158,7 +162,7 @@ func TestModelCallFailures(t *testing.T) {
 }
 
 func TestModelSpec(t *testing.T) {
-	m, err := NewModel(NewOpenAI(ClientOptions{}), ModelConfig{Model: "meta-llama/Llama-3.3-70B-Instruct", Provider: "openai", Price: gpt5, MaxTokens: 2048, Latency: 3 * time.Second})
+	m, err := NewModel(openai.New(openai.Options{}), ModelConfig{Model: "meta-llama/Llama-3.3-70B-Instruct", Provider: "openai", Price: gpt5, MaxTokens: 2048, Latency: 3 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +189,7 @@ func TestModelSpec(t *testing.T) {
 			t.Errorf("Validate(%s) = %v, want ok=%v", args, err, ok)
 		}
 	}
-	free, _ := NewModel(NewOpenAI(ClientOptions{}), ModelConfig{Model: "local", Tags: []string{tool.TagLLM, tool.TagLocal}})
+	free, _ := NewModel(openai.New(openai.Options{}), ModelConfig{Model: "local", Tags: []string{tool.TagLLM, tool.TagLocal}})
 	if !free.Spec().HasTag(tool.TagFree) || !free.Spec().HasTag(tool.TagLocal) {
 		t.Errorf("free local tags = %v", free.Spec().Tags)
 	}
@@ -211,7 +215,7 @@ func TestModelMaxCostBoundsActual(t *testing.T) {
 	}
 	for pname, price := range prices {
 		for _, a := range args {
-			m, err := NewModel(NewOpenAI(ClientOptions{}), ModelConfig{Model: "m", Price: price, MaxTokens: 4096, Timeout: 10 * time.Second})
+			m, err := NewModel(openai.New(openai.Options{}), ModelConfig{Model: "m", Price: price, MaxTokens: 4096, Timeout: 10 * time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -239,7 +243,7 @@ func TestModelMaxCostBoundsActual(t *testing.T) {
 			}
 			// The bound is tight on the token side: one more output token
 			// than max_tokens would exceed it whenever output is priced.
-			over := m.Spec().Cost(tool.Usage{InputTokens: maxIn, OutputTokens: maxOut + 1_000_000}, m.Spec().Timeout+durationSlack)
+			over := m.Spec().Cost(tool.Usage{InputTokens: maxIn, OutputTokens: maxOut + 1_000_000}, m.Spec().Timeout+tool.TimeoutSlack)
 			if price.OutputPerM > 0 && over <= bound {
 				t.Errorf("%s: bound %v not below a cost %v far past max_tokens; is MaxCost counting output?", pname, bound, over)
 			}
@@ -250,7 +254,7 @@ func TestModelMaxCostBoundsActual(t *testing.T) {
 // TestModelMaxCostThroughSet runs a real call through a tool.Set and checks
 // the charge against tool.WorstCase, the number budgets reserve.
 func TestModelMaxCostThroughSet(t *testing.T) {
-	m, _ := newModelTest(t, ModelConfig{Price: gpt5, MaxTokens: 600}, ClientOptions{},
+	m, _ := newModelTest(t, ModelConfig{Price: gpt5, MaxTokens: 600}, openai.Options{},
 		chattest.Reply{Content: "answer", Usage: chattest.Usage{PromptTokens: 60, CompletionTokens: 600}})
 	set, err := tool.NewSet(m)
 	if err != nil {
@@ -313,7 +317,7 @@ func TestCostTranscript(t *testing.T) {
 				defer srv.Close()
 				opts["base_url"] = srv.BaseURL()
 			case "llm.anthropic":
-				srv := newAnthropicServer(aReply{Text: "ok", InputTokens: in, OutputTokens: out})
+				srv := chattest.NewAnthropic(chattest.AnthropicReply{Text: "ok", InputTokens: in, OutputTokens: out})
 				defer srv.Close()
 				opts["base_url"] = srv.URL
 			default:

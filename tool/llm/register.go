@@ -3,13 +3,15 @@ package llm
 import (
 	"context"
 	"fmt"
-	"github.com/batonhq/baton/config"
 	"net"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/batonhq/baton/chat"
+	"github.com/batonhq/baton/chat/anthropic"
+	"github.com/batonhq/baton/chat/openai"
+	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/tool"
 )
@@ -54,10 +56,10 @@ type Options struct {
 	// so nothing is ever metered at zero by accident.
 	Free bool `json:"free,omitempty"`
 	// Latency is the typical wall time of one call, for policies.
-	Latency config.Duration `json:"latency,omitempty"`
+	Latency duration.Duration `json:"latency,omitempty"`
 	// Timeout bounds one call, retries included, and each attempt within
 	// it; default tool.DefaultTimeout.
-	Timeout config.Duration `json:"timeout,omitempty"`
+	Timeout duration.Duration `json:"timeout,omitempty"`
 	// MaxTokens caps the output tokens of one call; default
 	// DefaultModelMaxTokens.
 	MaxTokens int `json:"max_tokens,omitempty"`
@@ -66,18 +68,22 @@ type Options struct {
 	MaxRetries *int `json:"max_retries,omitempty"`
 }
 
+// wireOptions are the options of both wire clients (openai.Options and
+// anthropic.Options are one type).
+type wireOptions = openai.Options
+
 type provider struct {
 	name   string
 	keyEnv string
 	base   string
-	client func(ClientOptions) chat.Client
+	client func(wireOptions) chat.Client
 }
 
 var (
-	openAIProvider = provider{name: "openai", keyEnv: "OPENAI_API_KEY", base: DefaultOpenAIBaseURL,
-		client: func(o ClientOptions) chat.Client { return NewOpenAI(o) }}
-	anthropicProvider = provider{name: "anthropic", keyEnv: "ANTHROPIC_API_KEY", base: DefaultAnthropicBaseURL,
-		client: func(o ClientOptions) chat.Client { return NewAnthropic(o) }}
+	openAIProvider = provider{name: "openai", keyEnv: "OPENAI_API_KEY", base: openai.DefaultBaseURL,
+		client: func(o wireOptions) chat.Client { return openai.New(o) }}
+	anthropicProvider = provider{name: "anthropic", keyEnv: "ANTHROPIC_API_KEY", base: anthropic.DefaultBaseURL,
+		client: func(o wireOptions) chat.Client { return anthropic.New(o) }}
 )
 
 func openKind(p provider) func(context.Context, tool.Config) ([]tool.Tool, error) {
@@ -123,7 +129,7 @@ func (p provider) open(cfg tool.Config, o Options) (*Model, error) {
 		return nil, fmt.Errorf("llm: model %q at %s: %w: no API key; set the environment variable %s (or name another with api_key_env)",
 			o.Model, u.Host, tool.ErrDisabled, keyEnv)
 	}
-	co := ClientOptions{BaseURL: o.BaseURL, APIKey: key, Timeout: time.Duration(o.Timeout)}
+	co := wireOptions{BaseURL: o.BaseURL, APIKey: key, Timeout: time.Duration(o.Timeout)}
 	if co.Timeout == 0 {
 		co.Timeout = tool.DefaultTimeout
 	}
@@ -133,7 +139,7 @@ func (p provider) open(cfg tool.Config, o Options) (*Model, error) {
 		}
 		co.MaxRetries = *o.MaxRetries
 		if co.MaxRetries == 0 {
-			co.MaxRetries = -1 // ClientOptions reads 0 as "default"
+			co.MaxRetries = -1 // the options read 0 as "default"
 		}
 	}
 	tags := []string{tool.TagLLM, tool.TagRemote}

@@ -3,12 +3,12 @@ package mcp
 import (
 	"context"
 	"fmt"
-	"github.com/batonhq/baton/config"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/tool"
 )
@@ -45,7 +45,7 @@ type kindOptions struct {
 	// instance's name, "" means no prefix.
 	Prefix *string `json:"prefix"`
 	// Timeout bounds each call, e.g. "30s".
-	Timeout config.Duration `json:"timeout"`
+	Timeout duration.Duration `json:"timeout"`
 	// PricePerCall is the price of one call in dollars.
 	PricePerCall money.Amount `json:"price_per_call"`
 }

@@ -2,12 +2,12 @@ package mcp
 
 import (
 	"encoding/json"
-	"github.com/batonhq/baton/config"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/tool"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -80,7 +80,7 @@ func TestDuration(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var d config.Duration
+			var d duration.Duration
 			err := json.Unmarshal([]byte(tc.in), &d)
 			if (err != nil) != tc.wantErr || err == nil && time.Duration(d) != tc.want {
 				t.Fatalf("unmarshal %s = %s, %v; want %s (error %v)", tc.in, time.Duration(d), err, tc.want, tc.wantErr)

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/tool"
 )
 
@@ -45,5 +48,31 @@ func BenchmarkPythonCall(b *testing.B) {
 		if res, err := p.Call(context.Background(), args); err != nil || res.IsError {
 			b.Fatalf("%+v, %v", res, err)
 		}
+	}
+}
+
+// BenchmarkStarlarkAllocationBomb measures how fast the bombs end
+// under the default 256 MiB limit: refused before the allocation, or
+// stopped by the budget as a doubling value nears it. The wall clock is a
+// minute, not the default 10 s, so a loaded machine shows its real time.
+func BenchmarkStarlarkAllocationBomb(b *testing.B) {
+	s, err := NewStarlark("", StarlarkOptions{Timeout: duration.Duration(time.Minute)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct{ name, code string }{
+		{"list_1<<29", "x = [0] * (1 << 29)"},
+		{"string_doubling", "s = 'ab'\nwhile True:\n  s = s + s"},
+		{"list_doubling", "l = [0]\nwhile True:\n  l = l + l"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			args := codeArgs(b, bc.code)
+			for b.Loop() {
+				res, err := s.Call(context.Background(), args)
+				if err != nil || !res.IsError || !strings.Contains(res.Content, "memory limit 256 MiB exceeded") {
+					b.Fatalf("%+v, %v", res, err)
+				}
+			}
+		})
 	}
 }

@@ -18,6 +18,7 @@ const nsFlags = syscall.CLONE_NEWNET | syscall.CLONE_NEWPID | syscall.CLONE_NEWN
 func isolationModes() []isolation {
 	if os.Geteuid() == 0 {
 		return []isolation{
+			{name: "private", drop: true, namespaces: true, private: true},
 			{name: "namespaces+nobody", drop: true, namespaces: true},
 			{name: "nobody", drop: true},
 			{name: "namespaces", namespaces: true},
@@ -25,6 +26,7 @@ func isolationModes() []isolation {
 		}
 	}
 	return []isolation{
+		{name: "userns+private", namespaces: true, userns: true, private: true},
 		{name: "userns", namespaces: true, userns: true},
 		{name: "none"},
 	}
@@ -41,11 +43,19 @@ func (m isolation) sysProcAttr() *syscall.SysProcAttr {
 	if m.userns {
 		a.Cloneflags |= syscall.CLONE_NEWUSER
 		uid, gid := os.Getuid(), os.Getgid()
-		a.UidMappings = []syscall.SysProcIDMap{{ContainerID: uid, HostID: uid, Size: 1}}
-		a.GidMappings = []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}}
+		inUID, inGID := uid, gid
+		if m.private {
+			// The helper must be root in the namespace to mount; it makes
+			// sure the code it execs gains no capabilities from that.
+			inUID, inGID = 0, 0
+		}
+		a.UidMappings = []syscall.SysProcIDMap{{ContainerID: inUID, HostID: uid, Size: 1}}
+		a.GidMappings = []syscall.SysProcIDMap{{ContainerID: inGID, HostID: gid, Size: 1}}
 		a.GidMappingsEnableSetgroups = false
 	}
-	if m.drop {
+	if m.drop && !m.private {
+		// A private sandbox starts as root: its helper mounts first and
+		// then drops to the call's own uid.
 		a.Credential = &syscall.Credential{Uid: sandboxID, Gid: sandboxID, Groups: []uint32{}}
 	}
 	return a
@@ -64,7 +74,7 @@ func killGroup(pid int) error {
 
 // chownToSandbox hands path to the sandbox user when m drops privileges.
 func (m isolation) chownToSandbox(path string) error {
-	if !m.drop {
+	if !m.drop || m.private {
 		return nil
 	}
 	return os.Lchown(path, sandboxID, sandboxID)

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/batonhq/baton/config"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/tool"
 )
 
@@ -44,7 +44,7 @@ func TestMain(m *testing.M) {
 // machines are loaded; the cases about time set their own short ones.
 func testPythonOptions() PythonOptions {
 	return PythonOptions{
-		Timeout:        config.Duration(30 * time.Second),
+		Timeout:        duration.Duration(30 * time.Second),
 		CPUSeconds:     30,
 		MemoryMB:       256,
 		MaxOutputBytes: 16 << 10,

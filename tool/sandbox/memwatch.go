@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"fmt"
 	"runtime/metrics"
 	"time"
 )
@@ -19,16 +20,17 @@ func heapBytes() uint64 {
 	return s[0].Value.Uint64()
 }
 
-// watchHeap calls exceeded once if the heap grows more than limit bytes
-// over the smallest size seen since the start, polling every period until
-// ctx ends. An interpreter cannot account its own allocations, so growth
-// of the shared heap is the signal. The reference is the running minimum,
-// not the size at the start, because that size may include garbage which a
-// collection frees later, and growth would then have to refill it before
-// counting. A single allocation is still bounded only by Starlark's own
-// caps (1 GiB for a repeated string).
-func watchHeap(ctx context.Context, limit uint64, period time.Duration, exceeded func()) {
-	base := heapBytes()
+// watchHeap calls b.exceeded once if the heap grows more than b.limit
+// bytes over the smallest size seen since the start (b.base), polling every
+// period until ctx ends. An interpreter cannot account its own
+// allocations, so growth of the shared heap is the signal. The reference
+// is the running minimum, not the size at the start, because that size
+// may include garbage which a collection frees later, and growth would
+// then have to refill it before counting. Single large allocations are
+// refused before they happen by the operator builtins, which read the
+// same base.
+func watchHeap(ctx context.Context, b *memBudget, period time.Duration) {
+	b.base.Store(heapBytes())
 	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
@@ -37,9 +39,10 @@ func watchHeap(ctx context.Context, limit uint64, period time.Duration, exceeded
 			return
 		case <-t.C:
 			h := heapBytes()
-			base = min(base, h)
-			if h-base > limit {
-				exceeded()
+			base := min(b.base.Load(), h)
+			b.base.Store(base)
+			if h-base > b.limit {
+				b.exceeded(fmt.Sprintf("memory limit %d MiB exceeded", b.limit>>20))
 				return
 			}
 		}

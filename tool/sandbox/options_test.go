@@ -40,6 +40,10 @@ func TestOpenKinds(t *testing.T) {
 		{name: "python unknown option", kind: "sandbox.python", cfg: tool.Config{Options: json.RawMessage(`{"memory": 128}`)}, wantErr: `unknown field "memory"`},
 		{name: "python bad timeout", kind: "sandbox.python", cfg: tool.Config{Options: json.RawMessage(`{"timeout": "ten seconds"}`)}, wantErr: "ten seconds"},
 		{name: "python tiny memory", kind: "sandbox.python", cfg: tool.Config{Options: json.RawMessage(`{"memory_mb": 4}`)}, wantErr: "memory_mb 4 is too small"},
+		{name: "python uid range", kind: "sandbox.python", cfg: tool.Config{Options: json.RawMessage(`{"first_uid": 500000, "uid_count": 16}`)}, wantName: "python"},
+		{name: "python negative uid range", kind: "sandbox.python", cfg: tool.Config{Options: json.RawMessage(`{"uid_count": -1}`)}, wantErr: "must be non-negative"},
+		{name: "python uid range past 2^31", kind: "sandbox.python", cfg: tool.Config{Options: json.RawMessage(`{"first_uid": 2147483000, "uid_count": 1000}`)}, wantErr: "below 2^31-1"},
+		{name: "python system uids", kind: "sandbox.python", cfg: tool.Config{Options: json.RawMessage(`{"first_uid": 100}`)}, wantErr: "system users"},
 		{name: "python missing interpreter", kind: "sandbox.python", cfg: tool.Config{Options: json.RawMessage(`{"python": "/nonexistent/python3"}`)}, wantErr: "disabled"},
 	}
 	for _, tc := range tests {

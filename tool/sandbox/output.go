@@ -25,6 +25,9 @@ type Output struct {
 	Limit string `json:"limit,omitempty"`
 	// Steps is the number of Starlark execution steps used.
 	Steps uint64 `json:"steps,omitempty"`
+	// Isolation names the protections the Python sandbox could not set up
+	// on this machine, if any.
+	Isolation string `json:"isolation,omitempty"`
 }
 
 // failed reports whether the run should be an error Result.
@@ -58,6 +61,9 @@ func (o *Output) content() string {
 	if o.Limit != "" {
 		b.WriteString(o.Limit)
 		b.WriteByte('\n')
+	}
+	if o.Isolation != "" {
+		fmt.Fprintf(&b, "[sandbox protections %s]\n", o.Isolation)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"context"
 	"fmt"
-	"github.com/batonhq/baton/config"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -13,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/tool"
 )
 
@@ -28,6 +28,21 @@ var systemPythons = []string{"/usr/bin/python3", "/usr/local/bin/python3", "/bin
 type choice struct {
 	interp string
 	mode   isolation
+	// helper is the Baton binary re-executed to build a private sandbox,
+	// binds the host paths that sandbox shows (both only for private
+	// modes).
+	helper string
+	binds  []string
+	// cgroups is where each call's memory and pids cgroups are made, when
+	// the mode is private and Baton may make them.
+	cgroups cgroupParents
+}
+
+// public reports the isolation in force, including the memory cgroup.
+func (c choice) public() Isolation {
+	i := c.mode.public()
+	i.MemoryCgroup = c.mode.private && c.cgroups.memory != ""
+	return i
 }
 
 var (
@@ -54,19 +69,35 @@ func choose(ctx context.Context, opts PythonOptions) (choice, error) {
 		return choice{}, fmt.Errorf("sandbox: python interpreter %q not found; install python3 or set the python option of sandbox.python: %w", opts.Python, tool.ErrDisabled)
 	}
 	popts := opts
-	popts.Timeout = config.Duration(probeTimeout)
+	popts.Timeout = duration.Duration(probeTimeout)
 	popts.CPUSeconds = int(probeTimeout / time.Second)
 	popts.MaxOutputBytes = 4 << 10
 	var fails []string
 	modes := isolationModes()
+	helper, helperErr := os.Executable()
+	binds := map[string][]string{}
+	cgroups := usableCgroups(opts)
 	for i, m := range modes {
 		for _, interp := range cands {
-			out, err := run(ctx, popts, interp, m, "import json, os, sys\nprint('ok')\n", "")
+			c := choice{interp: interp, mode: m}
+			if m.private {
+				if helperErr != nil {
+					fails = append(fails, fmt.Sprintf("%s: cannot find Baton's own binary to re-execute: %v", m.name, helperErr))
+					continue
+				}
+				if _, ok := binds[interp]; !ok {
+					binds[interp] = bindList(installDirs(ctx, interp))
+				}
+				c.helper, c.binds = helper, binds[interp]
+				if m.drop {
+					c.cgroups = cgroups
+				}
+			}
+			out, err := run(ctx, popts, c, "import json, os, sys\nprint('ok')\n", "")
 			if err != nil && ctx.Err() != nil {
 				return choice{}, err
 			}
 			if err == nil && out.ExitCode == 0 && out.Stdout == "ok\n" {
-				c := choice{interp: interp, mode: m}
 				probeCache[key] = c
 				if i > 0 {
 					logger().Warn("sandbox: python runs with weaker isolation than the strongest mode",
@@ -80,6 +111,22 @@ func choose(ctx context.Context, opts PythonOptions) (choice, error) {
 		}
 	}
 	return choice{}, fmt.Errorf("sandbox: no python interpreter runs here (%s): %w", strings.Join(fails, " | "), tool.ErrDisabled)
+}
+
+// usableCgroups finds Baton's cgroups and checks, once, that a call's
+// cgroup can be made there; otherwise calls go without (and say so).
+func usableCgroups(opts PythonOptions) cgroupParents {
+	p := findCgroupParents()
+	if p.memory == "" {
+		return p
+	}
+	cg, err := p.newCallCgroup(int64(opts.MemoryMB)<<20, opts.MaxProcs)
+	if err != nil {
+		logger().Warn("sandbox: python calls run without a memory cgroup", "err", err)
+		return cgroupParents{}
+	}
+	cg.remove()
+	return p
 }
 
 func probeFailure(interp string, m isolation, out *Output, err error) string {
@@ -127,6 +174,32 @@ func candidates(ctx context.Context, python string) []string {
 		}
 	}
 	return out
+}
+
+// installDirs asks the interpreter at p where its installation lives
+// (prefixes, the directory of its binary, the directories of the shared
+// libraries it loaded), so a private sandbox can show exactly those. It
+// runs as Baton itself, like realExecutable.
+func installDirs(ctx context.Context, p string) []string {
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	code := "import os, sys\n" +
+		"for d in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, os.path.dirname(os.path.realpath(sys.executable))}: print(d)\n"
+	b, err := exec.CommandContext(ctx, p, "-I", "-S", "-c", code).Output()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); filepath.IsAbs(l) && l != "/" {
+			out = append(out, l)
+		}
+	}
+	dir := filepath.Dir(p)
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		dir = filepath.Dir(r)
+	}
+	return append(out, dir)
 }
 
 // realExecutable asks the interpreter at p where it really lives. It runs

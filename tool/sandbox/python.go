@@ -56,18 +56,14 @@ func NewPython(ctx context.Context, name string, opts PythonOptions) (*Python, e
 	if err != nil {
 		return nil, err
 	}
-	iso := c.mode.public()
 	wall := time.Duration(opts.Timeout)
-	desc := fmt.Sprintf("Runs a Python 3 script (standard library only) and returns its stdout, stderr and exit code. "+
-		"Use it for computation, data wrangling and checking code. Limits: %s wall clock, %ds CPU, %d MiB memory, "+
-		"%s of output, %d processes, %d MiB per file; no network access where isolation allows. %s",
-		wall, opts.CPUSeconds, opts.MemoryMB, sizeString(opts.MaxOutputBytes), opts.MaxProcs, opts.FileSizeMB, iso.describe())
+	desc := pythonDescription(opts, c.public())
 	return &Python{
 		opts:   opts,
 		choice: c,
 		spec: tool.Spec{
 			Name:        name,
-			Description: strings.TrimSpace(desc),
+			Description: desc,
 			Parameters:  pythonParams,
 			Latency:     100 * time.Millisecond,
 			Timeout:     wall + specSlack,
@@ -80,7 +76,7 @@ func NewPython(ctx context.Context, name string, opts PythonOptions) (*Python, e
 func (p *Python) Spec() tool.Spec { return p.spec }
 
 // Isolation reports how calls are confined on this machine.
-func (p *Python) Isolation() Isolation { return p.choice.mode.public() }
+func (p *Python) Isolation() Isolation { return p.choice.public() }
 
 // Interpreter returns the path of the interpreter in use.
 func (p *Python) Interpreter() string { return p.choice.interp }
@@ -95,12 +91,32 @@ func (p *Python) Call(ctx context.Context, args json.RawMessage) (*tool.Result, 
 	if strings.TrimSpace(in.Code) == "" {
 		return tool.Errorf("%s: code is empty; send the Python source in \"code\"", p.spec.Name), nil
 	}
-	out, err := run(ctx, p.opts, p.choice.interp, p.choice.mode, in.Code, in.Stdin)
+	out, err := run(ctx, p.opts, p.choice, in.Code, in.Stdin)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, err
 		}
 		return tool.Errorf("%s: the sandbox could not run the code: %v", p.spec.Name, err), nil
 	}
+	// Every Result says what this machine could not confine, so nobody
+	// mistakes a weaker sandbox for the full one.
+	out.Isolation = p.choice.public().Missing()
 	return out.result()
+}
+
+// pythonDescription is the tool's description: what it does, its limits
+// and the isolation in force, led by a warning when some is missing.
+func pythonDescription(opts PythonOptions, iso Isolation) string {
+	wall := time.Duration(opts.Timeout)
+	desc := fmt.Sprintf("Runs a Python 3 script (standard library only) and returns its stdout, stderr and exit code. "+
+		"Use it for computation, data wrangling and checking code. Limits: %s wall clock, %ds CPU, %d MiB memory "+
+		"(files in /tmp count where a memory cgroup is available), %s of output, %d processes, %d MiB per file; "+
+		"no network access where isolation allows. %s",
+		wall, opts.CPUSeconds, opts.MemoryMB, sizeString(opts.MaxOutputBytes), opts.MaxProcs, opts.FileSizeMB, iso.describe())
+	if missing := iso.Missing(); missing != "" {
+		// First, so that even a listing that cuts descriptions short
+		// (baton tools) shows that this machine's sandbox is weaker.
+		desc = fmt.Sprintf("WEAKER SANDBOX (isolation %s; %s): %s", iso.Mode, missing, desc)
+	}
+	return strings.TrimSpace(desc)
 }

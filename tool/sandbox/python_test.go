@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/batonhq/baton/config"
 	"net"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/tool"
 )
 
@@ -90,16 +90,16 @@ func TestPythonHostile(t *testing.T) {
 		truncated bool
 	}{
 		{name: "infinite loop hits wall clock", code: "while True: pass",
-			opts: func(o *PythonOptions) { o.Timeout = config.Duration(time.Second); o.CPUSeconds = 30 }, wantLimit: "killed: wall-clock limit 1s exceeded", timedOut: true},
+			opts: func(o *PythonOptions) { o.Timeout = duration.Duration(time.Second); o.CPUSeconds = 30 }, wantLimit: "killed: wall-clock limit 1s exceeded", timedOut: true},
 		{name: "sleeping loop hits wall clock", code: "import time\nwhile True: time.sleep(1)",
-			opts: func(o *PythonOptions) { o.Timeout = config.Duration(time.Second) }, wantLimit: "wall-clock limit", timedOut: true},
+			opts: func(o *PythonOptions) { o.Timeout = duration.Duration(time.Second) }, wantLimit: "wall-clock limit", timedOut: true},
 		{name: "infinite loop hits CPU limit", code: "while True: pass",
-			opts: func(o *PythonOptions) { o.Timeout = config.Duration(30 * time.Second); o.CPUSeconds = 1 }, wantLimit: "killed: CPU-time limit 1s exceeded"},
+			opts: func(o *PythonOptions) { o.Timeout = duration.Duration(30 * time.Second); o.CPUSeconds = 1 }, wantLimit: "killed: CPU-time limit 1s exceeded"},
 		{name: "huge string", code: "x = 'a' * 10**10", wantLimit: "memory limit 256 MiB exceeded"},
 		{name: "growing list", code: "l = []\nwhile True: l.append(' ' * 10**6)", wantLimit: "memory limit 256 MiB exceeded"},
 		{name: "fork bomb", code: "import os\nwhile True: os.fork()", wantLimit: "process limit 32 reached"},
 		{name: "persistent fork bomb", code: "import os, time\nwhile True:\n  try:\n    os.fork()\n  except OSError:\n    time.sleep(0.01)",
-			opts: func(o *PythonOptions) { o.Timeout = config.Duration(time.Second) }, wantLimit: "wall-clock limit", timedOut: true},
+			opts: func(o *PythonOptions) { o.Timeout = duration.Duration(time.Second) }, wantLimit: "wall-clock limit", timedOut: true},
 		{name: "thread bomb", code: "import threading, time\nwhile True: threading.Thread(target=time.sleep, args=(60,), daemon=True).start()", wantLimit: "process limit 32 reached"},
 		{name: "one huge print", code: "print('x' * 10**8)", wantLimit: "output truncated at 16 KiB", truncated: true},
 		{name: "endless printing", code: "while True: print('y' * 1000)", wantLimit: "output truncated at 16 KiB", truncated: true},
@@ -149,8 +149,9 @@ func TestPythonCannotReadSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, out := call(t, p, fmt.Sprintf("print(open(%q).read())", secret))
-	if !res.IsError || !strings.Contains(out.Stderr, "PermissionError") {
-		t.Errorf("reading a root 0600 file should fail with PermissionError; content:\n%s", res.Content)
+	// A private sandbox does not even show the file; the others deny it.
+	if !res.IsError || !strings.Contains(out.Stderr, "PermissionError") && !strings.Contains(out.Stderr, "FileNotFoundError") {
+		t.Errorf("reading a root 0600 file should fail; content:\n%s", res.Content)
 	}
 	if strings.Contains(res.Content, "hunter2") {
 		t.Errorf("secret leaked:\n%s", res.Content)
@@ -269,7 +270,7 @@ func TestPythonConcurrentCallsHaveOwnWorkDirs(t *testing.T) {
 
 func TestPythonContextCancelled(t *testing.T) {
 	t.Parallel()
-	p := newTestPython(t, func(o *PythonOptions) { o.Timeout = config.Duration(30 * time.Second) })
+	p := newTestPython(t, func(o *PythonOptions) { o.Timeout = duration.Duration(30 * time.Second) })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan struct{})
@@ -282,7 +283,7 @@ func TestPythonContextCancelled(t *testing.T) {
 	// Wait until the script and its child run, which also shows strays
 	// can see sandbox processes.
 	for i := 0; len(strays(t, p)) < 2; i++ {
-		if i == 1000 {
+		if i == 3000 { // 30 s: a loaded machine starts processes slowly
 			t.Fatal("the sandboxed processes never appeared")
 		}
 		select {

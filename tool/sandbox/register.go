@@ -9,7 +9,7 @@ import (
 func init() {
 	tool.Register(tool.Kind{
 		ID:      "sandbox.python",
-		Doc:     "Python 3 in a subprocess with rlimits, no network and a throwaway work directory",
+		Doc:     "Python 3 in a subprocess with rlimits, no network, a private read-only root with its own tmpfs and /proc, and a uid per call",
 		Default: true,
 		Open: func(ctx context.Context, cfg tool.Config) ([]tool.Tool, error) {
 			var opts PythonOptions

@@ -27,10 +27,11 @@ const waitDelay = 2 * time.Second
 // scriptName is the file the code is written to in the work directory.
 const scriptName = "main.py"
 
-// run executes code once under opts with interpreter interp and isolation
-// m. A Go error means the run could not happen (or ctx ended); everything
+// run executes code once under opts with the interpreter and isolation of
+// c. A Go error means the run could not happen (or ctx ended); everything
 // the code did, including hitting a limit, is in the Output.
-func run(ctx context.Context, opts PythonOptions, interp string, m isolation, code, stdin string) (*Output, error) {
+func run(ctx context.Context, opts PythonOptions, c choice, code, stdin string) (*Output, error) {
+	interp, m := c.interp, c.mode
 	dir, err := os.MkdirTemp(opts.workRoot, "baton-sandbox-")
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: make work directory: %w", err)
@@ -41,7 +42,11 @@ func run(ctx context.Context, opts PythonOptions, interp string, m isolation, co
 		}
 	}()
 	script := filepath.Join(dir, scriptName)
-	if err := os.WriteFile(script, []byte(code), 0o644); err != nil {
+	scriptMode := os.FileMode(0o644)
+	if m.private {
+		scriptMode = 0o600 // only the helper, still root, reads it
+	}
+	if err := os.WriteFile(script, []byte(code), scriptMode); err != nil {
 		return nil, fmt.Errorf("sandbox: write script: %w", err)
 	}
 	if err := m.chownToSandbox(script); err != nil {
@@ -58,13 +63,32 @@ func run(ctx context.Context, opts PythonOptions, interp string, m isolation, co
 	defer cancel()
 
 	out := newCapture(opts.MaxOutputBytes, func() { stop(errOutputCap) })
-	cmd := exec.CommandContext(tctx, interp, "-I", "-S", "-c", bootstrap,
+	argv := []string{interp, "-I", "-S", "-c", bootstrap,
 		strconv.Itoa(opts.CPUSeconds),
 		strconv.FormatInt(int64(opts.MemoryMB)<<20, 10),
 		strconv.Itoa(opts.MaxProcs),
 		strconv.FormatInt(int64(opts.FileSizeMB)<<20, 10),
 		strconv.Itoa(maxOpenFiles),
-		interp, scriptName)
+		interp, scriptName}
+	var cmd *exec.Cmd
+	var cg *callCgroup
+	if m.private {
+		if c.cgroups.memory != "" {
+			cg, err = c.cgroups.newCallCgroup(int64(opts.MemoryMB)<<20, opts.MaxProcs)
+			if err != nil {
+				return nil, err
+			}
+			defer cg.remove() // after the uid's release below: ends last
+		}
+		cfg, release, err := privateConfig(opts, c, dir, argv, cg)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+		cmd = exec.CommandContext(tctx, c.helper, helperArg, cfg)
+	} else {
+		cmd = exec.CommandContext(tctx, interp, argv[1:]...)
+	}
 	cmd.Dir = dir
 	cmd.Env = sandboxEnv(dir)
 	cmd.Stdin = strings.NewReader(stdin)
@@ -137,6 +161,8 @@ func run(ctx context.Context, opts PythonOptions, interp string, m isolation, co
 	case errors.Is(cause, errWallClock):
 		o.TimedOut = true
 		o.addLimit(fmt.Sprintf("killed: wall-clock limit %s exceeded", wall))
+	case sig == sigKill && cg.oomKilled():
+		o.addLimit(fmt.Sprintf("killed: memory limit %d MiB exceeded (the code's memory and its files in /tmp and /dev/shm count together)", opts.MemoryMB))
 	case sig == sigCPU || sig == sigKill && cause == nil && cpu >= time.Duration(opts.CPUSeconds)*time.Second*3/4:
 		// The bootstrap makes the CPU limit hard, so it arrives as SIGKILL;
 		// the CPU time used tells it from other kills. The kernel's limit

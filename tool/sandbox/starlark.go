@@ -136,12 +136,12 @@ func (s *Starlark) exec(ctx context.Context, code string) *Output {
 			}
 		}
 	}()
-	memLimit := uint64(s.opts.MemoryMB) << 20
-	go watchHeap(rctx, memLimit, starlarkMemoryPollPeriod, func() {
-		stop(fmt.Sprintf("memory limit %d MiB exceeded", s.opts.MemoryMB))
-	})
+	budget := &memBudget{limit: uint64(s.opts.MemoryMB) << 20, maxSteps: s.opts.MaxSteps, exceeded: stop}
+	budget.base.Store(heapBytes())
+	thread.SetLocal(budgetKey, budget)
+	go watchHeap(rctx, budget, starlarkMemoryPollPeriod)
 
-	_, err := starlark.ExecFileOptions(starlarkFileOptions, thread, "main.star", code, s.predeclared)
+	err := s.run(thread, code)
 	finished.Store(true)
 	cancel()
 
@@ -161,6 +161,23 @@ func (s *Starlark) exec(ctx context.Context, code string) *Output {
 		o.addLimit(fmt.Sprintf("output truncated at %s", sizeString(s.opts.MaxOutputBytes)))
 	}
 	return o
+}
+
+// run parses code, rewrites its allocating operations to check the
+// memory budget first (see starlark_alloc.go), and executes it on thread.
+func (s *Starlark) run(thread *starlark.Thread, code string) error {
+	f, err := starlarkFileOptions.Parse("main.star", code, 0)
+	if err != nil {
+		return err
+	}
+	rewriteAllocs(f)
+	prog, err := starlark.FileProgram(f, s.predeclared.Has)
+	if err != nil {
+		return err
+	}
+	g, err := prog.Init(thread, s.predeclared)
+	g.Freeze()
+	return err
 }
 
 // starlarkError renders err with a backtrace when there is one.

@@ -27,6 +27,9 @@ func starlarkPredeclared(maxElems uint64) starlark.StringDict {
 	for _, name := range append([]string{"range"}, materializers...) {
 		d[name] = boundedBuiltin(name, maxElems)
 	}
+	for name, b := range allocBuiltins() {
+		d[name] = b
+	}
 	return d
 }
 

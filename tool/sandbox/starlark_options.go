@@ -2,8 +2,9 @@ package sandbox
 
 import (
 	"fmt"
-	"github.com/batonhq/baton/config"
 	"time"
+
+	"github.com/batonhq/baton/duration"
 )
 
 // Defaults of [StarlarkOptions].
@@ -28,7 +29,7 @@ type StarlarkOptions struct {
 	// exact per-run account.
 	MemoryMB int `json:"memory_mb,omitempty"`
 	// Timeout is the wall-clock limit of one run (default 10s).
-	Timeout config.Duration `json:"timeout,omitempty"`
+	Timeout duration.Duration `json:"timeout,omitempty"`
 }
 
 func (o StarlarkOptions) withDefaults() (StarlarkOptions, error) {
@@ -45,7 +46,7 @@ func (o StarlarkOptions) withDefaults() (StarlarkOptions, error) {
 		o.MemoryMB = DefaultStarlarkMemoryMB
 	}
 	if o.Timeout == 0 {
-		o.Timeout = config.Duration(DefaultStarlarkTimeout)
+		o.Timeout = duration.Duration(DefaultStarlarkTimeout)
 	}
 	return o, nil
 }

@@ -4,17 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/batonhq/baton/config"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/tool"
 )
 
 func newTestStarlark(t testing.TB, mutate func(*StarlarkOptions)) *Starlark {
 	t.Helper()
-	opts := StarlarkOptions{MaxSteps: 1_000_000, MaxOutputBytes: 16 << 10, MemoryMB: 64, Timeout: config.Duration(2 * time.Second)}
+	opts := StarlarkOptions{MaxSteps: 1_000_000, MaxOutputBytes: 16 << 10, MemoryMB: 64, Timeout: duration.Duration(2 * time.Second)}
 	if mutate != nil {
 		mutate(&opts)
 	}
@@ -77,7 +78,7 @@ func TestStarlarkHostile(t *testing.T) {
 		{name: "infinite while", code: "while True:\n  pass", wantLimit: "step limit 1000000 exceeded"},
 		{name: "nested loops", code: "for i in range(1000):\n  for j in range(1000):\n    pass", wantLimit: "step limit 1000000 exceeded"},
 		{name: "wall clock", code: "while True:\n  pass",
-			opts: func(o *StarlarkOptions) { o.MaxSteps = 1 << 62; o.Timeout = config.Duration(100 * time.Millisecond) }, wantLimit: "killed: wall-clock limit 100ms exceeded", timedOut: true},
+			opts: func(o *StarlarkOptions) { o.MaxSteps = 1 << 62; o.Timeout = duration.Duration(100 * time.Millisecond) }, wantLimit: "killed: wall-clock limit 100ms exceeded", timedOut: true},
 		{name: "huge print", code: "print('x' * 10000000)", wantLimit: "output truncated at 16 KiB", truncated: true},
 		{name: "endless printing", code: "while True:\n  print('y' * 100)", wantLimit: "output truncated at 16 KiB", truncated: true},
 		{name: "excessive repeat", code: "x = 'a' * 10000000000"},
@@ -109,7 +110,7 @@ func TestStarlarkHostile(t *testing.T) {
 
 func TestStarlarkContextCancelled(t *testing.T) {
 	t.Parallel()
-	s := newTestStarlark(t, func(o *StarlarkOptions) { o.MaxSteps = 1 << 62; o.Timeout = config.Duration(time.Minute) })
+	s := newTestStarlark(t, func(o *StarlarkOptions) { o.MaxSteps = 1 << 62; o.Timeout = duration.Duration(time.Minute) })
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	res, err := s.Call(ctx, codeArgs(t, "while True:\n  pass"))
@@ -177,7 +178,7 @@ func FuzzStarlark(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	s := newTestStarlark(f, func(o *StarlarkOptions) { o.MaxSteps = 100_000; o.Timeout = config.Duration(time.Second) })
+	s := newTestStarlark(f, func(o *StarlarkOptions) { o.MaxSteps = 100_000; o.Timeout = duration.Duration(time.Second) })
 	f.Fuzz(func(t *testing.T, code string) {
 		b, err := json.Marshal(map[string]string{"code": code})
 		if err != nil {
@@ -197,4 +198,138 @@ func FuzzStarlark(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestStarlarkAllocationBombs: programs whose single operations build
+// values far past the memory limit end at once with a memory-limit
+// Result, under the default limits (256 MiB, 10 s), without Go ever
+// allocating the value. Not parallel: it reads the process's allocation
+// counter.
+func TestStarlarkAllocationBombs(t *testing.T) {
+	// The default 256 MiB limit; the wall clock is raised from its default
+	// 10 s so that a loaded CI machine cannot turn a memory stop into a
+	// timeout (BenchmarkStarlarkAllocationBomb measures how fast they end).
+	s, err := NewStarlark("", StarlarkOptions{Timeout: duration.Duration(time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, code, want string }{
+		{"list repetition 1<<26", "x = [0] * (1 << 26)", ""},
+		{"list repetition 1<<29", "x = [0] * (1 << 29)", ""},
+		{"repetition with the count first", "x = (1 << 26) * [0]", ""},
+		{"tuple repetition", "x = (0, 1) * (1 << 25)", ""},
+		{"string repetition", "x = 'a' * (1 << 29)", ""},
+		{"bytes repetition", "x = b'ab' * (1 << 28)", ""},
+		{"in-place repetition", "x = [0, 1, 2, 3]\nx *= 1 << 24", ""},
+		{"string doubling", "s = 'ab'\nwhile True:\n  s = s + s", ""},
+		{"string doubling in place", "s = 'ab'\nwhile True:\n  s += s", ""},
+		{"list doubling", "l = [0]\nwhile True:\n  l = l + l", ""},
+		{"list extended by itself", "l = [0]\nwhile True:\n  l += l", ""},
+		{"format doubling", "s = 'ab'\nwhile True:\n  s = '%s%s' % (s, s)", ""},
+		{"join doubling", "s = 'ab'\nwhile True:\n  s = ''.join([s, s, s])", ""},
+		{"join of big pieces", "s = 'a' * (1 << 27)\nx = [s] * 4\ny = ' '.join(x)\nz = y.split()", ""},
+		{"format method doubling", "s = 'ab'\nwhile True:\n  s = '{0}{0}'.format(s)", ""},
+		{"inside a function and a comprehension", "def f(n):\n  return [[0] * n for _ in range(2)]\nf(1 << 27)", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			res, out := call(t, s, tc.code)
+			elapsed := time.Since(start)
+			runtime.ReadMemStats(&after)
+			want := tc.want
+			if want == "" {
+				want = "memory limit 256 MiB exceeded"
+			}
+			if !res.IsError || !strings.Contains(out.Limit, want) || !strings.Contains(res.Content, want) {
+				t.Errorf("want an error Result for %q; content:\n%s", want, res.Content)
+			}
+			if out.TimedOut {
+				t.Errorf("the run hit the wall clock (%s) instead of the memory limit", elapsed)
+			}
+			if grew := after.TotalAlloc - before.TotalAlloc; grew > 2*256<<20 {
+				t.Errorf("the run allocated %d MiB in all, more than twice the 256 MiB limit", grew>>20)
+			}
+			t.Logf("%s, %d steps: %s", elapsed.Round(time.Millisecond), out.Steps, out.Limit)
+		})
+	}
+}
+
+// TestStarlarkUninterruptibleWork: string methods whose work grows with
+// a count (replacements, pieces) may not do more of it than the steps
+// left, since one call cannot be interrupted.
+func TestStarlarkUninterruptibleWork(t *testing.T) {
+	t.Parallel()
+	s := newTestStarlark(t, func(o *StarlarkOptions) { o.Timeout = duration.Duration(10 * time.Second) })
+	for _, code := range []string{
+		"s = 'ab'\nwhile True:\n  s = s.replace('a', 'aa')",
+		"s = ',' * (1 << 22)\nx = s.split(',')",
+		"s = 'a\\n' * (1 << 22)\nx = s.splitlines()",
+		"s = 'a ' * (1 << 22)\nx = s.split()",
+	} {
+		res, out := call(t, s, code)
+		if !res.IsError || !strings.Contains(out.Limit, "step limit 1000000 exceeded") || !strings.Contains(out.Stderr, "steps left") {
+			t.Errorf("%q: want the step limit to refuse the call; content:\n%s", code, res.Content)
+		}
+	}
+	res, out := call(t, s, "print(len('a,b,c'.split(',')), 'abc'.replace('b', 'xx', 1), len(('x ' * 1000).split()))")
+	if res.IsError || strings.TrimSpace(out.Stdout) != "3 axxc 1000" {
+		t.Errorf("small splits and replacements should work; content:\n%s", res.Content)
+	}
+}
+
+// TestStarlarkHugeIntegers: one multiplication of huge integers runs
+// uninterruptibly for seconds, so integers are capped well below the
+// memory limit.
+func TestStarlarkHugeIntegers(t *testing.T) {
+	t.Parallel()
+	s := newTestStarlark(t, func(o *StarlarkOptions) { o.Timeout = duration.Duration(10 * time.Second) })
+	res, out := call(t, s, "x = 3\nwhile True:\n  x = x * x")
+	if !res.IsError || !strings.Contains(out.Stderr, "integer product would need") || out.TimedOut {
+		t.Errorf("want the integer cap to end repeated squaring; content:\n%s", res.Content)
+	}
+	res, out = call(t, s, "x = 3\nfor _ in range(20):\n  x = x * x\nprint(len(str(x)))")
+	if res.IsError || strings.TrimSpace(out.Stdout) != "500298" {
+		t.Errorf("a half-million-digit integer should work; content:\n%s", res.Content)
+	}
+}
+
+// TestStarlarkRewrittenOperatorsKeepMeaning: the operators and methods
+// routed through the memory checks behave as Starlark's own.
+func TestStarlarkRewrittenOperatorsKeepMeaning(t *testing.T) {
+	t.Parallel()
+	s := newTestStarlark(t, nil)
+	tests := []struct{ name, code, want string }{
+		{"concatenation", "print([1, 2] + [3], (1,) + (2,), 'a' + 'b', b'x' + b'y', 1 + 2, 1.5 + 1)", "[1, 2, 3] (1, 2) ab xy 3 2.5"},
+		{"repetition", "print([0] * 3, 2 * (1,), 'ab' * 2, 3 * 4, 2.0 * 3)", "[0, 0, 0] (1, 1) abab 12 6.0"},
+		{"list += extends in place", "a = [1]\nb = a\na += [2]\na += (3,)\nprint(b)", "[1, 2, 3]"},
+		{"string += makes a new string", "a = 'x'\nb = a\na += 'y'\nprint(a, b)", "xy x"},
+		{"*= and %=", "x = 3\nx *= 4\ny = '%d!'\ny %= 5\nl = [1]\nl *= 2\nprint(x, y, l)", "12 5! [1, 1]"},
+		{"augmented index target", "d = {'k': 'a'}\nd['k'] += 'b'\nl = [1]\nl[0] += 1\nprint(d, l)", "{\"k\": \"ab\"} [2]"},
+		{"formatting", "print('%s-%d' % ('a', 1), '%s' % 'z', 7 % 4)", "a-1 z 3"},
+		{"methods", "print(', '.join(['a', 'b']), 'xax'.replace('a', 'bb'), 'xax'.replace('x', 'y', 1), '{} {a}'.format(1, a=2), 'AB'.lower())", "a, b xbbx yax 1 2 ab"},
+		{"defaults, lambdas and comprehensions", "def f(a, b=[0] * 2, *args, **kw):\n  return a + b\ng = lambda x=1 + 1: x * 2\nprint(f([1]), g(), [i + 1 for i in range(3) if i * 2 < 4], {k: k * 2 for k in ['a', 'b']})",
+			"[1, 0, 0] 4 [1, 2] {\"a\": \"aa\", \"b\": \"bb\"}"},
+		{"slices and conditionals", "l = [1, 2, 3, 4]\nprint(l[0 + 1:1 + 2], 'a' + 'b' if len(l) > 1 + 1 else 'c')", "[2, 3] ab"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res, out := call(t, s, tc.code)
+			if res.IsError || strings.TrimSpace(out.Stdout) != tc.want {
+				t.Errorf("got %q, want %q; content:\n%s", strings.TrimSpace(out.Stdout), tc.want, res.Content)
+			}
+		})
+	}
+	// Errors still name the operation and the program's line.
+	res, out := call(t, s, "x = 1\ny = x + 'a'")
+	if !res.IsError || !strings.Contains(out.Stderr, "unknown binary op: int + string") || !strings.Contains(out.Stderr, "main.star:2:") {
+		t.Errorf("want Starlark's own error at line 2; content:\n%s", res.Content)
+	}
+	res, out = call(t, s, "l = [1].freeze_me()")
+	if !res.IsError || !strings.Contains(out.Stderr, "no .freeze_me field or method") {
+		t.Errorf("want the unknown-method error; content:\n%s", res.Content)
+	}
 }

@@ -68,9 +68,9 @@ func TestBookingWritesSeatsAndCertificate(t *testing.T) {
 	d := open(t)
 	s, _ := d.NewSession(ctx, nil)
 	db := s.DB().(*airline.DB)
-	u, _ := db.Users.Get("ethan_martin_2396")
+	u, _ := db.T.Users.Get("ethan_martin_2396")
 	cert, _ := u.PaymentMethods.Get("certificate_7365778")
-	f, _ := db.Flights.Get("HAT239")
+	f, _ := db.T.Flights.Get("HAT239")
 	fd, _ := f.Dates.Get("2024-05-16")
 	seats, price := fd.AvailableSeats.Economy, fd.Prices.Economy
 	args := `{"user_id":"ethan_martin_2396","origin":"ATL","destination":"SEA","flight_type":"one_way","cabin":"economy",
@@ -81,14 +81,14 @@ func TestBookingWritesSeatsAndCertificate(t *testing.T) {
 	if res.IsError {
 		t.Fatalf("book: %s", res.Content)
 	}
-	u2, _ := db.Users.Get("ethan_martin_2396")
+	u2, _ := db.T.Users.Get("ethan_martin_2396")
 	if _, ok := u2.PaymentMethods.Get("certificate_7365778"); ok {
 		t.Error("used certificate still on the profile")
 	}
 	if u2.Reservations[len(u2.Reservations)-1] != "HATHAT" {
 		t.Errorf("reservations = %v, want HATHAT last", u2.Reservations)
 	}
-	f2, _ := db.Flights.Get("HAT239")
+	f2, _ := db.T.Flights.Get("HAT239")
 	fd2, _ := f2.Dates.Get("2024-05-16")
 	if fd2.AvailableSeats.Economy != seats-1 {
 		t.Errorf("economy seats = %d, want %d", fd2.AvailableSeats.Economy, seats-1)

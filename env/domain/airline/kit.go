@@ -39,12 +39,12 @@ func (Kit) Tools() []domain.Tool {
 }
 
 // of views a rollout's database through the tool helpers.
-func of(db domain.DB) *tools { return &tools{db: db.(*DB)} }
+func of(db domain.DB) *tools { return &tools{db: &db.(*DB).T} }
 
 // Now is the airline world's fixed current time.
 const Now = "2024-05-15T15:00:00"
 
-type tools struct{ db *DB }
+type tools struct{ db *Tables }
 
 func (t *tools) user(id string) (*User, error) {
 	u, ok := t.db.Users.Get(id)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/batonhq/baton/env/domain"
 	// The domains checked.
@@ -18,11 +19,33 @@ import (
 	_ "github.com/batonhq/baton/env/domain/telecom"
 )
 
-// Report is the outcome of [Run].
+// Report is the outcome of [Run]. Two kinds of check are counted apart:
+// fidelity checks compare Baton's domains with the recordings (each
+// recorded tool response, each comparable reward), determinism checks
+// compare Baton with itself (a task's gold actions replayed twice give the
+// same final hash and the same errors).
 type Report struct {
-	Domains []DomainReport // one per domain checked, in order
-	Passed  int            // checks that passed, all domains
-	Failed  int            // checks that failed, all domains
+	Domains     []DomainReport // one per domain checked, in order
+	Fidelity    Count          // tool responses and rewards against the recordings, all domains
+	Determinism Count          // gold replays, all domains
+}
+
+// Count is a number of checks passed and failed.
+type Count struct {
+	Passed, Failed int
+}
+
+// Total is Passed + Failed.
+func (c Count) Total() int { return c.Passed + c.Failed }
+
+// Failed is the number of failed checks of both kinds.
+func (r Report) Failed() int { return r.Fidelity.Failed + r.Determinism.Failed }
+
+// Summary is the report's last line, both kinds labelled:
+// "fidelity: N passed, M failed; determinism: N passed, M failed".
+func (r Report) Summary() string {
+	return fmt.Sprintf("fidelity: %d passed, %d failed; determinism: %d passed, %d failed",
+		r.Fidelity.Passed, r.Fidelity.Failed, r.Determinism.Passed, r.Determinism.Failed)
 }
 
 // DomainReport counts one domain's checks.
@@ -30,9 +53,15 @@ type DomainReport struct {
 	Domain string // domain directory name, e.g. "airline"
 	// Note says why a domain or its trajectories were skipped.
 	Note string
-	// Tasks is how many tasks had their gold actions replayed; GoldOK those
-	// whose actions all ran and whose final hash was the same twice.
-	Tasks, GoldOK int
+	// Tasks is how many tasks had their gold actions replayed (twice);
+	// GoldDeterministic those whose two replays ended with the same hash
+	// and the same errors.
+	Tasks, GoldDeterministic int
+	// GoldErrors lists every gold action that returned an error, as
+	// "task <id>: <action id> <tool>: <message>". tau2 logs such errors
+	// and carries on (the refused call leaves the database as it was), and
+	// so does the check: they are reported, not failed.
+	GoldErrors []string
 	// Trajectories is how many recorded simulations were replayed.
 	Trajectories int
 	// ToolCalls is the recorded tool calls; ToolMatched those whose
@@ -46,15 +75,18 @@ type DomainReport struct {
 	// (held out) or cannot be identified; Skips says which and why.
 	RewardsSkipped int
 	Skips          []string
-	// GoldReadErrors counts read-only gold actions that fail (they name
-	// records the database lacks, e.g. the docstring's example product);
-	// tau2 ignores them and so does the gold hash.
-	GoldReadErrors int
-	// GoldExpectedErrors counts state-changing gold actions that fail by
-	// the task's design ([ExpectedGoldErrors]).
-	GoldExpectedErrors int
 	// Mismatches describe every failed check.
 	Mismatches []Mismatch
+}
+
+// Fidelity counts the domain's checks against the recordings.
+func (dr DomainReport) Fidelity() Count {
+	return Count{Passed: dr.ToolMatched + dr.RewardMatched, Failed: (dr.ToolCalls - dr.ToolMatched) + (dr.Rewards - dr.RewardMatched)}
+}
+
+// Determinism counts the domain's gold replay checks.
+func (dr DomainReport) Determinism() Count {
+	return Count{Passed: dr.GoldDeterministic, Failed: dr.Tasks - dr.GoldDeterministic}
 }
 
 // Mismatch is one failed check.
@@ -64,18 +96,10 @@ type Mismatch struct {
 	Task, Simulation, What, Got, Want string
 }
 
-// ExpectedGoldErrors lists the state-changing gold actions that fail in
-// tau2 too, by the task's design, keyed by domain/task id, with the exact
-// tool message. Retail 12 and 13 refund to PayPal, which policy and tool
-// refuse (the next gold action transfers: "The user prefers PayPal for
-// refund, but the agent cannot help."); retail 105 exchanges with a gift
-// card holding 17.0 for a larger difference. The refused call leaves the
-// database unchanged, so the gold hash is well defined.
-var ExpectedGoldErrors = map[string]string{
-	"retail/12":  "12_4 return_delivered_order_items: Error: Payment method should be the original payment method",
-	"retail/13":  "13_4 return_delivered_order_items: Error: Payment method should be the original payment method",
-	"retail/105": "106_0 exchange_delivered_order_items: Error: Insufficient gift card balance to pay for the price difference",
-}
+// ErrNothingToCheck is returned by [Run] when the directory holds no
+// domain with a task or a trajectory: a check that checked nothing must
+// not pass.
+var ErrNothingToCheck = errors.New("check: nothing to check")
 
 // TrajectoryPath is where a results file for domain lives under the data
 // root.
@@ -84,25 +108,38 @@ func TrajectoryPath(dir, domainName string) string {
 }
 
 // Run checks every registered domain found under dir (laid out like
-// shared/data/tau2-bench): (a) each task's gold actions run without error
-// and give the same final hash twice; (b) each recorded trajectory replays
-// with identical tool responses and the recorded reward. It prints per-domain
-// counts to w and a last line "N passed, M failed". A missing domain
-// directory or trajectory file is skipped with a note. The error is non-nil
-// only when the checks could not run (unreadable or malformed files).
+// shared/data/tau2-bench): (a) determinism: each task's gold actions,
+// replayed twice on fresh databases, end with the same hash and the same
+// errors (a gold action's error is tolerated and reported, as tau2 logs
+// and ignores it); (b) fidelity: each recorded trajectory replays with
+// identical tool responses and the recorded reward. It prints per-domain
+// counts to w and a last line counting both kinds, labelled (see
+// [Report.Summary]). A missing domain directory or trajectory file is
+// skipped with a note. The error is non-nil when the checks could not run
+// (unreadable or malformed files) and, wrapping [ErrNothingToCheck], when
+// dir is missing or holds nothing to check.
 func Run(ctx context.Context, dir string, w io.Writer) (Report, error) {
 	var rep Report
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return rep, fmt.Errorf("%w: %s is not a directory; give a directory laid out like shared/data/tau2-bench (airline/, retail/, telecom/)", ErrNothingToCheck, dir)
+	}
 	for _, name := range domain.Kits() {
 		dr, err := runDomain(ctx, dir, name)
 		if err != nil {
 			return rep, err
 		}
 		rep.Domains = append(rep.Domains, dr)
-		rep.Passed += dr.GoldOK + dr.ToolMatched + dr.RewardMatched
-		rep.Failed += (dr.Tasks - dr.GoldOK) + (dr.ToolCalls - dr.ToolMatched) + (dr.Rewards - dr.RewardMatched)
+		f, d := dr.Fidelity(), dr.Determinism()
+		rep.Fidelity.Passed += f.Passed
+		rep.Fidelity.Failed += f.Failed
+		rep.Determinism.Passed += d.Passed
+		rep.Determinism.Failed += d.Failed
 		printDomain(w, dr)
 	}
-	fmt.Fprintf(w, "%d passed, %d failed\n", rep.Passed, rep.Failed)
+	if rep.Fidelity.Total()+rep.Determinism.Total() == 0 {
+		return rep, fmt.Errorf("%w in %s: no task or recorded trajectory of %s; give a directory laid out like shared/data/tau2-bench", ErrNothingToCheck, dir, strings.Join(domain.Kits(), ", "))
+	}
+	fmt.Fprintln(w, rep.Summary())
 	return rep, nil
 }
 
@@ -113,8 +150,14 @@ func printDomain(w io.Writer, dr DomainReport) {
 	if dr.Tasks == 0 && dr.Trajectories == 0 {
 		return
 	}
-	fmt.Fprintf(w, "%s: tasks replayed %d (gold ok %d; %d read-only and %d by-design gold failures, as in tau2); trajectories replayed %d; tool responses matched %d/%d (%d byte-identical); rewards matched %d/%d (%d not comparable: task held out or unidentifiable)\n",
-		dr.Domain, dr.Tasks, dr.GoldOK, dr.GoldReadErrors, dr.GoldExpectedErrors, dr.Trajectories, dr.ToolMatched, dr.ToolCalls, dr.ToolTextEqual, dr.RewardMatched, dr.Rewards, dr.RewardsSkipped)
+	f, d := dr.Fidelity(), dr.Determinism()
+	fmt.Fprintf(w, "%s: fidelity %d passed, %d failed: trajectories replayed %d; tool responses matched %d/%d (%d byte-identical); rewards matched %d/%d (%d not comparable: task held out or unidentifiable)\n",
+		dr.Domain, f.Passed, f.Failed, dr.Trajectories, dr.ToolMatched, dr.ToolCalls, dr.ToolTextEqual, dr.RewardMatched, dr.Rewards, dr.RewardsSkipped)
+	fmt.Fprintf(w, "%s: determinism %d passed, %d failed: tasks' gold actions replayed twice %d; same hash and errors %d; gold actions that returned an error %d (tolerated, as in tau2)\n",
+		dr.Domain, d.Passed, d.Failed, dr.Tasks, dr.GoldDeterministic, len(dr.GoldErrors))
+	for _, e := range dr.GoldErrors {
+		fmt.Fprintf(w, "  gold error: %s\n", e)
+	}
 	for _, m := range dr.Mismatches {
 		fmt.Fprintf(w, "  MISMATCH task %s sim %s %s:\n    got:  %s\n    want: %s\n", m.Task, m.Simulation, m.What, clip(m.Got), clip(m.Want))
 	}
@@ -147,29 +190,20 @@ func runDomain(ctx context.Context, dir, name string) (DomainReport, error) {
 		if err != nil {
 			return dr, err
 		}
-		h2, _, err := replayGold(ctx, d, t)
+		h2, errs2, err := replayGold(ctx, d, t)
 		if err != nil {
 			return dr, err
 		}
-		var mutating []string
 		for _, e := range errs1 {
-			if want, ok := ExpectedGoldErrors[name+"/"+t.ID]; ok && e.msg == want {
-				dr.GoldExpectedErrors++
-				continue
-			}
-			if e.mutating {
-				mutating = append(mutating, e.msg)
-			} else {
-				dr.GoldReadErrors++
-			}
+			dr.GoldErrors = append(dr.GoldErrors, "task "+t.ID+": "+e)
 		}
 		switch {
-		case len(mutating) > 0:
-			dr.Mismatches = append(dr.Mismatches, Mismatch{Task: t.ID, What: "gold actions", Got: fmt.Sprint(mutating), Want: "no errors in state-changing actions"})
 		case h1 != h2:
-			dr.Mismatches = append(dr.Mismatches, Mismatch{Task: t.ID, What: "gold hash", Got: h2, Want: h1})
+			dr.Mismatches = append(dr.Mismatches, Mismatch{Task: t.ID, What: "gold hash on a second replay", Got: h2, Want: h1})
+		case !slices.Equal(errs1, errs2):
+			dr.Mismatches = append(dr.Mismatches, Mismatch{Task: t.ID, What: "gold errors on a second replay", Got: fmt.Sprint(errs2), Want: fmt.Sprint(errs1)})
 		default:
-			dr.GoldOK++
+			dr.GoldDeterministic++
 		}
 	}
 	path := TrajectoryPath(dir, name)
@@ -198,22 +232,18 @@ func runDomain(ctx context.Context, dir, name string) (DomainReport, error) {
 	return dr, nil
 }
 
-type goldErr struct {
-	msg      string
-	mutating bool
-}
-
-// replayGold runs a task's gold actions on a fresh database.
-func replayGold(ctx context.Context, d *domain.Domain, t *domain.Task) (string, []goldErr, error) {
+// replayGold runs a task's gold actions on a fresh database and returns
+// the final hash and each failed action as "<action id> <tool>: <message>".
+func replayGold(ctx context.Context, d *domain.Domain, t *domain.Task) (string, []string, error) {
 	s, err := d.NewSession(ctx, t)
 	if err != nil {
 		return "", nil, fmt.Errorf("check: %w", err)
 	}
-	var errs []goldErr
+	var errs []string
 	if c := t.EvaluationCriteria; c != nil {
 		for _, a := range c.Actions {
 			if content, isErr := s.CallRaw(ctx, a.Name, a.Arguments); isErr {
-				errs = append(errs, goldErr{msg: a.ActionID + " " + a.Name + ": " + content, mutating: s.Mutates(a.Name)})
+				errs = append(errs, a.ActionID+" "+a.Name+": "+content)
 			}
 		}
 	}

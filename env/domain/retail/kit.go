@@ -38,9 +38,9 @@ func (Kit) Tools() []domain.Tool {
 }
 
 // of views a rollout's database through the tool helpers.
-func of(db domain.DB) *tools { return &tools{db: db.(*DB)} }
+func of(db domain.DB) *tools { return &tools{db: &db.(*DB).T} }
 
-type tools struct{ db *DB }
+type tools struct{ db *Tables }
 
 func (t *tools) order(id string) (*Order, error) {
 	o, ok := t.db.Orders.Get(id)

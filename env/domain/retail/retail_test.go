@@ -62,7 +62,7 @@ func TestModifyItemsKeepsStaleVariant(t *testing.T) {
 	if res.IsError {
 		t.Fatal(res.Content)
 	}
-	o, _ := s.DB().(*retail.DB).Orders.Get("#W9348897")
+	o, _ := s.DB().(*retail.DB).T.Orders.Get("#W9348897")
 	// Item 1 (an umbrella) is not modified.
 	for i, want := range map[int]string{0: "6700049080", 2: "5320792178", 3: "3234800602"} {
 		if it := o.Items[i]; it.ItemID != want || it.Price != 46.66 {

@@ -18,6 +18,11 @@ const MaxAmount = 1_000_000 * money.Dollar
 // Check returns nil if amount fits every limit of b given s, else an error
 // wrapping [budget.ErrExceeded] that names the tightest limit broken.
 func Check(keyID string, b store.KeyBudget, s store.Spending, amount money.Amount) error {
+	if s.OpenOverage > 0 {
+		return fmt.Errorf("store: key %s: %w: the key is frozen: calls cost %s beyond what was reserved for them (an upstream billed past the bound Baton asked for); "+
+			"an operator must review it and set the key's budget again (baton keys set-budget %s ...) before it can spend",
+			keyID, budget.ErrExceeded, s.OpenOverage, keyID)
+	}
 	limits := []struct {
 		name         string
 		limit, spent money.Amount
@@ -54,6 +59,14 @@ func CheckAmount(what string, a money.Amount) error {
 // full actual amount was charged.
 func OverrunError(holdID string, actual, held money.Amount) error {
 	return fmt.Errorf("store: hold %s: actual cost %s exceeded the reserved bound %s (charged in full)", holdID, actual, held)
+}
+
+// CheckOverage refuses an overage a ledger must not record.
+func CheckOverage(a money.Amount) error {
+	if a <= 0 {
+		return fmt.Errorf("store: overage %s must be above zero", a)
+	}
+	return CheckAmount("overage", a)
 }
 
 // ValidateNewKey checks what creating a key takes.

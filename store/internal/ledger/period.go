@@ -25,12 +25,14 @@ type Counters struct {
 	SpentDay    money.Amount
 	Month       string // period of SpentMonth
 	SpentMonth  money.Amount
+	// Overage and OpenOverage are store.Spending's.
+	Overage, OpenOverage money.Amount
 }
 
 // Spending returns what the counters mean at now: spending of a past day or
 // month counts as zero in the current one.
 func (c Counters) Spending(now time.Time) store.Spending {
-	s := store.Spending{Total: c.Total, Held: c.Held}
+	s := store.Spending{Total: c.Total, Held: c.Held, Overage: c.Overage, OpenOverage: c.OpenOverage}
 	if c.Day == Day(now) {
 		s.Day = c.SpentDay
 	}

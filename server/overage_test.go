@@ -1,0 +1,109 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/batonhq/baton/chat/chattest"
+	"github.com/batonhq/baton/money"
+	"github.com/batonhq/baton/store"
+)
+
+// TestUpstreamOverbillingNeverPassesTheKeyBudget is issue 10's second
+// overspend: an upstream that reports far more usage than was asked for (it
+// ignores max_tokens, or bills hidden reasoning tokens) drove a key with a
+// $0.01/day budget to $16. Now each call is charged at most the bound the
+// gateway reserved; the excess is overage on the run and the key, the key
+// is refused until its budget is set again, and a metric counts it.
+func TestUpstreamOverbillingNeverPassesTheKeyBudget(t *testing.T) {
+	for _, stream := range []bool{false, true} {
+		t.Run(fmt.Sprintf("stream=%t", stream), func(t *testing.T) {
+			// 8M completion tokens at $2/M: $16 a call, on a 100-token cap.
+			e := newEnv(t, func(chattest.Request) chattest.Reply {
+				return chattest.Reply{Content: "a very long answer", Usage: chattest.Usage{PromptTokens: 20, CompletionTokens: 8_000_000}}
+			})
+			budget := money.MustParse("0.01")
+			k, secret := e.newKey(store.NewKey{Name: "tight", Budget: store.KeyBudget{PerDay: budget}})
+			body := fmt.Sprintf(`{"model":"small","stream":%t,"messages":[{"role":"user","content":"hi"}]}`, stream)
+			var ok, refused int
+			for i := 0; i < 5; i++ {
+				code, b, _ := doReq(t, e.http.URL, secret, "POST", "/v1/chat/completions", body)
+				switch code {
+				case http.StatusOK:
+					ok++
+					if !stream {
+						checkRunOverage(t, e, b)
+					}
+				case http.StatusPaymentRequired:
+					refused++
+					if !strings.Contains(string(b), "set-budget") {
+						t.Errorf("refusal does not say how to unfreeze the key: %s", b)
+					}
+				default:
+					t.Fatalf("status %d: %s", code, b)
+				}
+			}
+			if ok != 1 || refused != 4 {
+				t.Fatalf("%d answered, %d refused; want the first answered and the frozen key refusing the rest", ok, refused)
+			}
+			sp, err := e.store.Spent(context.Background(), k.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sp.Day > budget || sp.Total > budget {
+				t.Fatalf("key spent %s today on a %s budget", sp.Day, budget)
+			}
+			if sp.Overage < 15*money.Dollar || sp.OpenOverage != sp.Overage || sp.Held != 0 {
+				t.Fatalf("spending %+v: want ~$16 of open overage and nothing held", sp)
+			}
+			_, metrics, _ := e.do("GET", "/metrics", "")
+			if !strings.Contains(string(metrics), `baton_overage_total{model="small"} 1`) {
+				t.Fatalf("no overage metric for the key in:\n%s", grepLines(string(metrics), "overage"))
+			}
+			// An orchestrated run on the frozen key is refused up front too.
+			if code, b, _ := doReq(t, e.http.URL, secret, "POST", "/v1/chat/completions",
+				`{"model":"baton","messages":[{"role":"user","content":"hi"}]}`); code != http.StatusPaymentRequired || !strings.Contains(string(b), "frozen") {
+				t.Fatalf("orchestrated run on a frozen key: %d %s", code, b)
+			}
+			// The operator reviews it and sets the budget: the key spends again.
+			if err := e.store.SetBudget(context.Background(), k.ID, store.KeyBudget{PerDay: budget}); err != nil {
+				t.Fatal(err)
+			}
+			if code, b, _ := doReq(t, e.http.URL, secret, "POST", "/v1/chat/completions", body); code != http.StatusOK {
+				t.Fatalf("after set-budget: %d %s", code, b)
+			}
+		})
+	}
+}
+
+// checkRunOverage checks that the run of a completion records its overage.
+func checkRunOverage(t *testing.T, e *env, body []byte) {
+	t.Helper()
+	var c struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(body, &c); err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.store.GetRun(context.Background(), strings.TrimPrefix(c.ID, "chatcmpl-"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Episode == nil || r.Episode.Overage < 15*money.Dollar || r.Episode.Cost <= r.Episode.Overage {
+		t.Fatalf("run %s records %+v, want its ~$16 overage", r.ID, r.Episode)
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -1,0 +1,15 @@
+-- Replicas own their holds and runs and heartbeat here; a replica whose
+-- heartbeat expired is swept by the live ones (its open holds charged in
+-- full, its running runs interrupted). Rows from before this migration
+-- have replica '' and belong to no live replica.
+CREATE TABLE replicas (
+	id        TEXT PRIMARY KEY,
+	pid       INTEGER NOT NULL,
+	host      TEXT NOT NULL,
+	started   INTEGER NOT NULL,
+	heartbeat INTEGER NOT NULL
+);
+ALTER TABLE holds ADD COLUMN replica TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN replica TEXT NOT NULL DEFAULT '';
+CREATE INDEX holds_replica ON holds (replica) WHERE state = 'held';
+CREATE INDEX runs_replica ON runs (replica) WHERE status = 'running';
