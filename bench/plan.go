@@ -218,12 +218,9 @@ func CheckHoldout(rec *replay.Env, names []string) error {
 }
 
 // defaultCheckpoint is the one place `--checkpoint default` becomes a
-// policy. TODO(lead): per-source embedded checkpoints (llmrouter,
-// zeroeval:gsm, zeroeval:math-l5) go here; today every source gets the
-// one embedded LLMRouter checkpoint.
+// policy: the checkpoint embedded for the source.
 func defaultCheckpoint(source string) (*learned.Policy, error) {
-	_ = source
-	return learned.Default()
+	return learned.DefaultFor(source)
 }
 
 // learned trains the learned policy on train, choosing on val, or loads
