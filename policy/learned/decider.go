@@ -95,6 +95,15 @@ type Features struct {
 	// CallPriorDisagree is ŝ when the observed answers disagree, else 0:
 	// escalate to a strong tool to break a tie.
 	CallPriorDisagree float64
+
+	// AnsInteger is 1 when the answer is a whole number.
+	AnsInteger float64
+	// AnsLength is log(1 + length of the longest text that gave this
+	// answer)/8: a model that wrote at length often struggled.
+	AnsLength float64
+	// CallTopLength is the best answer's AnsLength (0 when none), and
+	// CallTopInteger its AnsInteger.
+	CallTopLength, CallTopInteger float64
 }
 
 // featureNames lists the fields of [Features] in the order of
@@ -105,10 +114,11 @@ var featureNames = []string{
 	"CallBias", "CallLegacy", "CallPrior", "CallGain", "CallCost", "CallLat", "CallTopConf", "CallTopConfAcc",
 	"CallFirst", "CallCalls", "CallCallsCost", "CallStrongest", "CallDisagree", "CallToolPref", "CallAfford",
 	"CallLogitPrior", "CallCheapRank", "CallAboveMedian", "CallCheapCompetent", "CallPriorDisagree",
+	"AnsInteger", "AnsLength", "CallTopLength", "CallTopInteger",
 }
 
 // nFeat is the number of decider features.
-const nFeat = 32
+const nFeat = 36
 
 // nTheta is the number of decider weights. The logit is
 // (a·θ_a + c·θ_c + l·θ_l + r·θ_r)·Features, with a, c, l the normalised
@@ -143,6 +153,7 @@ func (f *Features) vector() [nFeat]float64 {
 		f.CallBias, f.CallLegacy, f.CallPrior, f.CallGain, f.CallCost, f.CallLat, f.CallTopConf, f.CallTopConfAcc,
 		f.CallFirst, f.CallCalls, f.CallCallsCost, f.CallStrongest, f.CallDisagree, f.CallToolPref, f.CallAfford,
 		f.CallLogitPrior, f.CallCheapRank, f.CallAboveMedian, f.CallCheapCompetent, f.CallPriorDisagree,
+		f.AnsInteger, f.AnsLength, f.CallTopLength, f.CallTopInteger,
 	}
 }
 
@@ -153,6 +164,7 @@ func featuresOf(v [nFeat]float64) Features {
 		CallBias: v[12], CallLegacy: v[13], CallPrior: v[14], CallGain: v[15], CallCost: v[16], CallLat: v[17], CallTopConf: v[18], CallTopConfAcc: v[19],
 		CallFirst: v[20], CallCalls: v[21], CallCallsCost: v[22], CallStrongest: v[23], CallDisagree: v[24], CallToolPref: v[25], CallAfford: v[26],
 		CallLogitPrior: v[27], CallCheapRank: v[28], CallAboveMedian: v[29], CallCheapCompetent: v[30], CallPriorDisagree: v[31],
+		AnsInteger: v[32], AnsLength: v[33], CallTopLength: v[34], CallTopInteger: v[35],
 	}
 }
 
@@ -173,8 +185,9 @@ func legacyWeights(theta []float64) {
 // observed is what an episode step contributed to the decider: the
 // answer it returned (if any) and the tool that returned it.
 type observed struct {
-	tool int
-	key  string // normalised answer, for agreement
+	tool  int
+	key   string // normalised answer, for agreement
+	chars int    // length of the result's text
 }
 
 // answerOf is [tool.Result.Answer]: how a policy reads a result's answer.
@@ -311,6 +324,8 @@ func (dec *decision) features(s, u []float64, h ScoreHead) []Features {
 			f.AnsLast = b2f(m.last)
 			f.AnsAgree2 = b2f(len(m.support[c]) >= 2)
 			f.AnsAgree3 = b2f(len(m.support[c]) >= 3)
+			f.AnsInteger = b2f(isInteger(cd.answer))
+			f.AnsLength = lengthOf(m.obs, key)
 			continue
 		}
 		t := cd.tool
@@ -337,8 +352,29 @@ func (dec *decision) features(s, u []float64, h ScoreHead) []Features {
 		f.CallAboveMedian = b2f(s[t] >= med)
 		f.CallCheapCompetent = b2f(t == cheapComp)
 		f.CallPriorDisagree = s[t] * f.CallDisagree
+		if topKey != "" {
+			f.CallTopLength = lengthOf(m.obs, topKey)
+			f.CallTopInteger = b2f(isInteger(topKey))
+		}
 	}
 	return out
+}
+
+// lengthOf is log(1 + the longest text among the observations of key)/8.
+func lengthOf(obs []observed, key string) float64 {
+	n := 0
+	for _, o := range obs {
+		if o.key == key {
+			n = max(n, o.chars)
+		}
+	}
+	return math.Log1p(float64(n)) / 8
+}
+
+// isInteger reports whether s is a whole number, such as "42" or "-3".
+func isInteger(s string) bool {
+	s = strings.TrimSpace(s)
+	return isNumber(s) && !strings.Contains(s, ".")
 }
 
 // medianOf returns the lower median of xs (0 when empty).
