@@ -102,6 +102,11 @@ func TestPlanZeroEvalHoldout(t *testing.T) {
 	if err := PrintTable(&table, res); err != nil {
 		t.Fatal(err)
 	}
+	best, _ := res.BestSingle()
+	if !strings.Contains(table.String(), "Against the best single model on these tasks, "+strings.TrimPrefix(best.Policy, "single:")) {
+		t.Errorf("table does not compare with the best single model %s:\n%s", best.Policy, table.String())
+	}
+	t.Log(table.String())
 	if !strings.Contains(table.String(), "Held out of training, present at evaluation: gpt-4o-2024-08-06") {
 		t.Errorf("table does not name the held-out models:\n%s", table.String())
 	}

@@ -47,6 +47,7 @@ func PrintTable(w io.Writer, r *Results) error {
 		}
 		fmt.Fprintln(w)
 	}
+	versusBest(w, r, "learned:accuracy", "learned:balanced", "learned:cost", "learned-warm:balanced", "frugal", "cascade:agree2", "cascade:agree3", "vote:3", "oracle")
 	if r.UsageEstimated {
 		fmt.Fprintln(w, "* cost from token usage estimated from the text (characters / 4) × list prices")
 	}
@@ -124,7 +125,12 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"usd":   func(f float64) string { return fmt.Sprintf("$%.7f", f) },
 	"tools": func(r Row) string { return topTools(r, 4) },
 	"dist":  callsDist,
-	"join":  func(s []string) string { return strings.Join(s, ", ") },
+	"vsBest": func(r *Results) string {
+		var sb strings.Builder
+		versusBest(&sb, r, "learned:accuracy", "learned:balanced", "learned:cost", "learned-warm:balanced", "frugal", "cascade:agree2", "cascade:agree3", "vote:3", "oracle")
+		return strings.TrimSpace(sb.String())
+	},
+	"join": func(s []string) string { return strings.Join(s, ", ") },
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Baton bench: {{.Dataset}}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em;max-width:80em}table{border-collapse:collapse}
@@ -140,6 +146,7 @@ and are present at evaluation, in every row below (the fixed cascades, fitted on
 <table><tr><th>policy</th><th>accuracy</th><th>cost / task</th><th>latency (s)</th><th>calls / task</th><th>calls per task (share of tasks)</th><th>top tools</th></tr>
 {{range .Rows}}<tr><td>{{.Policy}}</td><td>{{pct .Accuracy}}</td><td>{{usd .CostUSD}}{{if .UsageEstimated}}*{{end}}</td><td>{{f3 .LatencyS}}</td><td>{{f3 .CallsPerTask}}</td><td>{{dist .}}</td><td>{{tools .}}</td></tr>
 {{end}}</table>
+{{with vsBest .}}<h2>Against the best single model</h2><pre>{{.}}</pre>{{end}}
 {{if .AUC}}<h2>Area under the accuracy-cost curve, by family</h2><ul>{{range $k, $v := .AUC}}<li>{{$k}}: {{f3 $v}}</li>{{end}}</ul>{{end}}
 <h2>One episode per policy</h2>
 <p>For each row, the first test task on which it made the most calls: the calls in order with the answer each returned, then the final pick.</p>
@@ -170,4 +177,38 @@ func callsDist(r Row) string {
 		parts = append(parts, fmt.Sprintf("%s: %.0f%%", k, 100*r.CallsDist[k]))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// BestSingle returns the most accurate single-model row (ties: the
+// cheaper), the yardstick of the issue's targets, and false when the
+// results hold no single-model row.
+func (r *Results) BestSingle() (Row, bool) {
+	var best Row
+	found := false
+	for _, row := range r.Rows {
+		if !strings.HasPrefix(row.Policy, "single:") {
+			continue
+		}
+		if !found || row.Accuracy > best.Accuracy || (row.Accuracy == best.Accuracy && row.CostUSD < best.CostUSD) {
+			best, found = row, true
+		}
+	}
+	return best, found
+}
+
+// versusBest writes, for the named rows, accuracy and cost relative to
+// the best single model on the same test tasks.
+func versusBest(w io.Writer, r *Results, names ...string) {
+	best, ok := r.BestSingle()
+	if !ok || best.CostUSD <= 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nAgainst the best single model on these tasks, %s (%.3f at $%.7f):\n", strings.TrimPrefix(best.Policy, "single:"), best.Accuracy, best.CostUSD)
+	for _, n := range names {
+		row, ok := r.Row(n)
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(w, "  %-22s %+6.1f points at %6.1f%% of its cost, %.2f calls per task\n", n, 100*(row.Accuracy-best.Accuracy), 100*row.CostUSD/best.CostUSD, row.CallsPerTask)
+	}
 }

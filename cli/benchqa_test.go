@@ -117,7 +117,7 @@ prices:
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "report")
-	code, stdout, stderr := run(t, nil, "bench", "qa", "--set", "frames", "--limit", "2", "--policy", "orchestrator8b",
+	code, stdout, stderr := run(t, nil, "bench", "qa", "--set", "frames", "--limit", "2", "--policy", "orchestrator8b,cheapest",
 		"--base-url", orch.BaseURL(), "--judge-model", "judge-model", "--judge-base-url", judge.BaseURL(),
 		"--config", cfg, "--out", out, "--workers", "1")
 	if code != 0 {
@@ -136,8 +136,11 @@ prices:
 	if err := json.Unmarshal(b, &res); err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Rows) != 1 || res.Rows[0].Accuracy != 0.5 || res.Rows[0].Answered != 1 {
-		t.Fatalf("rows = %+v, want accuracy 0.5 with both answered", res.Rows)
+	if len(res.Rows) != 2 || res.Rows[0].Accuracy != 0.5 || res.Rows[0].Answered != 1 || res.Rows[1].Policy != "cheapest" {
+		t.Fatalf("rows = %+v, want orchestrator8b at accuracy 0.5 with both answered, then cheapest", res.Rows)
+	}
+	if !strings.Contains(stdout, "judge cost for cheapest: ") {
+		t.Fatalf("no judge cost line for the second policy:\n%s", stdout)
 	}
 	// Per question: 2 orchestrator decisions at $0.00022 and 2 gpt-5 calls
 	// (query, answer) at $0.00225; the judge's $0.0003 is not in it.
@@ -158,7 +161,7 @@ prices:
 		}
 		recs = append(recs, r)
 	}
-	if len(recs) != 2 || !recs[0].Correct || recs[0].Rule != "exact" || recs[1].Correct || recs[1].Rule != "judge" || recs[1].Answer != "37" {
+	if len(recs) != 4 || !recs[0].Correct || recs[0].Rule != "exact" || recs[1].Correct || recs[1].Rule != "judge" || recs[1].Answer != "37" {
 		t.Fatalf("records = %+v", recs)
 	}
 	for _, name := range []string{"index.html", "pareto.png"} {
@@ -179,6 +182,9 @@ prices:
 	}
 	if strings.Join(orchTools[0], ",") != "answer,search" || strings.Join(orchTools[1], ",") != "answer" {
 		t.Fatalf("functions offered %v, want search dropped once documents exist", orchTools)
+	}
+	if temp := orch.Requests()[0].Body["temperature"]; temp != 1.0 {
+		t.Fatalf("orchestrator temperature %v, want ToolOrchestra's 1", temp)
 	}
 }
 
@@ -273,5 +279,43 @@ policies:
 	want := "Problem: How many years after 1887 is 1889?\n\n\npython code and execution outputs:\n```python\n\nimport math\nprint(math.prod([1889 - 1887]))\n\n```\n\n```output\n2\n\n```\n\n\n\nChoose an appropriate tool.'"
 	if prompts[1] != want {
 		t.Fatalf("second prompt:\n%q\nwant\n%q", prompts[1], want)
+	}
+}
+
+func TestBenchQABadInput(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "baton.yaml")
+	if err := os.WriteFile(cfg, []byte("no_default_tools: true\ntools:\n  - kind: llm.openai\n    options: {model: m, base_url: \"http://127.0.0.1:9/v1\", free: true}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.jsonl")
+	good := filepath.Join(dir, "good.jsonl")
+	if err := os.WriteFile(bad, []byte(`{"question": "q", "answer": "a"}`+"\nnot json\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(good, []byte(`{"id": "1", "question": "q", "answer": "a"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"negative limit", []string{"--limit", "-1"}, "-limit"},
+		{"malformed set", []string{"--set", bad}, "line 2: not a JSON object"},
+		{"unknown question id", []string{"--set", good, "--questions", "7"}, "no question with id 7"},
+		{"file without hle", []string{"--set", good, "--file", good}, "--file goes with --set hle"},
+		{"bad max cost", []string{"--set", good, "--max-cost", "lots"}, "--max-cost"},
+		{"unknown policy", []string{"--set", good, "--policy", "nosuch"}, "nosuch"},
+		{"model flag on a baseline", []string{"--set", good, "--policy", "cheapest", "--model", "x"}, "apply to the llm and orchestrator8b policies"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"bench", "qa", "--no-judge", "--config", cfg, "--out", t.TempDir()}, tc.args...)
+			code, stdout, stderr := run(t, nil, args...)
+			if code != 2 || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("exit %d, stderr %q; want 2 with %q\n%s", code, stderr, tc.want, stdout)
+			}
+		})
 	}
 }

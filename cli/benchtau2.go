@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/batonhq/baton/bench"
 	"github.com/batonhq/baton/bench/tau2"
@@ -36,7 +39,10 @@ each priced from the price catalog. The chosen expert gets tau2's agent
 prompt with the domain policy, the conversation and the domain's tools
 (transfer included): its message becomes the agent's message to the
 customer, or its tool calls are made as the agent's. --experts none runs
-plain τ²-bench (the transfer tool, no experts). A conversation is cut off
+plain τ²-bench (the transfer tool, no experts). Experts go to
+--expert-base-url (default OpenAI) unless they name their own endpoint:
+serve Qwen3-32B with vLLM and pass e.g.
+expert-3=Qwen/Qwen3-32B@http://127.0.0.1:8001/v1. A conversation is cut off
 after --max-steps steps (tau2's max_steps, 200).
 
 --policy llm drives any OpenAI-compatible model with native tool calls;
@@ -174,6 +180,9 @@ func runBenchTau2(ctx context.Context, env *Env, args []string) error {
 		if base == "" {
 			base = f.expertBaseURL
 		}
+		if base == "" && strings.Contains(e.model, "/") {
+			slog.Warn("bench tau2: this expert goes to OpenAI, which does not serve it; give it its own endpoint as ALIAS=MODEL@BASE_URL", "alias", e.alias, "model", e.model)
+		}
 		x := &tau2.Expert{
 			Alias:     e.alias,
 			Client:    toolllm.NewOpenAI(toolllm.ClientOptions{BaseURL: strings.TrimRight(base, "/"), APIKey: env.Getenv(f.expertKeyEnv)}),
@@ -226,6 +235,7 @@ func runBenchTau2(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "\n%s\n", strings.Join(ks, "  "))
 	fmt.Fprintf(env.Stdout, "mean cost per conversation (USD): agent %.7f  expert %.7f  user simulator %.7f\n", sum.AgentCostUSD, sum.ExpertCostUSD, sum.UserCostUSD)
 	fmt.Fprintf(env.Stdout, "mean agent turns %.2f, latency %.2fs; endings: %s\n", sum.AgentTurns, sum.LatencyS, res.Notes["terminations"])
+	printTau2Tasks(env.Stdout, rows)
 	if err := tau2.WriteReport(f.out, res, rows, convs); err != nil {
 		return err
 	}
@@ -290,6 +300,21 @@ func parseExperts(s string) ([]expertSpec, error) {
 		out = append(out, expertSpec{alias: alias, model: model, baseURL: base})
 	}
 	return out, nil
+}
+
+// printTau2Tasks prints one line per task: pass^k for every k, mean
+// reward, mean system and user cost per trial, mean latency.
+func printTau2Tasks(w io.Writer, rows []tau2.TaskRow) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\nTASK\tTRIALS\tPASS^1..k\tREWARD\tSYSTEM COST (USD)\tUSER COST (USD)\tLATENCY (s)\t")
+	for _, r := range rows {
+		ks := make([]string, len(r.PassHatK))
+		for i, p := range r.PassHatK {
+			ks[i] = strconv.FormatFloat(p, 'f', 2, 64)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%.2f\t%.7f\t%.7f\t%.2f\t\n", r.TaskID, r.Trials, strings.Join(ks, " "), r.MeanReward, r.AgentCostUSD+r.ExpertCostUSD, r.UserCostUSD, r.LatencyS)
+	}
+	_ = tw.Flush()
 }
 
 func tau2Tasks(d *domain.Domain, f tau2Flags) ([]*domain.Task, error) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -92,6 +93,10 @@ func TestBenchTau2(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Fatalf("output lacks %q:\n%s", want, stdout)
 		}
+	}
+	// The per-task line: task 42, 2 trials, pass^1 and pass^2 of 1.
+	if ok, _ := regexp.MatchString(`(?m)^\s*42\s+2\s+1\.00 1\.00\s+1\.00\s+0\.0`, stdout); !ok {
+		t.Fatalf("no per-task line in:\n%s", stdout)
 	}
 	if !strings.Contains(stderr, "task 42 trial 1: reward 1 (user_stop") {
 		t.Fatalf("progress lines: %s", stderr)

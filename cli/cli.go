@@ -125,7 +125,8 @@ Commands:
 	fmt.Fprint(w, `
 Run "baton <command> --help" for a command's flags.
 Environment: BATON_CONFIG (config file, default ./baton.yaml), BATON_DATA (data
-root), BATON_LOG (debug|info|warn|error); API keys as each tool's config names.
+root), BATON_LOG (debug|info|warn|error), BATON_ENV_TOKEN (env serve's bearer
+token); API keys as each tool's config names. Misuse exits 2, failure 1.
 `)
 }
 

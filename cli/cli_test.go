@@ -71,7 +71,7 @@ func TestRun(t *testing.T) {
 		t.Fatalf("bad flag: %d %s", code, errs)
 	}
 	code, _, errs = run(t, nil, "run", "x", "--policy", "nonesuch")
-	if code != 1 || !strings.Contains(errs, `unknown policy "nonesuch"`) {
+	if code != 2 || !strings.Contains(errs, `unknown policy "nonesuch"`) {
 		t.Fatalf("bad policy: %d %s", code, errs)
 	}
 }

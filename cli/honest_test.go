@@ -30,6 +30,8 @@ func TestMisuseExitsTwoWithOneLine(t *testing.T) {
 		{"serve", "--heartbeat-ttl", "1s"},
 		{"tools", "--nope"},
 		{"frobnicate"},
+		{"run", "x", "--policy", "nonesuch"},
+		{"run", "x", "--tools", "math,nosuch"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			code, out, errs := run(t, nil, args...)
@@ -53,7 +55,7 @@ func TestRunStatusMatchesOutcome(t *testing.T) {
 	t.Setenv("OPENAI_API_KEY", "")
 	code, out, errs := run(t, nil, "run", "What is the capital of France?")
 	if code != 1 || strings.Contains(out, "Status:  answered") || !strings.Contains(out, "Status:  failed") ||
-		!strings.Contains(out, "no model is configured: add an llm.openai or llm.anthropic tool to baton.yaml or set OPENAI_API_KEY") {
+		!strings.Contains(out, "no model is configured: add an llm.openai or llm.anthropic tool to baton.yaml (e.g. tools: [{kind: llm.openai, options: {model: gpt-5-mini}}]) and set its key") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
 	code, out, errs = run(t, nil, "run", "x", "--policy", "learned", "--tools", "math")

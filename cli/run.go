@@ -75,10 +75,16 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	}
 	if *toolsFlag != "" {
 		task.Tools = strings.Split(*toolsFlag, ",")
+		if _, err := set.Subset(task.Tools); err != nil {
+			return fmt.Errorf("%w: --tools: %v (baton tools lists them)", ErrUsage, err)
+		}
 	}
 	name := *policyName
 	if name == "" {
 		name, _ = cfg.DefaultPolicy(ctx)
+	} else if !policyRegistered(name) {
+		_, err := policy.New(ctx, name, policy.Config{}) // its error lists the policies
+		return fmt.Errorf("%w: --policy: %v", ErrUsage, err)
 	}
 	p, err := policy.New(ctx, name, cfg.PolicyConfig(name, *seed))
 	if err != nil {
@@ -165,4 +171,13 @@ func clip(s string, n int) string {
 		return s[:n] + "…"
 	}
 	return s
+}
+
+func policyRegistered(name string) bool {
+	for _, k := range policy.Kinds() {
+		if k.Name == name {
+			return true
+		}
+	}
+	return false
 }

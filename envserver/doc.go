@@ -7,13 +7,24 @@
 //
 // Every JSON response carries "protocol_version": "1". Errors are
 // {"protocol_version", "error": {"code", "message"}} with an HTTP status
-// (400 bad request, 404 unknown env/session/task, 409 episode over, 413
-// body too large, 429 too many sessions).
+// (400 bad request, 401 missing or wrong token, 404 unknown env/session/task,
+// 408 body too slow, 409 episode over, 413 body too large, 429 too many
+// sessions).
+//
+// # Tenants
+//
+// With [Options].Tokens set (as [Serve] requires), every request needs
+// "Authorization: Bearer <token>". A session belongs to the token that
+// created it: another token gets the same 404 as for a session that does
+// not exist, and each token may hold at most MaxSessionsPerToken sessions,
+// so no tenant can see or starve another. "synth:" names resolve only
+// under the synth root given to [Standard]; anything else is an unknown
+// env whether or not the path exists.
 //
 //	GET    /v1/envs                    the registered environments
 //	GET    /v1/envs/{name}/tasks       the env's tasks as JSON Lines, in the
 //	                                   τ²-bench task format (names may contain
-//	                                   '/', as in synth:/data/out/bank)
+//	                                   '/', as in synth:run1/bank)
 //	POST   /v1/sessions                reset: {"env", "task_id" | "index" | "seed", "max_turns"}
 //	                                   → {"session_id", "task_id", "observation":
 //	                                   {"prompt", "policy", "instructions"}, "tools":

@@ -21,6 +21,13 @@
 // reserved on it before every paid call, so replicas sharing one database
 // never overspend a key together.
 //
+// Only an answered run is a 200 completion: a run that failed, ended
+// without an answer, used its turns or was refused by the budget is an
+// OpenAI error object. /metrics is unauthenticated and so carries no API
+// key labels. Serve the handler with [Server.Limits] through package
+// httplimit (connection caps, body and write deadlines), as `baton serve`
+// does.
+//
 // A streamed pass-through call to an OpenAI-compatible model is relayed
 // byte for byte as the upstream sends it (chat/openai's Relay), bounded by
 // the output the call reserved money for: the upstream is asked for that

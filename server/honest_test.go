@@ -51,10 +51,14 @@ func TestNumericInputsRefused(t *testing.T) {
 		}
 	}
 	for _, model := range []string{"small", "baton"} {
-		for _, mt := range []string{"9223372036854775807", "92233720368547758070", "-1", "1e3"} {
-			status, body, _ := e.do("POST", "/v1/chat/completions", `{"model":"`+model+`","max_tokens":`+mt+`,"messages":[{"role":"user","content":"hi"}]}`)
-			if status >= 500 {
-				t.Errorf("model %s, max_tokens %s: HTTP %d: %s", model, mt, status, body)
+		for _, field := range []string{"max_tokens", "max_completion_tokens"} {
+			for _, mt := range []string{"9223372036854775807", "92233720368547758070", "-1", "1e3", "0"} {
+				for _, stream := range []string{"false", "true"} {
+					status, body, _ := e.do("POST", "/v1/chat/completions", `{"model":"`+model+`","stream":`+stream+`,"`+field+`":`+mt+`,"messages":[{"role":"user","content":"hi"}]}`)
+					if status >= 500 {
+						t.Errorf("model %s, %s %s, stream %s: HTTP %d: %s", model, field, mt, stream, status, body)
+					}
+				}
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/batonhq/baton/chat"
+	"github.com/batonhq/baton/env/domain"
 )
 
 // The LLM pipeline's steps, in order (ToolScale's: domain, schema,
@@ -92,7 +93,7 @@ func (p *Pipeline) Invent(ctx context.Context, topic, outDir string) (DomainRepo
 		switch {
 		case !identRE.MatchString(dom.Domain):
 			return fmt.Errorf("domain %q: want lower-case letters, digits and '_'", dom.Domain)
-		case blueprints[dom.Domain] != nil:
+		case blueprints[dom.Domain] != nil || takenByKit(dom.Domain):
 			return fmt.Errorf("domain %q is a built-in domain; choose another name", dom.Domain)
 		case len(strings.Fields(dom.Policy)) < 30:
 			return fmt.Errorf("policy has %d words; write the agent's rules (at least 30 words)", len(strings.Fields(dom.Policy)))
@@ -247,6 +248,17 @@ func (p *Pipeline) Invent(ctx context.Context, topic, outDir string) (DomainRepo
 		return *r.rep, err
 	}
 	return *r.rep, nil
+}
+
+// takenByKit reports whether env/domain already has a kit of that name
+// that is not a synthesised one (airline, retail, telecom).
+func takenByKit(name string) bool {
+	k, err := domain.LookupKit(name)
+	if err != nil {
+		return false
+	}
+	_, ours := k.(*Kit)
+	return !ours
 }
 
 // checkRecords requires every collection to have records, every record

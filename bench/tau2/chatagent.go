@@ -57,9 +57,11 @@ func OrchestratorSystemPrompt(domainPolicy string, experts bool) string {
 // as chat messages ([ChatHistory]: the customer's and the agent's
 // messages, every tool call and result, this turn's included) and the
 // run's tools as functions (the domain's, and call_expert instead of
-// transfer_to_human_agents when experts are offered). A reply's first
-// tool call is the next action (upstream runs up to six calls of one
-// reply; the Runner runs one per decision); its text after </think> is
+// transfer_to_human_agents when experts are offered). A reply's tool calls
+// (up to six, as upstream) are made in order, one per orchestrator turn,
+// the further ones played by the Runner's relay with no model asked; a
+// reply calling call_expert is replaced by the expert's; its text after
+// </think> is
 // the message to the customer (the Runner reads the <message> tags, see
 // [MessageText]); a reply with neither is [WaitMessage], as upstream.
 //
@@ -153,6 +155,24 @@ func (b *boundChat) Decide(ctx context.Context, s *policy.State) (episode.Action
 	}
 	text = strings.TrimSpace(text)
 	if len(calls) > 0 {
+		// A reply that calls the expert is replaced by the expert's, as
+		// upstream replaces it; otherwise its first calls (at most
+		// MaxCallsPerMessage) are made in order, the further ones by the
+		// Runner's relay.
+		for _, c := range calls {
+			if c.Name == ExpertToolName {
+				calls = []chat.ToolCall{c}
+				break
+			}
+		}
+		calls = calls[:min(len(calls), MaxCallsPerMessage)]
+		if len(calls) > 1 {
+			var rest []relayCall
+			for _, c := range calls[1:] {
+				rest = append(rest, relayCall{Name: c.Name, Arguments: c.Arguments})
+			}
+			act.Thought = withMoreCalls(act.Thought, rest)
+		}
 		c := calls[0]
 		args := strings.TrimSpace(c.Arguments)
 		if args == "" {

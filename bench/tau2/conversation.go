@@ -207,22 +207,27 @@ func (l *live) limit(maxSteps, maxErrors int) (string, error) {
 
 // tracer turns the orchestrator's call and result events into transcript
 // entries, counting tau2's steps: a tool call of the agent's is two (its
-// message and the tool's reply), an expert's tool calls are two together
-// (one message calling them, one with their replies), call_expert itself
+// message and the tool's reply), the tool calls of one reply (the
+// agent's or an expert's) are two together (one message calling them, one
+// with their replies), call_expert itself
 // none (its output stands as the agent's), an invalid action one (the
 // agent's message that failed). Events of one run arrive in order on the
 // run's goroutine.
 func (l *live) tracer(turn int) episode.Tracer {
 	var pending Message
 	var via string
-	firstRelayed := false
+	isRelay, firstRelayed := false, false
 	return func(e episode.Event) {
 		switch e.Type {
 		case episode.EventDecide:
-			via, firstRelayed = "", false
+			via, isRelay, firstRelayed = "", false, false
 			if rest, ok := strings.CutPrefix(e.Content, relayMark); ok {
+				isRelay = true
 				via, _, _ = strings.Cut(rest, " ")
 				firstRelayed = strings.Contains(rest, ": call 1 of ")
+				if via == agentVia {
+					via = "" // a further call of the agent's own reply
+				}
 			}
 		case episode.EventInvalid:
 			l.add(Message{Role: RoleTool, Tool: e.Tool, Args: e.Args, Content: e.Content, IsError: true, Turn: turn, Expert: via}, 1)
@@ -235,7 +240,7 @@ func (l *live) tracer(turn int) episode.Tracer {
 			}
 			m.Content, m.IsError = e.Content, e.IsError
 			steps := 2
-			if m.Tool == ExpertToolName || (m.Expert != "" && !firstRelayed) {
+			if m.Tool == ExpertToolName || (isRelay && !firstRelayed) {
 				steps = 0
 			}
 			l.add(m, steps)
@@ -281,8 +286,12 @@ func (r *Runner) Run(ctx context.Context, task *domain.Task, trial int) (*Conver
 	if ca, ok := r.Policy.(*ChatAgent); ok {
 		agent = ca.bind(r.Domain.Policy, len(r.Experts) > 0, lv.snapshot)
 	}
-	if len(r.Experts) > 0 {
-		agent = relay{inner: agent, hide: TransferToolName}
+	if _, ok := r.Policy.(*ChatAgent); ok || len(r.Experts) > 0 {
+		hide := ""
+		if len(r.Experts) > 0 {
+			hide = TransferToolName
+		}
+		agent = relay{inner: agent, hide: hide}
 	}
 	c := &Conversation{TaskID: task.ID, Trial: trial, ToolCalls: map[string]int{}}
 	start := time.Now()

@@ -39,7 +39,8 @@ const (
 
 // DefaultExpert is one of ToolOrchestra's τ²-bench experts.
 type DefaultExpert struct {
-	Alias, Model string
+	Alias string // what the agent calls it by, e.g. "expert-1"
+	Model string // the model upstream maps the alias to
 	// About is how ToolOrchestra's call_expert describes the expert.
 	About string
 	// Latency is the average latency ToolOrchestra's table shows.

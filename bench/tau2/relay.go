@@ -20,6 +20,8 @@ const relayMark = "relayed from "
 // relay wraps the agent's policy. After a call_expert step it plays the
 // expert's reply as the agent's own: its tool calls one per turn, in order,
 // then the agent decides again; or its message as the turn's final answer.
+// After an agent reply with several tool calls (a [ChatAgent]'s), it plays
+// the further calls the same way.
 // Playing needs no model, costs nothing and is decided from the steps
 // alone, so one relay serves concurrent episodes.
 // hide names a tool the set holds for the experts but the agent is not
@@ -63,8 +65,42 @@ func (r relay) MaxCost(s *policy.State) (money.Amount, error) {
 	return 0, nil
 }
 
-// relayed returns the action the last call_expert step still owes: the
-// steps since it that the relay played are counted off its tool calls.
+// moreCallsMark opens the last line of the Thought of an agent action
+// that was the first of several tool calls in one reply; the line carries
+// the rest as JSON, which the relay plays next.
+const moreCallsMark = "tau2: more calls in this reply: "
+
+// withMoreCalls appends the rest of a reply's calls to thought.
+func withMoreCalls(thought string, rest []relayCall) string {
+	b, _ := json.Marshal(rest)
+	line := moreCallsMark + string(b)
+	if strings.TrimSpace(thought) == "" {
+		return line
+	}
+	return thought + "\n" + line
+}
+
+// moreCalls reads the calls withMoreCalls stored.
+func moreCalls(thought string) ([]relayCall, bool) {
+	i := strings.LastIndex(thought, moreCallsMark)
+	if i < 0 {
+		return nil, false
+	}
+	var rest []relayCall
+	if json.Unmarshal([]byte(thought[i+len(moreCallsMark):]), &rest) != nil {
+		return nil, false
+	}
+	return rest, true
+}
+
+// agentVia names the agent itself in a relay mark, for the further calls
+// of one of its own replies.
+const agentVia = "agent"
+
+// relayed returns the action a step still owes: the next tool call of the
+// last call_expert step's reply (or its message, as the turn's answer), or
+// the next of the further calls the agent made in one reply. The steps
+// since that step which the relay played are counted off.
 func relayed(s *policy.State) (episode.Action, bool, error) {
 	if s == nil {
 		return episode.Action{}, false, nil
@@ -78,6 +114,12 @@ func relayed(s *policy.State) (episode.Action, bool, error) {
 		return episode.Action{}, false, nil
 	}
 	st := s.Steps[i]
+	if rest, ok := moreCalls(st.Action.Thought); ok && st.Action.Tool != ExpertToolName {
+		if played >= len(rest) {
+			return episode.Action{}, false, nil
+		}
+		return relayCallAction(rest[played], fmt.Sprintf("%s%s (same reply): call %d of %d", relayMark, agentVia, played+2, len(rest)+1), agentVia)
+	}
 	if st.Action.Tool != ExpertToolName || st.Failed() || st.Result == nil || st.Result.IsError || len(st.Result.Data) == 0 {
 		return episode.Action{}, false, nil
 	}
@@ -95,14 +137,19 @@ func relayed(s *policy.State) (episode.Action, bool, error) {
 	if played >= len(rep.ToolCalls) {
 		return episode.Action{}, false, nil
 	}
-	c := rep.ToolCalls[played]
-	act := episode.Action{Tool: c.Name, Thought: fmt.Sprintf("%s: call %d of %d", who, played+1, len(rep.ToolCalls))}
+	return relayCallAction(rep.ToolCalls[played], fmt.Sprintf("%s: call %d of %d", who, played+1, len(rep.ToolCalls)), rep.Expert)
+}
+
+// relayCallAction is the action for one relayed call; malformed arguments
+// are an invalid action the agent sees.
+func relayCallAction(c relayCall, thought, who string) (episode.Action, bool, error) {
+	act := episode.Action{Tool: c.Name, Thought: thought}
 	args := strings.TrimSpace(c.Arguments)
 	if args == "" {
 		args = "{}"
 	}
 	if !json.Valid([]byte(args)) {
-		return act, true, fmt.Errorf("%w: %s called %s with malformed JSON arguments %q", policy.ErrInvalidAction, rep.Expert, c.Name, c.Arguments)
+		return act, true, fmt.Errorf("%w: %s called %s with malformed JSON arguments %q", policy.ErrInvalidAction, who, c.Name, c.Arguments)
 	}
 	act.Args = json.RawMessage(args)
 	return act, true, nil

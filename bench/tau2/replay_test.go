@@ -27,8 +27,9 @@ import (
 //     each tool call as its own reply; but an agent message with several
 //     tool calls, or a transfer_to_human_agents call (which the agent is
 //     not offered), is a call_expert and the expert replies with the
-//     message's calls; and every third text message is a call_expert
-//     whose expert replies with the text;
+//     message's calls (the ChatAgent makes every other such message's
+//     calls itself, in one reply); and every third text message is a
+//     call_expert whose expert replies with the text;
 //   - expert: those replies, in order, with the alias each is for.
 //
 // The expert aliases rotate so each one is used.
@@ -54,7 +55,7 @@ func newReplayScript(t *testing.T, sim *domain.Simulation, textAsContent bool) *
 			responses[m.ID] = *m.Content
 		}
 	}
-	texts, nextAlias := 0, 0
+	texts, nextAlias, multi := 0, 0, 0
 	alias := func() string {
 		a := replayAliases[nextAlias%len(replayAliases)]
 		nextAlias++
@@ -105,9 +106,16 @@ func newReplayScript(t *testing.T, sim *domain.Simulation, textAsContent bool) *
 				s.toolNames = append(s.toolNames, tc.Name)
 				s.toolResponses = append(s.toolResponses, want)
 			}
-			if len(calls) > 1 || transfer {
+			if len(calls) > 1 && !transfer {
+				multi++
+			}
+			switch {
+			case len(calls) > 1 && !transfer && textAsContent && multi%2 == 1:
+				// The ChatAgent makes several calls in one reply itself.
+				s.agent = append(s.agent, chattest.Reply{ToolCalls: calls, Usage: agentUsage})
+			case len(calls) > 1 || transfer:
 				viaExpert(chattest.Reply{ToolCalls: calls})
-			} else {
+			default:
 				s.agent = append(s.agent, call(calls[0].Name, calls[0].Arguments))
 			}
 			s.steps += 2

@@ -267,3 +267,22 @@ func TestNewRejects(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadGSM8KBundled(t *testing.T) {
+	path := filepath.Join("..", "..", "..", "shared", "data", "gsm8k", "test.jsonl")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("GSM8K not found beside the checkout (%v)", err)
+	}
+	items, err := LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 1319 {
+		t.Fatalf("GSM8K has %d questions, want 1319", len(items))
+	}
+	for _, it := range items {
+		if _, num := NumericEqual(it.Answer, it.Answer); !num {
+			t.Fatalf("item %s answer %q is not the final number", it.ID, it.Answer)
+		}
+	}
+}

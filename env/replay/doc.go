@@ -66,15 +66,16 @@
 // output tokens at a per-model decoding speed: from the model's size with
 // [SpeedOfSize] (default_llm.json's size, or an assumed size for API models
 // that publish none), or for zeroeval from a table of typical published
-// hosted speeds (not measurements). Result.Latency carries it,
-// and a [tool.Set] keeps a latency its tool reports; Spec.Latency is the
-// median over the model's calls in the loaded data.
+// hosted speeds (not measurements). Result.Latency carries it, and a
+// [tool.Set] keeps a latency its tool reports; Spec.Latency is the median
+// over the model's calls in the loaded data.
 //
 // # Loaders
 //
-// [LoadLLMRouter], [LoadRouterArena], [LoadRouteLLM] and [LoadZeroEval] read any directory
-// laid out like the corresponding source in shared/data, so another split
-// (the held-out one) loads by path; [Load] dispatches by source name and
+// [LoadLLMRouter], [LoadRouterArena], [LoadRouteLLM] and [LoadZeroEval]
+// read any directory laid out like the corresponding source in shared/data
+// (for zeroeval also upstream's result_dirs/<task>/ or the task folder), so
+// another split (the held-out one) loads by path; [Load] dispatches by source name and
 // [Open] resolves the directory with package dataset first. Malformed rows
 // are rejected with an error naming the file, the line or record and the
 // field. Task order is the files' order and is deterministic.

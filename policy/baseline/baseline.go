@@ -85,7 +85,7 @@ func (b *Baseline) giveUp(s *policy.State) error {
 	case len(disabled) > 0:
 		msg += fmt.Sprintf("; no model is usable: %s is disabled here (its API key is not set; see baton tools)", strings.Join(disabled, ", "))
 	default:
-		msg += "; no model is configured: add an llm.openai or llm.anthropic tool to baton.yaml or set OPENAI_API_KEY"
+		msg += "; no model is configured: add an llm.openai or llm.anthropic tool to baton.yaml (e.g. tools: [{kind: llm.openai, options: {model: gpt-5-mini}}]) and set its key (OPENAI_API_KEY or ANTHROPIC_API_KEY)"
 	}
 	return fmt.Errorf("%w: %s", ErrNoAnswer, msg)
 }

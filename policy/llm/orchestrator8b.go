@@ -49,7 +49,8 @@ import (
 // reasoner-N, tools tagged code further reasoner-N, and tools tagged search
 // search-N, each numbered from the most expensive (price of a typical call).
 //
-// Each expert gets upstream's prompt and context caps for its family,
+// Each expert gets upstream's prompt, context caps and reply cap
+// (max_length, sent as max_tokens where the tool takes it) for its family,
 // read from its tool name as upstream reads the model name (gpt-5 and
 // unknown models, qwen2.5-coder, qwen2.5-math, qwen3, llama). One Decide
 // returns one Baton call, so a function may take two turns; the second is
@@ -381,7 +382,7 @@ func (o *Orchestrator8B) expertCall(s *policy.State, a alias, code string) (stri
 	fam := familyOf(spec)
 	ask := func(fn, instr string) json.RawMessage {
 		ctx := strings.TrimSpace(st.expertContext(fn, fam, problem, g))
-		return textArgs(spec, ctx+"\n\nQuestion: "+problem+"\n"+instr, promptKeys)
+		return withMaxTokens(spec, textArgs(spec, ctx+"\n\nQuestion: "+problem+"\n"+instr, promptKeys), replyTokens(fn, fam))
 	}
 	_, hasSearch := firstTagged(s.Tools, tool.TagSearch)
 	switch {
@@ -399,14 +400,15 @@ func (o *Orchestrator8B) expertCall(s *policy.State, a alias, code string) (stri
 			return "", nil, "", fmt.Errorf(`%w: %s runs code with %s and no model can write it; pass the Python in a "code" argument`, policy.ErrInvalidAction, a.Name, spec.Name)
 		}
 		wctx := strings.TrimSpace(st.expertContext(fnReason, familyOf(writer), problem, g))
-		return writer.Name, textArgs(writer, wctx+"\n\nQuestion: "+problem+"\n"+askCode, promptKeys), stageCode, nil
+		return writer.Name, withMaxTokens(writer, textArgs(writer, wctx+"\n\nQuestion: "+problem+"\n"+askCode, promptKeys), replyTokens(fnReason, familyOf(writer))), stageCode, nil
 	case a.Func == fnReason:
 		if _, ok := codeRunner(s.Tools, nil); !ok {
 			return "", nil, "", fmt.Errorf("%w: %s writes code, but this run has no code tool to run it", policy.ErrInvalidAction, a.Name)
 		}
 		return spec.Name, ask(fnReason, askCode), stageCode, nil
 	default: // fnAnswer
-		return spec.Name, answerArgs(spec, fam, st, strings.TrimSpace(st.expertContext(fnAnswer, fam, problem, g))+st.problemAt+problem), stageAnswer, nil
+		args := answerArgs(spec, fam, strings.TrimSpace(st.expertContext(fnAnswer, fam, problem, g))+st.problemAt+problem)
+		return spec.Name, withMaxTokens(spec, args, replyTokens(fnAnswer, fam)), stageAnswer, nil
 	}
 }
 
@@ -414,7 +416,7 @@ func (o *Orchestrator8B) expertCall(s *policy.State, a alias, code string) (stri
 // does: Qwen models get a \boxed{} system prompt (when the tool takes a
 // "system" argument; otherwise it opens the prompt), llama and the rest
 // <answer> tags.
-func answerArgs(spec tool.Spec, fam family, _ style, prompt string) json.RawMessage {
+func answerArgs(spec tool.Spec, fam family, prompt string) json.RawMessage {
 	switch fam {
 	case famQwen3, famMath:
 		if hasProperty(spec, "system") {
@@ -429,6 +431,49 @@ func answerArgs(spec tool.Spec, fam family, _ style, prompt string) json.RawMess
 		return textArgs(spec, prompt+answerLlamaEnd, promptKeys)
 	}
 	return textArgs(spec, prompt+answerGPTTail, promptKeys)
+}
+
+// replyTokens is the reply cap upstream gives an expert of family f for
+// fn (its max_length): 40,000 for gpt-5 and for llama answers, 2,000 for
+// qwen2.5-math, 8,000 for the rest.
+func replyTokens(fn string, f family) int {
+	switch {
+	case f == famGPT, f == famLlama && fn == fnAnswer:
+		return 40000
+	case f == famMath:
+		return 2000
+	}
+	return 8000
+}
+
+// withMaxTokens adds a reply cap to args when the tool takes one, within
+// the schema's bounds (a model tool's maximum is its configured cap).
+func withMaxTokens(spec tool.Spec, args json.RawMessage, n int) json.RawMessage {
+	var sh struct {
+		Properties map[string]struct {
+			Maximum *float64 `json:"maximum"`
+		} `json:"properties"`
+	}
+	if json.Unmarshal(spec.Parameters, &sh) != nil {
+		return args
+	}
+	p, ok := sh.Properties["max_tokens"]
+	if !ok {
+		return args
+	}
+	if p.Maximum != nil && float64(n) > *p.Maximum {
+		n = int(*p.Maximum)
+	}
+	var m map[string]any
+	if json.Unmarshal(args, &m) != nil {
+		return args
+	}
+	m["max_tokens"] = n
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(m)
+	return bytes.TrimSpace(b.Bytes())
 }
 
 func hasProperty(spec tool.Spec, name string) bool {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/money"
@@ -32,8 +33,6 @@ var (
 // answer call. Only the passages and the one code run may reach the
 // context.
 func upstreamState(problem string) *policy.State {
-	num := func(n float64) *float64 { return &n }
-	_ = num
 	tools := []tool.Spec{
 		{Name: "gpt-5", Description: "OpenAI GPT-5.", Parameters: modelSchema(), Tags: []string{tool.TagLLM},
 			Price: money.Price{InputPerM: money.MustParse("1.25"), OutputPerM: money.MustParse("10")}},
@@ -106,7 +105,7 @@ func TestUpstreamPrompts(t *testing.T) {
 			}
 			var b strings.Builder
 			fmt.Fprintf(&b, "tool: %s\n", name)
-			for _, k := range []string{"system", "query", "k", "prompt"} {
+			for _, k := range []string{"system", "query", "k", "max_tokens", "prompt"} {
 				if v, ok := m[k]; ok {
 					fmt.Fprintf(&b, "%s:\n%v\n", k, v)
 				}
@@ -189,4 +188,74 @@ func TestTokenEstimate(t *testing.T) {
 	if got := headRunes("héllo", 2); got != "hé" {
 		t.Errorf("headRunes = %q, want characters, not bytes", got)
 	}
+}
+
+// TestUpstreamBudgetsBind checks the cuts when code output is huge: the
+// code part keeps its last 12,000 tokens behind a "```" opener, and since
+// its whole length is past the context budget, upstream shows it alone,
+// without the documents.
+func TestUpstreamBudgetsBind(t *testing.T) {
+	g := gathered{
+		docs: []string{"A short passage."},
+		code: []codeRun{{code: "\nprint('x' * 10)\n", output: strings.Repeat("lorem ipsum dolor sit amet ", 20000)}},
+	}
+	for _, context := range []string{ContextHLE, ContextFRAMES} {
+		ctx := styleOf(context).orchestratorContext("Q?", g)
+		if !strings.HasPrefix(ctx, "```\n") || strings.Contains(ctx, "Documents:") || strings.Contains(ctx, "print(") {
+			t.Errorf("%s: context opens %q; want the last code tokens behind ```", context, ctx[:40])
+		}
+		if n := countTokens(ctx); n > codeAttemptTokens+2 {
+			t.Errorf("%s: context is %d tokens, want at most %d", context, n, codeAttemptTokens)
+		}
+	}
+	// Under the budgets nothing is cut.
+	small := gathered{docs: []string{"A short passage."}, code: []codeRun{{code: "print(1)", output: "1\n"}}}
+	if ctx := styleOf(ContextFRAMES).orchestratorContext("Q?", small); !strings.HasPrefix(ctx, "Documents:\nDoc 1: A short passage.\n\n") {
+		t.Errorf("small context = %q", ctx)
+	}
+	// An expert's context keeps the end within its family's cap.
+	ectx := styleOf(ContextHLE).expertContext(fnAnswer, famMath, "Q?", g)
+	if n := countTokens(ectx); n > 2000 {
+		t.Errorf("qwen2.5-math context is %d tokens, want at most 2,000", n)
+	}
+}
+
+func TestWithMaxTokensClampsToSchema(t *testing.T) {
+	spec := tool.Spec{Name: "gpt-5", Parameters: json.RawMessage(`{"type":"object","properties":{"prompt":{"type":"string"},"max_tokens":{"type":"integer","minimum":1,"maximum":4096}}}`)}
+	if got := string(withMaxTokens(spec, json.RawMessage(`{"prompt":"p"}`), 40000)); got != `{"max_tokens":4096,"prompt":"p"}` {
+		t.Errorf("args = %s, want max_tokens clamped to the schema's 4096", got)
+	}
+	noCap := tool.Spec{Name: "x", Parameters: schema("prompt")}
+	if got := string(withMaxTokens(noCap, json.RawMessage(`{"prompt":"p"}`), 40000)); got != `{"prompt":"p"}` {
+		t.Errorf("args = %s, want unchanged for a tool without max_tokens", got)
+	}
+}
+
+// FuzzUpstreamReaders feeds expert replies and tool outputs, which come
+// from outside, to the readers of the 8B mapping: no panics, cuts are
+// suffixes on rune boundaries, extracted text comes from the reply.
+func FuzzUpstreamReaders(f *testing.F) {
+	f.Add("<query>a b</query>", 3)
+	f.Add("```python\nprint(1)\n```", 0)
+	f.Add(`\boxed{x}} \boxed{`, 1)
+	f.Add("héllo wörld 123 ,,, \n\n  end", 2)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		cut, total := cutTokens(s, n%100)
+		if !strings.HasSuffix(s, cut) || total < 0 {
+			t.Fatalf("cutTokens(%q, %d) = %q", s, n, cut)
+		}
+		if utf8.ValidString(s) && !utf8.ValidString(cut) {
+			t.Fatalf("cut %q splits a rune", cut)
+		}
+		if q := queryOf(s); !strings.Contains(s, q) {
+			t.Fatalf("queryOf(%q) = %q, not from the reply", s, q)
+		}
+		if c, ok := codeOf(s); ok && !strings.Contains(s, c) {
+			t.Fatalf("codeOf(%q) = %q", s, c)
+		}
+		_ = answerOf(famQwen3, s)
+		_ = answerOf(famGPT, s)
+		_ = passages(&tool.Result{Content: s, Data: json.RawMessage(s)})
+		_ = stdout(&tool.Result{Content: s, Data: json.RawMessage(s)})
+	})
 }

@@ -325,6 +325,7 @@ func RunProcesses(t *testing.T, newURL func(t *testing.T) string, open URLOpener
 			}
 		})
 		runKilled(t, openKey, open)
+		runTakenForDead(t, openKey, open)
 		return
 	}
 
@@ -353,6 +354,46 @@ func RunProcesses(t *testing.T, newURL func(t *testing.T) string, open URLOpener
 	})
 
 	runKilled(t, openKey, open)
+	runTakenForDead(t, openKey, open)
+}
+
+// runTakenForDead: a live replica whose heartbeat a sweep finds expired (a
+// pause longer than the TTL) has its open hold charged in full; its late
+// commit charges nothing more, its late release frees nothing, and its
+// next heartbeat registers it again. Over-charged, never under-charged.
+func runTakenForDead(t *testing.T, openKey func(t *testing.T, total money.Amount) (string, store.Store, store.Key), open URLOpener) {
+	t.Run("LiveReplicaTakenForDead", func(t *testing.T) {
+		ctx := context.Background()
+		url, admin, k := openKey(t, 100*money.Microdollar)
+		owner, err := open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer owner.Close()
+		h := reserve(t, owner, k.ID, 30*money.Microdollar)
+		h2 := reserve(t, owner, k.ID, 10*money.Microdollar)
+		st := sweepLater(t, url, open)
+		if st.Holds != 2 || st.Charged != 40*money.Microdollar {
+			t.Fatalf("Sweep = %+v, want both holds charged in full", st)
+		}
+		if err := h.Commit(ctx, 5*money.Microdollar); err != nil {
+			t.Fatalf("late Commit: %v", err)
+		}
+		if err := h2.Release(ctx); err != nil {
+			t.Fatalf("late Release: %v", err)
+		}
+		if sp := spent(t, admin, k.ID); sp.Total != 40*money.Microdollar || sp.Held != 0 {
+			t.Fatalf("Spent = %+v, want the 40µ$ the sweep charged, no more and no less", sp)
+		}
+		if err := owner.Heartbeat(ctx); err != nil {
+			t.Fatalf("Heartbeat after being swept: %v", err)
+		}
+		if st := sweepLater(t, url, open); st.Replicas != 1 || st.Holds != 0 {
+			// An hour ahead, the re-registered replica looks dead again, but
+			// it holds nothing now.
+			t.Fatalf("second sweep = %+v, want the re-registered replica found, with nothing to charge", st)
+		}
+	})
 }
 
 // runKilled kills helpers with holds open and checks the ledger after.

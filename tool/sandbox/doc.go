@@ -74,16 +74,23 @@
 // into a capped buffer, and cancellation on context end. Its memory is
 // bounded in two ways. Before compiling, the program's syntax tree is
 // rewritten so that each operator that can build a large value in one
-// uninterruptible Go call (*, +, % and +=, *=, %= on a name) and each call
+// uninterruptible Go call (*, +, % and +=, *=, %= on a name or on a[k]
+// with a and k names or literals) and each call
 // of the string methods join, replace, format, split, rsplit and
 // splitlines goes through a builtin that estimates the result's size and
 // refuses it, with a memory-limit error, when it would not fit in what is
 // left of the run's budget; replace and split may also do no more pieces
 // of work than steps are left, and integer products are capped at 1 MiB.
 // Builtins that copy a whole iterable (list, sorted, range, ...) refuse
-// more elements than the step limit. A heap watchdog cancels a run whose
-// allocations, made in small steps, outgrow the limit. Still bounded only
-// by the watchdog (so possibly overshooting by one operation): one
-// conversion of a huge nested value to a string (str, repr, print,
-// json.encode) and augmented assignment to an index or field (d[k] += s).
+// more elements than the step limit. Converting a value to text (print,
+// str, repr, json.encode and encode_indent, % and format) is estimated
+// first, visiting each distinct container once, and refused past the
+// budget; so is converting a value, or decoding or indenting JSON, nested
+// more than 1000 levels deep, since those converters recurse on Baton's
+// own stack and a few million levels would crash the process. A heap
+// watchdog cancels a run whose allocations, made in small steps, outgrow
+// the limit. Still bounded only by the watchdog (so possibly overshooting
+// by one operation): augmented assignment to other targets (d[f()] += s),
+// and hashing a tuple nested millions of levels deep, which only a raised
+// step limit can build.
 package sandbox

@@ -97,6 +97,15 @@ func allocBuiltins() starlark.StringDict {
 func binaryOp(op syntax.Token) func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
 	return func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 		x, y := args[0], args[1]
+		if _, isFormat := x.(starlark.String); isFormat && op == syntax.PERCENT {
+			vals := []starlark.Value{y}
+			if t, ok := y.(starlark.Tuple); ok {
+				vals = t
+			}
+			if err := checkText(thread, "the text of the % arguments", vals...); err != nil {
+				return nil, err
+			}
+		}
 		if n, what := binarySize(op, x, y); n > 0 {
 			if what == intProduct && n > maxIntBytes {
 				return nil, fmt.Errorf("%s would need %s; integers are capped at %s here so that every operation stays interruptible",
@@ -228,6 +237,15 @@ func methodCall(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tupl
 	name := string(args[1].(starlark.String))
 	rest := args[2:]
 	if s, ok := x.(starlark.String); ok {
+		if name == "format" {
+			vals := append([]starlark.Value(nil), rest...)
+			for _, kw := range kwargs {
+				vals = append(vals, kw[1])
+			}
+			if err := checkText(thread, "the text of format's arguments", vals...); err != nil {
+				return nil, err
+			}
+		}
 		n, work := methodSize(s, name, rest)
 		b := budgetOf(thread)
 		if b != nil && work > 0 {
@@ -339,21 +357,25 @@ func rewriteStmts(stmts []syntax.Stmt) {
 		case *syntax.AssignStmt:
 			s.LHS = rewriteExpr(s.LHS)
 			s.RHS = rewriteExpr(s.RHS)
-			if id, ok := s.LHS.(*syntax.Ident); ok && (s.Op == syntax.STAR_EQ || !isNumber(s.RHS)) {
-				var fn string
-				switch s.Op {
-				case syntax.PLUS_EQ:
-					fn = opAddEq
-				case syntax.STAR_EQ:
-					fn = opMul
-				case syntax.PERCENT_EQ:
-					fn = opMod
-				}
-				if fn != "" {
-					again := &syntax.Ident{NamePos: id.NamePos, Name: id.Name}
-					s.RHS = callOf(fn, s.OpPos, again, s.RHS)
-					s.Op = syntax.EQ
-				}
+			var fn string
+			switch s.Op {
+			case syntax.PLUS_EQ:
+				fn = opAddEq
+			case syntax.STAR_EQ:
+				fn = opMul
+			case syntax.PERCENT_EQ:
+				fn = opMod
+			}
+			if fn == "" || s.Op != syntax.STAR_EQ && isNumber(s.RHS) {
+				continue
+			}
+			// x op= y becomes x = f(x, y), and so does a[k] op= y when a and
+			// k are a name and a name or literal, whose second evaluation is
+			// free of effects. Other targets keep the interpreter's own
+			// operator.
+			if again := reread(s.LHS); again != nil {
+				s.RHS = callOf(fn, s.OpPos, again, s.RHS)
+				s.Op = syntax.EQ
 			}
 		case *syntax.DefStmt:
 			rewriteParams(s.Params)
@@ -377,6 +399,32 @@ func rewriteStmts(stmts []syntax.Stmt) {
 			}
 		}
 	}
+}
+
+// reread returns a fresh copy of the assignment target e for reading it
+// again, or nil when that could have effects or e is not a simple target.
+func reread(e syntax.Expr) syntax.Expr {
+	switch e := e.(type) {
+	case *syntax.Ident:
+		return &syntax.Ident{NamePos: e.NamePos, Name: e.Name}
+	case *syntax.IndexExpr:
+		x, ok := e.X.(*syntax.Ident)
+		if !ok {
+			return nil
+		}
+		var y syntax.Expr
+		switch k := e.Y.(type) {
+		case *syntax.Ident:
+			y = &syntax.Ident{NamePos: k.NamePos, Name: k.Name}
+		case *syntax.Literal:
+			c := *k
+			y = &c
+		default:
+			return nil
+		}
+		return &syntax.IndexExpr{X: &syntax.Ident{NamePos: x.NamePos, Name: x.Name}, Lbrack: e.Lbrack, Y: y, Rbrack: e.Rbrack}
+	}
+	return nil
 }
 
 // rewriteParams rewrites default values (name=expr) only.

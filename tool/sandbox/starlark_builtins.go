@@ -30,6 +30,9 @@ func starlarkPredeclared(maxElems uint64) starlark.StringDict {
 	for name, b := range allocBuiltins() {
 		d[name] = b
 	}
+	for name, b := range textBuiltins() {
+		d[name] = b
+	}
 	return d
 }
 

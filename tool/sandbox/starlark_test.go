@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"go.starlark.net/starlark"
+
 	"github.com/batonhq/baton/duration"
 	"github.com/batonhq/baton/tool"
 )
@@ -229,6 +231,8 @@ func TestStarlarkAllocationBombs(t *testing.T) {
 		{"join doubling", "s = 'ab'\nwhile True:\n  s = ''.join([s, s, s])", ""},
 		{"join of big pieces", "s = 'a' * (1 << 27)\nx = [s] * 4\ny = ' '.join(x)\nz = y.split()", ""},
 		{"format method doubling", "s = 'ab'\nwhile True:\n  s = '{0}{0}'.format(s)", ""},
+		{"doubling through an index", "d = {'k': 'ab'}\nwhile True:\n  d['k'] += d['k']", ""},
+		{"list in a list doubling in place", "l = [[0]]\ni = 0\nwhile True:\n  l[i] += l[i]", ""},
 		{"inside a function and a comprehension", "def f(n):\n  return [[0] * n for _ in range(2)]\nf(1 << 27)", ""},
 	}
 	for _, tc := range tests {
@@ -307,7 +311,7 @@ func TestStarlarkRewrittenOperatorsKeepMeaning(t *testing.T) {
 		{"list += extends in place", "a = [1]\nb = a\na += [2]\na += (3,)\nprint(b)", "[1, 2, 3]"},
 		{"string += makes a new string", "a = 'x'\nb = a\na += 'y'\nprint(a, b)", "xy x"},
 		{"*= and %=", "x = 3\nx *= 4\ny = '%d!'\ny %= 5\nl = [1]\nl *= 2\nprint(x, y, l)", "12 5! [1, 1]"},
-		{"augmented index target", "d = {'k': 'a'}\nd['k'] += 'b'\nl = [1]\nl[0] += 1\nprint(d, l)", "{\"k\": \"ab\"} [2]"},
+		{"augmented index target", "d = {'k': 'a'}\nd['k'] += 'b'\nl = [1]\nl[0] += 1\ni = 0\nm = [[1]]\nn = m[0]\nm[i] += [2]\nm[0] *= 2\nprint(d, l, m, n)", "{\"k\": \"ab\"} [2] [[1, 2, 1, 2]] [1, 2]"},
 		{"formatting", "print('%s-%d' % ('a', 1), '%s' % 'z', 7 % 4)", "a-1 z 3"},
 		{"methods", "print(', '.join(['a', 'b']), 'xax'.replace('a', 'bb'), 'xax'.replace('x', 'y', 1), '{} {a}'.format(1, a=2), 'AB'.lower())", "a, b xbbx yax 1 2 ab"},
 		{"defaults, lambdas and comprehensions", "def f(a, b=[0] * 2, *args, **kw):\n  return a + b\ng = lambda x=1 + 1: x * 2\nprint(f([1]), g(), [i + 1 for i in range(3) if i * 2 < 4], {k: k * 2 for k in ['a', 'b']})",
@@ -331,5 +335,91 @@ func TestStarlarkRewrittenOperatorsKeepMeaning(t *testing.T) {
 	res, out = call(t, s, "l = [1].freeze_me()")
 	if !res.IsError || !strings.Contains(out.Stderr, "no .freeze_me field or method") {
 		t.Errorf("want the unknown-method error; content:\n%s", res.Content)
+	}
+}
+
+// FuzzStarlarkRewriteKeepsMeaning runs each program twice, as written and
+// with its operators routed through the memory checks, and requires the
+// same printed output and the same success or failure, unless the checks
+// themselves refused something.
+func FuzzStarlarkRewriteKeepsMeaning(f *testing.F) {
+	for _, seed := range []string{
+		"a = [1]\nb = a\na += [2]\nprint(a, b, a + b, a * 2, 2 * a)",
+		"s = 'x'\ns += 'y'\ns *= 3\nprint(s, '%s-%d' % (s, 1), s % ())",
+		"d = {'k': [1]}\nd['k'] += [2]\nprint(d, ', '.join(['a', 'b']), 'a-b'.split('-'), 'ab'.replace('a', 'cc'))",
+		"def f(x, y=[1] + [2]):\n  return x + y\nprint(f([0]), (lambda q=2 * 3: q)())",
+		"print([i * i for i in range(5) if i % 2], {k: k + '!' for k in ['a']}, 1 + 'a')",
+		"x = 1\nx += 1.5\nx *= 2\nprint(x, 7 % 3, -7 % 3, 2.5 % 1)",
+		"t = (1, 2) + (3,)\nprint(t * 2, '{}{}'.format(1, 2), 'a\\nb'.splitlines(), ' a  b '.split())",
+		"x = [] * -1\ny = 'a' * 0\nprint(x, y, [1] + (2,))",
+	} {
+		f.Add(seed)
+	}
+	opts := StarlarkOptions{MaxSteps: 100_000, MaxOutputBytes: 16 << 10, MemoryMB: 64, Timeout: duration.Duration(time.Second)}
+	s := newTestStarlark(f, func(o *StarlarkOptions) { *o = opts })
+	plain := func(code string) (string, bool) {
+		var out strings.Builder
+		thread := &starlark.Thread{Print: func(_ *starlark.Thread, msg string) {
+			if out.Len() < 16<<10 {
+				out.WriteString(msg + "\n")
+			}
+		}}
+		thread.SetMaxExecutionSteps(opts.MaxSteps)
+		_, err := starlark.ExecFileOptions(starlarkFileOptions, thread, "main.star", code, s.predeclared)
+		return out.String(), err == nil
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		out := s.exec(context.Background(), code)
+		if out.Limit != "" || out.Truncated || strings.Contains(out.Stderr, "integers are capped") {
+			t.Skip("a limit stopped the rewritten run")
+		}
+		want, ok := plain(code)
+		if ok != (out.ExitCode == 0) || want != out.Stdout {
+			t.Errorf("the rewrite changed the program's meaning:\nplain ok=%v stdout %q\nrewritten exit %d stdout %q stderr %q", ok, want, out.ExitCode, out.Stdout, out.Stderr)
+		}
+	})
+}
+
+// TestStarlarkTextBombs: converting values to text (print, str, repr,
+// json, % and format) is refused when the text would outgrow the memory
+// limit or the value nests too deeply for Baton's stack; before, a deeply
+// nested json.decode killed the whole process with a stack overflow.
+func TestStarlarkTextBombs(t *testing.T) {
+	s, err := NewStarlark("", StarlarkOptions{Timeout: duration.Duration(time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := "l = [[0] * 1000] * 1000\nm = [l] * 1000\n"
+	deep := "l = []\nfor _ in range(2000):\n  l = [l]\n"
+	tests := []struct{ name, code, want string }{
+		{"print", shared + "print(m)", "memory limit 256 MiB exceeded"},
+		{"str", shared + "x = str(m)", "memory limit 256 MiB exceeded"},
+		{"repr", shared + "x = repr(m)", "memory limit 256 MiB exceeded"},
+		{"json.encode", shared + "x = json.encode(m)", "memory limit 256 MiB exceeded"},
+		{"json.encode_indent", "d = []\nfor _ in range(900):\n  d = [d]\nx = json.encode_indent(d, indent=' ' * 1000)", "memory limit 256 MiB exceeded"},
+		{"json.indent", "x = json.indent('[' * 900 + ']' * 900, indent=' ' * 1000)", "memory limit 256 MiB exceeded"},
+		{"percent", shared + "x = '%s' % (m,)", "memory limit 256 MiB exceeded"},
+		{"format", shared + "x = '{}'.format(m)", "memory limit 256 MiB exceeded"},
+		{"json.decode deep", "x = json.decode('[' * 3000000 + ']' * 3000000)", "nested more than 1000 levels"},
+		{"json.indent deep", "x = json.indent('[' * 3000000 + ']' * 3000000)", "nested more than 1000 levels"},
+		{"print deep", deep + "print(l)", "nested more than 1000 levels"},
+		{"str deep", deep + "x = str(l)", "nested more than 1000 levels"},
+		{"json.encode deep", deep + "x = json.encode(l)", "nested more than 1000 levels"},
+		{"percent deep", deep + "x = '%s' % (l,)", "nested more than 1000 levels"},
+		{"format deep", deep + "x = '{}'.format(l)", "nested more than 1000 levels"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, out := call(t, s, tc.code)
+			if !res.IsError || !strings.Contains(res.Content, tc.want) || out.TimedOut {
+				t.Errorf("want an error Result containing %q; content:\n%s", tc.want, res.Content)
+			}
+		})
+	}
+	// Ordinary conversions are untouched.
+	res, out := call(t, s, "c = [1]\nc.append(c)\nprint(c, str({'a': (1, 2)}), repr('x'), json.encode([1, {'b': None}]), json.decode('[[1], {\"k\": [2]}]'), '%s|%r' % ([1], 'q'), '{}'.format((1,)))\nprint(json.encode_indent({'a': [1]}, indent=' '))\nd = []\nfor _ in range(900):\n  d = [d]\nprint(len(str(d)))")
+	want := "[1, [...]] {\"a\": (1, 2)} \"x\" [1,{\"b\":null}] [[1], {\"k\": [2]}] [1]|\"q\" (1,)\n{\n \"a\": [\n  1\n ]\n}\n1802\n"
+	if res.IsError || out.Stdout != want {
+		t.Errorf("got %q, want %q; content:\n%s", out.Stdout, want, res.Content)
 	}
 }

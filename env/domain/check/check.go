@@ -32,7 +32,8 @@ type Report struct {
 
 // Count is a number of checks passed and failed.
 type Count struct {
-	Passed, Failed int
+	Passed int // checks that passed
+	Failed int // checks that failed
 }
 
 // Total is Passed + Failed.
