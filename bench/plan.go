@@ -300,13 +300,17 @@ func (p Plan) references(sp *Splits, train env.Env, ff *FrugalFit, res *Results)
 	}
 	models := ff.Train.models
 	t0 := time.Now()
-	for _, k := range []int{2, 3} {
-		c := Cascade{K: k, Cap: p.CascadeCap}
-		out = append(out, Entry{Name: fmt.Sprintf("cascade:agree%d", k), Policy: c, MaxTurns: c.MaxTurns()})
-	}
 	acc := map[string]float64{}
+	strongest := ""
 	for mi, m := range models {
 		acc[m], _ = ff.Train.single(mi)
+		if strongest == "" || acc[m] > acc[strongest] {
+			strongest = m
+		}
+	}
+	for _, k := range []int{2, 3} {
+		c := Cascade{K: k, Cap: p.CascadeCap, Strongest: strongest}
+		out = append(out, Entry{Name: fmt.Sprintf("cascade:agree%d", k), Policy: c, MaxTurns: c.MaxTurns()})
 	}
 	for _, k := range VoteSizes {
 		if k > len(models) {
