@@ -58,8 +58,8 @@
 //   - vote:3, vote:5: plurality of the k most accurate models on train;
 //   - learned:<preset> and learned-warm:<preset> for the presets
 //     accuracy, balanced, cost: the returned policy and its warm start
-//     (only when the run trains), and learned:cost=<w>, the learned
-//     policy swept over the weight of cost.
+//     (only when the run trains), and learned:cost=<w> and
+//     learned-warm:cost=<w>, both swept over the weight of cost.
 //
 // Cascades, votes and frugal read only what a call returns (the extracted
 // answer in Result.Data, its length; see [Observe]); they run on sources
@@ -74,4 +74,10 @@
 // and one example episode. [Results] adds the split sizes, the held-out
 // models and the AUC of each family of [Families] over the single models'
 // cost range.
+//
+// Live evaluations have their own subpackages: bench/tau2 (τ²-bench
+// conversations with a simulated user) and bench/qa (FRAMES, HLE and
+// GSM8K-style question sets graded by exact match and an LLM judge, as
+// ToolOrchestra evaluates them); both reuse [WriteReport] and
+// [PrintTable].
 package bench

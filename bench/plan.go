@@ -147,9 +147,17 @@ func (p Plan) Run(ctx context.Context) (*Results, error) {
 			entries = append(entries, Entry{Name: "learned-warm:" + pr.Name, Policy: warm, Preferences: pr.Pref, MaxTurns: lt})
 		}
 	}
+	// Both the policy and its warm start are swept, so the learned and
+	// learned-warm AUCs compare curves with the same points.
 	for _, w := range LearnedSweep {
 		entries = append(entries, Entry{Name: fmt.Sprintf("learned:cost=%g", w), Policy: lrn,
 			Preferences: episode.Preferences{Accuracy: 1, Cost: w}, MaxTurns: lt})
+	}
+	if warm != nil {
+		for _, w := range LearnedSweep {
+			entries = append(entries, Entry{Name: fmt.Sprintf("learned-warm:cost=%g", w), Policy: warm,
+				Preferences: episode.Preferences{Accuracy: 1, Cost: w}, MaxTurns: lt})
+		}
 	}
 
 	evalStart := time.Now()

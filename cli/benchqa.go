@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -114,6 +115,9 @@ func runBenchQA(ctx context.Context, env *Env, args []string) error {
 	kinds := splitList(f.policies)
 	if len(kinds) == 0 {
 		return fmt.Errorf("%w: --policy names no policy", ErrUsage)
+	}
+	if (f.model != "" || f.baseURL != "" || f.apiKeyEnv != "") && !slices.ContainsFunc(kinds, func(k string) bool { return k == "llm" || k == "orchestrator8b" }) {
+		return fmt.Errorf("%w: --model, --base-url and --api-key-env apply to the llm and orchestrator8b policies; configure %s in baton.yaml", ErrUsage, strings.Join(kinds, ", "))
 	}
 	cfg, err := config.Load(f.cfgPath, env.Getenv)
 	if err != nil {
@@ -339,8 +343,9 @@ func hasModel(set *tool.Set) bool {
 }
 
 // qaPolicy builds one policy: baton.yaml's options for the kind, overlaid
-// with the flags for the llm kinds; orchestrator8b gets the set's context
-// rules and the evaluation's turn limit.
+// with the model flags for the llm kinds (other kinds ignore them);
+// orchestrator8b gets the set's context rules and ToolOrchestra's
+// temperature.
 func qaPolicy(ctx context.Context, env *Env, cfg *config.Config, f qaFlags, kind, style string) (policy.Policy, string, error) {
 	pc := cfg.PolicyConfig(kind, f.seed)
 	pc.Getenv = env.Getenv
@@ -383,8 +388,6 @@ func qaPolicy(ctx context.Context, env *Env, cfg *config.Config, f qaFlags, kind
 		if m, ok := opts["model"].(string); ok && m != "" {
 			name += ":" + m
 		}
-	} else if f.model != "" || f.baseURL != "" || f.apiKeyEnv != "" {
-		return nil, "", fmt.Errorf("%w: --model, --base-url and --api-key-env apply to the llm and orchestrator8b policies; configure %s in baton.yaml", ErrUsage, kind)
 	}
 	p, err := policy.New(ctx, kind, pc)
 	if err != nil {

@@ -117,7 +117,7 @@ prices:
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "report")
-	code, stdout, stderr := run(t, nil, "bench", "qa", "--set", "frames", "--limit", "2", "--policy", "orchestrator8b",
+	code, stdout, stderr := run(t, nil, "bench", "qa", "--set", "frames", "--limit", "2", "--policy", "orchestrator8b,cheapest",
 		"--base-url", orch.BaseURL(), "--judge-model", "judge-model", "--judge-base-url", judge.BaseURL(),
 		"--config", cfg, "--out", out, "--workers", "1")
 	if code != 0 {
@@ -136,8 +136,11 @@ prices:
 	if err := json.Unmarshal(b, &res); err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Rows) != 1 || res.Rows[0].Accuracy != 0.5 || res.Rows[0].Answered != 1 {
-		t.Fatalf("rows = %+v, want accuracy 0.5 with both answered", res.Rows)
+	if len(res.Rows) != 2 || res.Rows[0].Accuracy != 0.5 || res.Rows[0].Answered != 1 || res.Rows[1].Policy != "cheapest" {
+		t.Fatalf("rows = %+v, want orchestrator8b at accuracy 0.5 with both answered, then cheapest", res.Rows)
+	}
+	if !strings.Contains(stdout, "judge cost for cheapest: ") {
+		t.Fatalf("no judge cost line for the second policy:\n%s", stdout)
 	}
 	// Per question: 2 orchestrator decisions at $0.00022 and 2 gpt-5 calls
 	// (query, answer) at $0.00225; the judge's $0.0003 is not in it.
@@ -158,7 +161,7 @@ prices:
 		}
 		recs = append(recs, r)
 	}
-	if len(recs) != 2 || !recs[0].Correct || recs[0].Rule != "exact" || recs[1].Correct || recs[1].Rule != "judge" || recs[1].Answer != "37" {
+	if len(recs) != 4 || !recs[0].Correct || recs[0].Rule != "exact" || recs[1].Correct || recs[1].Rule != "judge" || recs[1].Answer != "37" {
 		t.Fatalf("records = %+v", recs)
 	}
 	for _, name := range []string{"index.html", "pareto.png"} {

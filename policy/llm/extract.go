@@ -40,27 +40,3 @@ func lastBoxed(s string) (string, bool) {
 	}
 	return "", false
 }
-
-// extractTag returns the text inside the last <tag>…</tag> of s.
-func extractTag(s, tag string) (string, bool) {
-	open, end := "<"+tag+">", "</"+tag+">"
-	i := strings.LastIndex(s, open)
-	if i < 0 {
-		return "", false
-	}
-	inner, _, _ := strings.Cut(s[i+len(open):], end)
-	inner = strings.TrimSpace(inner)
-	return inner, inner != ""
-}
-
-// extractPython returns the last ```python block of s.
-func extractPython(s string) (string, bool) {
-	const fence = "```python"
-	i := strings.LastIndex(s, fence)
-	if i < 0 {
-		return "", false
-	}
-	inner, _, _ := strings.Cut(s[i+len(fence):], "```")
-	inner = strings.TrimSpace(inner)
-	return inner, inner != ""
-}

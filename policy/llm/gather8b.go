@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/policy"
 	"github.com/batonhq/baton/tool"
 )
@@ -134,15 +133,4 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// failureText says why a step failed.
-func failureText(st episode.Step) string {
-	switch {
-	case st.Error != "":
-		return st.Error
-	case st.Result != nil:
-		return st.Result.Content
-	}
-	return "no result"
 }

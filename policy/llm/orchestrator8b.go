@@ -407,7 +407,7 @@ func (o *Orchestrator8B) expertCall(s *policy.State, a alias, code string) (stri
 		}
 		return spec.Name, ask(fnReason, askCode), stageCode, nil
 	default: // fnAnswer
-		args := answerArgs(spec, fam, st, strings.TrimSpace(st.expertContext(fnAnswer, fam, problem, g))+st.problemAt+problem)
+		args := answerArgs(spec, fam, strings.TrimSpace(st.expertContext(fnAnswer, fam, problem, g))+st.problemAt+problem)
 		return spec.Name, withMaxTokens(spec, args, replyTokens(fnAnswer, fam)), stageAnswer, nil
 	}
 }
@@ -416,7 +416,7 @@ func (o *Orchestrator8B) expertCall(s *policy.State, a alias, code string) (stri
 // does: Qwen models get a \boxed{} system prompt (when the tool takes a
 // "system" argument; otherwise it opens the prompt), llama and the rest
 // <answer> tags.
-func answerArgs(spec tool.Spec, fam family, _ style, prompt string) json.RawMessage {
+func answerArgs(spec tool.Spec, fam family, prompt string) json.RawMessage {
 	switch fam {
 	case famQwen3, famMath:
 		if hasProperty(spec, "system") {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/money"
@@ -32,8 +33,6 @@ var (
 // answer call. Only the passages and the one code run may reach the
 // context.
 func upstreamState(problem string) *policy.State {
-	num := func(n float64) *float64 { return &n }
-	_ = num
 	tools := []tool.Spec{
 		{Name: "gpt-5", Description: "OpenAI GPT-5.", Parameters: modelSchema(), Tags: []string{tool.TagLLM},
 			Price: money.Price{InputPerM: money.MustParse("1.25"), OutputPerM: money.MustParse("10")}},
@@ -230,4 +229,33 @@ func TestWithMaxTokensClampsToSchema(t *testing.T) {
 	if got := string(withMaxTokens(noCap, json.RawMessage(`{"prompt":"p"}`), 40000)); got != `{"prompt":"p"}` {
 		t.Errorf("args = %s, want unchanged for a tool without max_tokens", got)
 	}
+}
+
+// FuzzUpstreamReaders feeds expert replies and tool outputs, which come
+// from outside, to the readers of the 8B mapping: no panics, cuts are
+// suffixes on rune boundaries, extracted text comes from the reply.
+func FuzzUpstreamReaders(f *testing.F) {
+	f.Add("<query>a b</query>", 3)
+	f.Add("```python\nprint(1)\n```", 0)
+	f.Add(`\boxed{x}} \boxed{`, 1)
+	f.Add("héllo wörld 123 ,,, \n\n  end", 2)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		cut, total := cutTokens(s, n%100)
+		if !strings.HasSuffix(s, cut) || total < 0 {
+			t.Fatalf("cutTokens(%q, %d) = %q", s, n, cut)
+		}
+		if utf8.ValidString(s) && !utf8.ValidString(cut) {
+			t.Fatalf("cut %q splits a rune", cut)
+		}
+		if q := queryOf(s); !strings.Contains(s, q) {
+			t.Fatalf("queryOf(%q) = %q, not from the reply", s, q)
+		}
+		if c, ok := codeOf(s); ok && !strings.Contains(s, c) {
+			t.Fatalf("codeOf(%q) = %q", s, c)
+		}
+		_ = answerOf(famQwen3, s)
+		_ = answerOf(famGPT, s)
+		_ = passages(&tool.Result{Content: s, Data: json.RawMessage(s)})
+		_ = stdout(&tool.Result{Content: s, Data: json.RawMessage(s)})
+	})
 }
