@@ -20,12 +20,16 @@ const DefaultCascadeCap = 4
 // and 1,000 output tokens at the spec's list price), cheapest first, and
 // answers as soon as K of the answers it has seen agree (the same
 // extracted answer, [Observation.Answer]). After Cap cheap models without
-// agreement it calls the strongest model, the one of highest nominal
-// price, and adopts its answer whatever it is. It learns nothing: it is
-// the rule a careful engineer would write by hand.
+// agreement it calls the strongest model (Strongest: the most accurate on
+// the training split; the one of highest nominal price when unset) and
+// adopts its answer whatever it is. It learns nothing beyond which model
+// is strongest: it is the rule a careful engineer would write by hand.
 type Cascade struct {
 	K   int // answers that must agree; ≥ 2
 	Cap int // cheap models consulted at most; 0 means DefaultCascadeCap
+	// Strongest names the model to escalate to; "" or a model absent
+	// from the run means the dearest.
+	Strongest string
 }
 
 var _ policy.Policy = Cascade{}
@@ -57,6 +61,14 @@ func (c Cascade) Decide(_ context.Context, s *policy.State) (episode.Action, err
 		return episode.Action{}, fmt.Errorf("bench: cascade: no tool can take task %s", s.Task.ID)
 	}
 	strongest := order[len(order)-1].Name
+	for i, sp := range order {
+		if sp.Name == c.Strongest {
+			// Escalation goes last: the cheap models are the others.
+			order = append(append(order[:i:i], order[i+1:]...), sp)
+			strongest = sp.Name
+			break
+		}
+	}
 	obs := Observe(s)
 	done := called(s)
 	if done[strongest] {

@@ -28,7 +28,7 @@ func llmrouterVal(t *testing.T) env.Env {
 func TestShippedPolicyBehaviour(t *testing.T) {
 	ctx := context.Background()
 	e := llmrouterVal(t)
-	p, err := learned.Default()
+	p, err := learned.DefaultFor("llmrouter")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestShippedPolicyBehaviour(t *testing.T) {
 func TestToolPreferenceRaisesShare(t *testing.T) {
 	ctx := context.Background()
 	e := llmrouterVal(t)
-	p, err := learned.Default()
+	p, err := learned.DefaultFor("llmrouter")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -226,12 +226,9 @@ func CheckHoldout(rec *replay.Env, names []string) error {
 }
 
 // defaultCheckpoint is the one place `--checkpoint default` becomes a
-// policy. TODO(lead): per-source embedded checkpoints (llmrouter,
-// zeroeval:gsm, zeroeval:math-l5) go here; today every source gets the
-// one embedded LLMRouter checkpoint.
+// policy: the checkpoint embedded for the source.
 func defaultCheckpoint(source string) (*learned.Policy, error) {
-	_ = source
-	return learned.Default()
+	return learned.DefaultFor(source)
 }
 
 // learned trains the learned policy on train, choosing on val, or loads
@@ -303,13 +300,17 @@ func (p Plan) references(sp *Splits, train env.Env, ff *FrugalFit, res *Results)
 	}
 	models := ff.Train.models
 	t0 := time.Now()
-	for _, k := range []int{2, 3} {
-		c := Cascade{K: k, Cap: p.CascadeCap}
-		out = append(out, Entry{Name: fmt.Sprintf("cascade:agree%d", k), Policy: c, MaxTurns: c.MaxTurns()})
-	}
 	acc := map[string]float64{}
+	strongest := ""
 	for mi, m := range models {
 		acc[m], _ = ff.Train.single(mi)
+		if strongest == "" || acc[m] > acc[strongest] {
+			strongest = m
+		}
+	}
+	for _, k := range []int{2, 3} {
+		c := Cascade{K: k, Cap: p.CascadeCap, Strongest: strongest}
+		out = append(out, Entry{Name: fmt.Sprintf("cascade:agree%d", k), Policy: c, MaxTurns: c.MaxTurns()})
 	}
 	for _, k := range VoteSizes {
 		if k > len(models) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -19,11 +20,22 @@ func init() {
 }
 
 const trainAbout = `Trains Baton's learned orchestrator on recorded outcomes of real models
-(LLMRouter by default): a supervised warm start on the training split's
-outcomes, then GRPO fine-tuning with the preference-weighted reward, keeping
-whichever validates better on a held-out tenth of the training tasks. Writes
-a checkpoint that baton bench --checkpoint and the "learned" policy's
-checkpoint option load. The same data, seed and flags give the same bytes.
+(--source: llmrouter by default, zeroeval:gsm, zeroeval:math-l5, ...) by
+bench's protocol (train on the training split, choose on its validation
+part; the test split is never read):
+
+  1. a score head predicts each model's chance of answering a question
+     correctly from the question's text and the model's spec;
+  2. the multi-turn decider (named features: the answers seen so far and
+     how they agree, price, latency, turn) starts as a clone of a fixed
+     agreement cascade, or as the one-shot score router on sources whose
+     models never give the same answer (LLMRouter records none);
+  3. GRPO trains the decider on whole episodes with the preference-weighted
+     reward; the checkpoint is GRPO's best step on validation.
+
+Writes a checkpoint that baton bench --checkpoint and the "learned"
+policy's checkpoint option load. The same data, seed and flags give the same
+bytes. The checkpoints embedded in baton were made with --seed 1.
 
 Data is found as for baton bench (--data, $BATON_DATA, ../shared/data).
 
@@ -57,7 +69,7 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&f.export, "export", "", "write GRPO rollouts as JSONL to FILE (see grpo docs)")
 	fs.StringVar(&f.prefs, "prefs", "default", "training preferences: default (a mix), accuracy, balanced or cost")
 	fs.Int64Var(&f.seed, "seed", 1, "seed: same data, seed and flags give the same checkpoint")
-	fs.IntVar(&f.steps, "steps", 0, "GRPO fine-tuning steps (0: the default; -1: warm start only)")
+	fs.IntVar(&f.steps, "steps", 0, "GRPO steps (0: the default; -1: warm start only, which is then not GRPO-trained)")
 	fs.IntVar(&f.group, "group", 0, "GRPO rollouts per task (0: the default, 8)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -95,8 +107,9 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	train := sp.Train
 	fit, val := envs.WithoutTools(sp.Train, holdout...), envs.WithoutTools(sp.Val, holdout...)
 	cfg := grpo.FitConfig{
-		Warm: grpo.WarmConfig{Seed: f.seed, Prefs: sampler, Category: sp.Records.Category, Progress: env.Stderr},
-		GRPO: grpo.Config{Seed: f.seed, Steps: f.steps, Group: f.group, Prefs: sampler, Progress: env.Stderr},
+		Warm:  grpo.WarmConfig{Seed: f.seed, Prefs: sampler, Category: sp.Records.Category, Progress: bars(env)},
+		GRPO:  grpo.Config{Seed: f.seed, Steps: f.steps, Group: f.group, Prefs: sampler, Progress: bars(env)},
+		Multi: true,
 	}
 	if f.export != "" {
 		w, done, err := createOutput(env, f.export)
@@ -118,15 +131,24 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	if err := os.WriteFile(f.out, buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)
 	}
-	fmt.Fprintf(env.Stdout, "Trained on %s (%d tasks) in %s: score-head start %d epochs (kept epoch %d), GRPO %d steps (%s); kept the %s policy.\n",
-		train.Name(), st.Warm.Tasks, time.Since(start).Round(time.Second), len(st.Warm.HeldOutLoss), st.Warm.BestEpoch, len(st.GRPO.Steps), st.GRPO.Stopped, st.Chosen)
+	fmt.Fprintf(env.Stdout, "Trained on %s (%d tasks) in %s: score head %d epochs (kept epoch %d), warm start %s (clone agreement %.3f), GRPO %d steps (%s); shipped the %s policy.\n",
+		train.Name(), st.Warm.Tasks, time.Since(start).Round(time.Second), len(st.Warm.HeldOutLoss), st.Warm.BestEpoch, st.WarmStart, st.CloneAgreement, len(st.GRPO.Steps), st.GRPO.Stopped, st.Chosen)
 	if ev := st.WarmEval; ev != nil {
-		fmt.Fprintf(env.Stdout, "Validation score: warm start %.4f", ev.Score)
+		fmt.Fprintf(env.Stdout, "Validation score (%s): warm start %.4f", val.Name(), ev.Score)
 		if b := st.GRPO.Best; b != nil {
-			fmt.Fprintf(env.Stdout, ", GRPO best %.4f (step %d)", b.Score, b.Step)
+			fmt.Fprintf(env.Stdout, ", GRPO %.4f (step %d)", b.Score, b.Step)
 		}
 		fmt.Fprintln(env.Stdout)
 	}
 	fmt.Fprintf(env.Stdout, "Checkpoint: %s (%d bytes)\n", f.out, buf.Len())
+	return nil
+}
+
+// bars returns stderr for progress bars when it is a terminal, else nil
+// (logs and CI get no bars).
+func bars(env *Env) io.Writer {
+	if isTerminal(env.Stderr) {
+		return env.Stderr
+	}
 	return nil
 }

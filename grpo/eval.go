@@ -50,7 +50,9 @@ var callAll = policy.Func(func(_ context.Context, s *policy.State) (episode.Acti
 	for _, st := range s.Steps {
 		called[st.Action.Tool] = true
 		if st.Result != nil && !st.Failed() {
-			last = st.Result.Content
+			if a, ok := st.Result.Answer(); ok {
+				last = a
+			}
 		}
 	}
 	for _, t := range s.Tools {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
-	"sort"
 
 	"github.com/batonhq/baton/env"
 	"github.com/batonhq/baton/episode"
@@ -17,74 +16,66 @@ import (
 // CascadeTeacher is the fixed policy [CloneStart] imitates: a cascade
 // over the score head's view of the tools. It answers as soon as two
 // observed answers agree (with the agreed answer); otherwise, while fewer
-// than MaxCalls calls were made, it calls the cheapest tool not yet
-// called whose predicted score ŝ is at least the median ŝ of the run's
-// tools; otherwise it answers with the answer the decider rates most
-// likely. It ignores preferences: learning to trade accuracy against cost
-// and latency per preference is left to GRPO.
+// than MaxCalls calls were made, it calls the competent tool not yet
+// called (predicted score ŝ at least the median ŝ of the run's tools) that
+// is cheapest and fastest as the preference weighs price and latency;
+// after MaxCalls calls without agreement it calls the strongest tool left
+// (highest ŝ) once; then it answers with the answer the decider's vote
+// rates most likely. Preferences only steer which competent tool is
+// cheapest; when to stop and when to escalate are left to GRPO.
 type CascadeTeacher struct {
-	P        *learned.Policy // a policy with a decider, for ŝ and answer ranking
-	MaxCalls int             // calls before the teacher must answer; ≥ 1
+	P        *learned.Policy // a policy with a decider, for its features
+	MaxCalls int             // calls before escalating to the strongest tool; ≥ 1
 }
 
-// Choose returns the index of the candidate of d the teacher takes in s.
+// Choose returns the index of the candidate of d the teacher takes in s,
+// or -1 when d has none.
 func (t CascadeTeacher) Choose(s *policy.State, d *learned.Decision) int {
-	n := d.Len()
-	if n == 0 {
+	fs := t.P.DecisionFeatures(d)
+	if len(fs) == 0 {
 		return -1
 	}
-	votes := map[string]int{}
 	calls := 0
 	for _, st := range s.Steps {
-		if st.Action.Final || st.Result == nil {
-			continue
-		}
-		calls++
-		if st.Failed() {
-			continue
-		}
-		if a, ok := learned.AnswerOf(st.Result); ok {
-			votes[learned.NormAnswer(a)]++
+		if !st.Action.Final && st.Result != nil {
+			calls++
 		}
 	}
-	fs := t.P.DecisionFeatures(d)
-	scores := t.P.Scores(d)
-	top := -1
-	for i := 0; i < n; i++ {
-		if !d.IsAnswer(i) {
-			continue
-		}
-		if votes[learned.NormAnswer(d.Action(i).Answer)] >= 2 {
-			return i
-		}
-		if top < 0 || fs[i].AnsConf > fs[top].AnsConf {
-			top = i
+	agreed, top, comp, cheapest, strongest := -1, -1, -1, -1, -1
+	for i, f := range fs {
+		switch {
+		case f.AnsBias == 1:
+			if f.AnsAgree2 == 1 && (agreed < 0 || f.AnsConf > fs[agreed].AnsConf) {
+				agreed = i
+			}
+			if top < 0 || f.AnsConf > fs[top].AnsConf {
+				top = i
+			}
+		case f.CallBias == 1:
+			if f.CallAboveMedian == 1 && (comp < 0 || f.CallCost+f.CallLat < fs[comp].CallCost+fs[comp].CallLat) {
+				comp = i
+			}
+			if cheapest < 0 || f.CallCheapRank < fs[cheapest].CallCheapRank {
+				cheapest = i
+			}
+			if strongest < 0 || f.CallPrior > fs[strongest].CallPrior {
+				strongest = i
+			}
 		}
 	}
-	var callIdx []int
-	for i := 0; i < n; i++ {
-		if !d.IsAnswer(i) {
-			callIdx = append(callIdx, i)
-		}
-	}
-	if len(callIdx) == 0 || (calls >= t.MaxCalls && top >= 0) {
+	switch {
+	case agreed >= 0:
+		return agreed
+	case calls < t.MaxCalls && comp >= 0:
+		return comp
+	case calls < t.MaxCalls && cheapest >= 0:
+		return cheapest
+	case calls == t.MaxCalls && strongest >= 0:
+		return strongest
+	case top >= 0:
 		return top
 	}
-	all := make([]float64, 0, len(s.Tools))
-	for _, i := range callIdx {
-		all = append(all, scores[i])
-	}
-	sort.Float64s(all)
-	med := all[(len(all)-1)/2]
-	best, bestCost := -1, math.Inf(1)
-	for _, i := range callIdx {
-		spec, _ := s.Tool(d.Source(i))
-		c := learned.NominalCost(spec)
-		if scores[i] >= med && c < bestCost {
-			best, bestCost = i, c
-		}
-	}
-	return best
+	return 0
 }
 
 // CloneConfig controls [CloneStart].
@@ -119,14 +110,17 @@ func (c *CloneConfig) defaults() {
 // scored (a score-mode policy, not modified) and fits the decider's
 // weights θ, by softmax cross-entropy, to the choices of a
 // [CascadeTeacher] on train's tasks under the preset preferences. The
-// score head is left as it is. It returns the cloned policy and the share
-// of the teacher's decisions it reproduces.
-func CloneStart(ctx context.Context, cfg CloneConfig, train env.Env, scored *learned.Policy) (*learned.Policy, float64, error) {
+// score head is left as it is.
+func CloneStart(ctx context.Context, cfg CloneConfig, train env.Env, scored *learned.Policy) (*learned.Policy, CloneStats, error) {
 	cfg.defaults()
 	p, err := scored.WithDecider()
 	if err != nil {
-		return nil, 0, fmt.Errorf("grpo: clone start: %w", err)
+		return nil, CloneStats{}, fmt.Errorf("grpo: clone start: %w", err)
 	}
+	// The clone starts from θ = 0, not from score mode's utilities, so
+	// its logits keep the scale the teacher's choices give them.
+	clear(p.DeciderWeights())
+	p.Touch()
 	teacher := CascadeTeacher{P: p, MaxCalls: cfg.MaxCalls}
 	type example struct {
 		d      *learned.Decision
@@ -162,14 +156,20 @@ func CloneStart(ctx context.Context, cfg CloneConfig, train env.Env, scored *lea
 		return nil
 	})
 	if err != nil {
-		return nil, 0, err
+		return nil, CloneStats{}, err
 	}
 	var exs []example
 	for _, e := range per {
 		exs = append(exs, e...)
 	}
+	agreed := 0
+	for _, e := range per {
+		if n := len(e); n > 0 && p.IsAgreement(e[n-1].d, e[n-1].target) {
+			agreed++
+		}
+	}
 	if len(exs) == 0 {
-		return nil, 0, fmt.Errorf("grpo: clone start: the teacher made no decision on %s", train.Name())
+		return nil, CloneStats{}, fmt.Errorf("grpo: clone start: the teacher made no decision on %s", train.Name())
 	}
 	rng := rand.New(rand.NewSource(cfg.Seed))
 	opt := newAdam(len(p.Params()), cfg.LR)
@@ -177,7 +177,7 @@ func CloneStart(ctx context.Context, cfg CloneConfig, train env.Env, scored *lea
 	const batch = 64
 	for ep := 0; ep < cfg.Epochs; ep++ {
 		if err := ctx.Err(); err != nil {
-			return nil, 0, fmt.Errorf("grpo: clone start: %w", err)
+			return nil, CloneStats{}, fmt.Errorf("grpo: clone start: %w", err)
 		}
 		order := rng.Perm(len(exs))
 		for b := 0; b < len(order); b += batch {
@@ -195,7 +195,7 @@ func CloneStart(ctx context.Context, cfg CloneConfig, train env.Env, scored *lea
 					return -lp[ex.target], g
 				}, grad)
 				if err != nil {
-					return nil, 0, err
+					return nil, CloneStats{}, err
 				}
 			}
 			opt.step(p.Params(), grad)
@@ -215,7 +215,19 @@ func CloneStart(ctx context.Context, cfg CloneConfig, train env.Env, scored *lea
 			agree++
 		}
 	}
-	return p, float64(agree) / float64(len(exs)), nil
+	return p, CloneStats{Agreement: float64(agree) / float64(len(exs)), AgreedTasks: float64(agreed) / float64(len(tasks))}, nil
+}
+
+// CloneStats reports a [CloneStart].
+type CloneStats struct {
+	// Agreement is the share of the teacher's decisions the clone
+	// reproduces.
+	Agreement float64 `json:"agreement"`
+	// AgreedTasks is the share of training tasks the teacher answered
+	// because two observed answers agreed: zero on a source whose models
+	// never return the same answer (LLMRouter records no answer text),
+	// where a cascade has nothing to go on.
+	AgreedTasks float64 `json:"agreed_tasks"`
 }
 
 // softmaxT returns softmax(z) and its logarithm.

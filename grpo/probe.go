@@ -79,8 +79,8 @@ func probeTask(ctx context.Context, e env.Env, task episode.Task) (TaskProbes, e
 			pr.spent = s.Spent
 			answer := ""
 			for _, st := range s.Steps {
-				if st.Result != nil && !st.Failed() {
-					answer = st.Result.Content
+				if a, ok := st.Result.Answer(); ok && !st.Failed() {
+					answer = a
 				}
 			}
 			return episode.Action{Final: true, Answer: answer}, nil

@@ -78,6 +78,16 @@ func Train(ctx context.Context, cfg Config, train, val env.Env, init *learned.Po
 		}
 	}
 
+	var trainScale Scale
+	switch cfg.Reward {
+	case RewardPaper:
+	case RewardUtility:
+		if trainScale, err = Scales(ctx, train, cfg.Workers); err != nil {
+			return nil, stats, err
+		}
+	default:
+		return nil, stats, fmt.Errorf("grpo: reward %q: want %q or %q", cfg.Reward, RewardPaper, RewardUtility)
+	}
 	best, bestScore, sinceBest := p, math.Inf(-1), 0
 	if val != nil {
 		sc, err := Scales(ctx, val, cfg.Workers)
@@ -130,8 +140,16 @@ func Train(ctx context.Context, cfg Config, train, val env.Env, init *learned.Po
 			for i, ro := range group {
 				rs[i] = ro.r
 			}
-			rew := reward.Group(rs, batch[b].Preferences)
+			var rew []float64
+			if cfg.Reward == RewardUtility {
+				rew = reward.Utility(rs, batch[b].Preferences, trainScale.CostUSD, trainScale.LatencyS)
+			} else {
+				rew = reward.Group(rs, batch[b].Preferences)
+			}
 			adv, skip := reward.Advantages(rew)
+			if cfg.Reward == RewardUtility {
+				adv, skip = reward.AdvantagesMin(rew, utilityMinStd)
+			}
 			if skip {
 				st.Skipped++
 			}
@@ -171,7 +189,11 @@ func Train(ctx context.Context, cfg Config, train, val env.Env, init *learned.Po
 				if math.IsNaN(norm) || math.IsInf(norm, 0) {
 					return best, stats, fmt.Errorf("grpo: step %d: gradient is %v; lower the learning rate", step, norm)
 				}
-				opt.step(p.Params(), grad)
+				if cfg.SGD {
+					axpy(-cfg.LR, grad, p.Params())
+				} else {
+					opt.step(p.Params(), grad)
+				}
 				p.Touch()
 				if e == 0 {
 					st.Loss, st.KL, st.ClipFrac, st.GradNorm, st.Entropy = ls.Loss, ls.KL, ls.ClipFrac, norm, ls.Entropy
@@ -231,6 +253,11 @@ func Train(ctx context.Context, cfg Config, train, val env.Env, init *learned.Po
 	return best, stats, nil
 }
 
+// utilityMinStd is the spread of utility rewards at or below which a
+// group is skipped: a thousandth of full accuracy, far below one wrong
+// answer but above float noise.
+const utilityMinStd = 1e-3
+
 // prepare gives a training task its sampled preference and a turn budget.
 func prepare(t episode.Task, cfg Config, rng *rand.Rand, e env.Env) episode.Task {
 	names := t.Tools
@@ -273,4 +300,13 @@ func startPolicy(init *learned.Policy, seed int64) (*learned.Policy, error) {
 		return init.Clone(), nil
 	}
 	return learned.New(learned.DefaultConfig(), seed)
+}
+
+// axpy adds a·x to y.
+func axpy(a float64, x, y []float64) {
+	for i, v := range x {
+		if v != 0 {
+			y[i] += a * v
+		}
+	}
 }

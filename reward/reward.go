@@ -171,3 +171,41 @@ func Group(group []Rollout, p episode.Preferences) []float64 {
 	}
 	return out
 }
+
+// Utility returns each rollout's absolute preference utility
+//
+//	U_i = a·outcome_i − c·cost_i/costScale − l·latency_i/latencyScale
+//
+// with a, c, l the preference's accuracy, cost and latency weights
+// normalised to sum 1, and the scales what "expensive" and "slow" mean on
+// the environment (trainers use the mean cost and latency of calling every
+// tool once). Unlike [Group] it does not min-max normalise within the
+// group, so a cent and a hundredth of a cent are not stretched to the same
+// spread; GRPO's advantages still normalise U within the group. A
+// non-positive scale drops its term.
+func Utility(group []Rollout, p episode.Preferences, costScale, latencyScale float64) []float64 {
+	pos := func(x float64) float64 {
+		if x > 0 && !math.IsInf(x, 1) {
+			return x
+		}
+		return 0
+	}
+	a, c, l := pos(p.Accuracy), pos(p.Cost), pos(p.Latency)
+	if s := a + c + l; s > 0 {
+		a, c, l = a/s, c/s, l/s
+	} else {
+		a, c, l = 1.0/3, 1.0/3, 1.0/3
+	}
+	out := make([]float64, len(group))
+	for i, r := range group {
+		u := a * r.Outcome
+		if costScale > 0 {
+			u -= c * r.Cost.USD() / costScale
+		}
+		if latencyScale > 0 {
+			u -= l * r.Latency.Seconds() / latencyScale
+		}
+		out[i] = u
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package learned
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/batonhq/baton/tool"
@@ -41,6 +42,9 @@ type Features struct {
 	AnsCostPref, AnsLatPref float64
 	// AnsLast is 1 on the turn budget's last turn.
 	AnsLast float64
+	// AnsAgree2 and AnsAgree3 are 1 when at least two (three) observed
+	// answers equal this one.
+	AnsAgree2, AnsAgree3 float64
 
 	// CallBias is 1 for a call candidate.
 	CallBias float64
@@ -77,24 +81,90 @@ type Features struct {
 	// CallAfford is the tool's nominal cost over the budget left (capped
 	// at 2, ÷2); 0 without a cost cap.
 	CallAfford float64
+	// CallLogitPrior is logit(ŝ)/4: separates strong tools better than ŝ.
+	CallLogitPrior float64
+	// CallCheapRank is the tool's price rank among the tools not yet
+	// called, 0 for the cheapest, 1 for the dearest.
+	CallCheapRank float64
+	// CallAboveMedian is 1 when ŝ is at least the median ŝ of the run's
+	// tools: a competent tool for this question.
+	CallAboveMedian float64
+	// CallCheapCompetent is 1 for the cheapest competent tool not yet
+	// called (CallAboveMedian and the lowest price among those).
+	CallCheapCompetent float64
+	// CallPriorDisagree is ŝ when the observed answers disagree, else 0:
+	// escalate to a strong tool to break a tie.
+	CallPriorDisagree float64
+
+	// AnsInteger is 1 when the answer is a whole number.
+	AnsInteger float64
+	// AnsLength is log(1 + length of the longest text that gave this
+	// answer)/8: a model that wrote at length often struggled.
+	AnsLength float64
+	// CallTopLength is the best answer's AnsLength (0 when none), and
+	// CallTopInteger its AnsInteger.
+	CallTopLength, CallTopInteger float64
 }
 
 // featureNames lists the fields of [Features] in the order of
 // [Features.vector]; checkpoints record it so a reordering is caught.
 var featureNames = []string{
 	"AnsBias", "AnsConf", "AnsConfAcc", "AnsShare", "AnsTop", "AnsNumber", "AnsLegacy", "AnsCostPref", "AnsLatPref", "AnsLast",
+	"AnsAgree2", "AnsAgree3",
 	"CallBias", "CallLegacy", "CallPrior", "CallGain", "CallCost", "CallLat", "CallTopConf", "CallTopConfAcc",
 	"CallFirst", "CallCalls", "CallCallsCost", "CallStrongest", "CallDisagree", "CallToolPref", "CallAfford",
+	"CallLogitPrior", "CallCheapRank", "CallAboveMedian", "CallCheapCompetent", "CallPriorDisagree",
+	"AnsInteger", "AnsLength", "CallTopLength", "CallTopInteger",
 }
 
-// nFeat is the number of decider weights.
-const nFeat = 25
+// nFeat is the number of decider features.
+const nFeat = 36
+
+// nTheta is the number of decider weights. The logit is
+// (a·θ_a + c·θ_c + l·θ_l + r·θ_r)·Features, with a, c, l the normalised
+// accuracy, cost and latency weights and r = 1 − a − c − l the share of
+// tool preferences: the policy is a preference-weighted mixture of one
+// linear policy per objective, so GRPO can learn what a feature is worth
+// to each objective, and a preference it never saw mixes them.
+const nTheta = 4 * nFeat
+
+// inputs returns the decider's input for f under preference weights a,
+// c, l: [a·φ, c·φ, l·φ, r·φ].
+func (f *Features) inputs(a, c, l float64) [nTheta]float64 {
+	var x [nTheta]float64
+	r := math.Max(0, 1-a-c-l)
+	v := f.vector()
+	for i, phi := range v {
+		x[i], x[nFeat+i], x[2*nFeat+i], x[3*nFeat+i] = a*phi, c*phi, l*phi, r*phi
+	}
+	return x
+}
+
+// Positions of the score-mode utilities in [Features.vector].
+const (
+	iAnsLegacy  = 6
+	iCallLegacy = 13
+)
 
 func (f *Features) vector() [nFeat]float64 {
 	return [nFeat]float64{
 		f.AnsBias, f.AnsConf, f.AnsConfAcc, f.AnsShare, f.AnsTop, f.AnsNumber, f.AnsLegacy, f.AnsCostPref, f.AnsLatPref, f.AnsLast,
+		f.AnsAgree2, f.AnsAgree3,
 		f.CallBias, f.CallLegacy, f.CallPrior, f.CallGain, f.CallCost, f.CallLat, f.CallTopConf, f.CallTopConfAcc,
 		f.CallFirst, f.CallCalls, f.CallCallsCost, f.CallStrongest, f.CallDisagree, f.CallToolPref, f.CallAfford,
+		f.CallLogitPrior, f.CallCheapRank, f.CallAboveMedian, f.CallCheapCompetent, f.CallPriorDisagree,
+		f.AnsInteger, f.AnsLength, f.CallTopLength, f.CallTopInteger,
+	}
+}
+
+func featuresOf(v [nFeat]float64) Features {
+	return Features{
+		AnsBias: v[0], AnsConf: v[1], AnsConfAcc: v[2], AnsShare: v[3], AnsTop: v[4], AnsNumber: v[5], AnsLegacy: v[6], AnsCostPref: v[7], AnsLatPref: v[8], AnsLast: v[9],
+		AnsAgree2: v[10], AnsAgree3: v[11],
+		CallBias: v[12], CallLegacy: v[13], CallPrior: v[14], CallGain: v[15], CallCost: v[16], CallLat: v[17], CallTopConf: v[18], CallTopConfAcc: v[19],
+		CallFirst: v[20], CallCalls: v[21], CallCallsCost: v[22], CallStrongest: v[23], CallDisagree: v[24], CallToolPref: v[25], CallAfford: v[26],
+		CallLogitPrior: v[27], CallCheapRank: v[28], CallAboveMedian: v[29], CallCheapCompetent: v[30], CallPriorDisagree: v[31],
+		AnsInteger: v[32], AnsLength: v[33], CallTopLength: v[34], CallTopInteger: v[35],
 	}
 }
 
@@ -102,18 +172,22 @@ func (f *Features) vector() [nFeat]float64 {
 func FeatureNames() []string { return append([]string(nil), featureNames...) }
 
 // legacyWeights makes the decider reproduce score mode exactly: the
-// logit of every candidate is its score-mode utility.
+// logit of every candidate is its score-mode utility (each block weighs
+// it by 1 and the blocks' preference shares sum to 1).
 func legacyWeights(theta []float64) {
 	clear(theta)
-	theta[6] = 1  // AnsLegacy
-	theta[11] = 1 // CallLegacy
+	for b := 0; b < nTheta; b += nFeat {
+		theta[b+iAnsLegacy] = 1
+		theta[b+iCallLegacy] = 1
+	}
 }
 
 // observed is what an episode step contributed to the decider: the
 // answer it returned (if any) and the tool that returned it.
 type observed struct {
-	tool int
-	key  string // normalised answer, for agreement
+	tool  int
+	key   string // normalised answer, for agreement
+	chars int    // length of the result's text
 }
 
 // answerOf is [tool.Result.Answer]: how a policy reads a result's answer.
@@ -216,10 +290,18 @@ func (dec *decision) features(s, u []float64, h ScoreHead) []Features {
 	}
 	bestUncalled := -1.0
 	cheapest := math.Inf(1)
+	med := medianOf(s[:len(m.called)])
+	var uncalled []float64
+	cheapComp, cheapCompCost := -1, math.Inf(1)
 	for i, called := range m.called {
 		cheapest = math.Min(cheapest, m.nominal[i])
-		if !called {
-			bestUncalled = math.Max(bestUncalled, s[i])
+		if called {
+			continue
+		}
+		bestUncalled = math.Max(bestUncalled, s[i])
+		uncalled = append(uncalled, m.nominal[i])
+		if s[i] >= med && m.nominal[i] < cheapCompCost {
+			cheapComp, cheapCompCost = i, m.nominal[i]
 		}
 	}
 	if cheapest <= 0 || math.IsInf(cheapest, 1) {
@@ -240,6 +322,10 @@ func (dec *decision) features(s, u []float64, h ScoreHead) []Features {
 			f.AnsLegacy = u[c]
 			f.AnsCostPref, f.AnsLatPref = m.cost, m.lat
 			f.AnsLast = b2f(m.last)
+			f.AnsAgree2 = b2f(len(m.support[c]) >= 2)
+			f.AnsAgree3 = b2f(len(m.support[c]) >= 3)
+			f.AnsInteger = b2f(isInteger(cd.answer))
+			f.AnsLength = lengthOf(m.obs, key)
 			continue
 		}
 		t := cd.tool
@@ -260,8 +346,60 @@ func (dec *decision) features(s, u []float64, h ScoreHead) []Features {
 		f.CallDisagree = b2f(distinct >= 2)
 		f.CallToolPref = m.toolW[c]
 		f.CallAfford = m.afford[c]
+		q := clampS(s[t])
+		f.CallLogitPrior = math.Log(q/(1-q)) / 4
+		f.CallCheapRank = rankIn(uncalled, m.nominal[t])
+		f.CallAboveMedian = b2f(s[t] >= med)
+		f.CallCheapCompetent = b2f(t == cheapComp)
+		f.CallPriorDisagree = s[t] * f.CallDisagree
+		if topKey != "" {
+			f.CallTopLength = lengthOf(m.obs, topKey)
+			f.CallTopInteger = b2f(isInteger(topKey))
+		}
 	}
 	return out
+}
+
+// lengthOf is log(1 + the longest text among the observations of key)/8.
+func lengthOf(obs []observed, key string) float64 {
+	n := 0
+	for _, o := range obs {
+		if o.key == key {
+			n = max(n, o.chars)
+		}
+	}
+	return math.Log1p(float64(n)) / 8
+}
+
+// isInteger reports whether s is a whole number, such as "42" or "-3".
+func isInteger(s string) bool {
+	s = strings.TrimSpace(s)
+	return isNumber(s) && !strings.Contains(s, ".")
+}
+
+// medianOf returns the lower median of xs (0 when empty).
+func medianOf(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s[(len(s)-1)/2]
+}
+
+// rankIn returns the share of xs strictly below x, scaled to [0, 1] over
+// the others.
+func rankIn(xs []float64, x float64) float64 {
+	if len(xs) < 2 {
+		return 0
+	}
+	below := 0
+	for _, v := range xs {
+		if v < x {
+			below++
+		}
+	}
+	return float64(below) / float64(len(xs)-1)
 }
 
 // WithDecider returns a copy of p with the multi-turn decider enabled and
@@ -279,18 +417,19 @@ func (p *Policy) WithDecider() (*Policy, error) {
 	cfg.Decider = DeciderVersion
 	q := newPolicy(cfg)
 	copy(q.w, p.w) // the decider's weights sit after the network's
-	legacyWeights(q.w[q.l.dec : q.l.dec+nFeat])
+	legacyWeights(q.w[q.l.dec : q.l.dec+nTheta])
 	q.feats = p.feats
 	return q, nil
 }
 
-// DeciderWeights returns the live decider weights θ in [FeatureNames]
-// order, or nil without a decider. Call [Policy.Touch] after changing them.
+// DeciderWeights returns the live decider weights θ: four blocks in
+// [FeatureNames] order (for the accuracy, cost, latency and tool-preference
+// shares), or nil without a decider. Call [Policy.Touch] after changing them.
 func (p *Policy) DeciderWeights() []float64 {
 	if p.l.dec < 0 {
 		return nil
 	}
-	return p.w[p.l.dec : p.l.dec+nFeat]
+	return p.w[p.l.dec : p.l.dec+nTheta]
 }
 
 // DecisionFeatures returns each candidate's decider [Features] under the
@@ -299,20 +438,7 @@ func (p *Policy) DecisionFeatures(d *Decision) []Features {
 	if d.dec.multi == nil || len(d.dec.cands) == 0 {
 		return nil
 	}
-	e := p.forwardDecider(d.dec)
-	out := make([]Features, len(e.phi))
-	for c := range e.phi {
-		out[c] = featuresOf(e.phi[c])
-	}
-	return out
-}
-
-func featuresOf(v [nFeat]float64) Features {
-	return Features{
-		AnsBias: v[0], AnsConf: v[1], AnsConfAcc: v[2], AnsShare: v[3], AnsTop: v[4], AnsNumber: v[5], AnsLegacy: v[6], AnsCostPref: v[7], AnsLatPref: v[8], AnsLast: v[9],
-		CallBias: v[10], CallLegacy: v[11], CallPrior: v[12], CallGain: v[13], CallCost: v[14], CallLat: v[15], CallTopConf: v[16], CallTopConfAcc: v[17],
-		CallFirst: v[18], CallCalls: v[19], CallCallsCost: v[20], CallStrongest: v[21], CallDisagree: v[22], CallToolPref: v[23], CallAfford: v[24],
-	}
+	return p.forwardDecider(d.dec).feats
 }
 
 // AnswerOf returns the answer a tool result offers a policy (see
@@ -321,3 +447,10 @@ func AnswerOf(r *tool.Result) (string, bool) { return answerOf(r) }
 
 // NormAnswer is the form in which two answers are compared for agreement.
 func NormAnswer(s string) string { return normAnswer(s) }
+
+// IsAgreement reports whether candidate i of d answers with an answer that
+// at least two observed results gave.
+func (p *Policy) IsAgreement(d *Decision, i int) bool {
+	m := d.dec.multi
+	return m != nil && i >= 0 && i < len(d.dec.cands) && d.dec.cands[i].kind == kindAnswer && len(m.support[i]) >= 2
+}

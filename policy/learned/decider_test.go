@@ -150,7 +150,7 @@ func TestDeciderGradient(t *testing.T) {
 			t.Fatalf("network weight %d got gradient %v through the decider", i, grad[i])
 		}
 	}
-	for i := q.l.dec; i < q.l.dec+nFeat; i++ {
+	for i := q.l.dec; i < q.l.dec+nTheta; i++ {
 		old := q.w[i]
 		const h = 1e-6
 		q.w[i] = old + h
@@ -164,7 +164,7 @@ func TestDeciderGradient(t *testing.T) {
 		q.Touch()
 		num := (up - (lp + 0.5*ent)) / (2 * h)
 		if math.Abs(num-grad[i]) > 1e-5*math.Max(1, math.Abs(num)) {
-			t.Errorf("θ[%s]: backprop %.8f, numeric %.8f", featureNames[i-q.l.dec], grad[i], num)
+			t.Errorf("θ[%d] (%s): backprop %.8f, numeric %.8f", i-q.l.dec, featureNames[(i-q.l.dec)%nFeat], grad[i], num)
 		}
 	}
 	var buf bytes.Buffer
@@ -175,13 +175,12 @@ func TestDeciderGradient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Config() != q.Config() || len(r.DeciderWeights()) != nFeat {
+	if r.Config() != q.Config() || len(r.DeciderWeights()) != nTheta {
 		t.Fatalf("config %+v after a checkpoint round trip, want %+v", r.Config(), q.Config())
 	}
 	for i, w := range q.DeciderWeights() {
 		if float32(w) != float32(r.DeciderWeights()[i]) { // checkpoints store float32
-			t.Errorf("θ[%s] = %v after a round trip, want %v", featureNames[i], r.DeciderWeights()[i], w)
+			t.Errorf("θ[%d] = %v after a round trip, want %v", i, r.DeciderWeights()[i], w)
 		}
 	}
 }
-

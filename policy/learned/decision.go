@@ -61,6 +61,7 @@ type held struct {
 	tool    int
 	content string
 	norm    string
+	chars   int // length of the result's whole text (a model's completion)
 }
 
 // normAnswer makes answers comparable: case, spacing and trailing
@@ -147,7 +148,7 @@ func (p *Policy) decision(s *policy.State) (*decision, error) {
 			continue
 		}
 		latest = len(hs)
-		hs = append(hs, held{tool: toolIndex(st.Action.Tool), content: ans, norm: normAnswer(ans)})
+		hs = append(hs, held{tool: toolIndex(st.Action.Tool), content: ans, norm: normAnswer(ans), chars: len(st.Result.Content)})
 	}
 	rel := relative(dec.tools)
 	maxCalled, anyCalled := 0.0, false

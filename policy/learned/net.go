@@ -29,7 +29,7 @@ type layout struct {
 	d, hid, sIn, cIn int
 	text, tool       int // offsets of E_text (TextBuckets×d) and E_tool
 	head             [nHeads]headLayout
-	// dec is the offset of the decider's weights θ (nFeat of them) when
+	// dec is the offset of the decider's weights θ (nTheta of them) when
 	// the config has a decider, else -1.
 	dec  int
 	size int
@@ -60,7 +60,7 @@ func newLayout(c Config) layout {
 	l.dec = -1
 	if c.Decider != 0 {
 		l.dec = off
-		off += nFeat
+		off += nTheta
 	}
 	l.size = off
 	return l
@@ -94,7 +94,7 @@ func initParams(l layout, w []float64, rng *rand.Rand) {
 	}
 	w[l.head[headAnswer].b2] = answerBias0
 	if l.dec >= 0 {
-		legacyWeights(w[l.dec : l.dec+nFeat])
+		legacyWeights(w[l.dec : l.dec+nTheta])
 	}
 }
 

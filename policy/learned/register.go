@@ -3,33 +3,62 @@ package learned
 import (
 	"bytes"
 	"context"
-	_ "embed" // the default checkpoint
+	embedfs "embed"
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/batonhq/baton/policy"
 )
 
-// defaultCheckpoint is the policy shipped in the binary, produced by
-// `baton train`. It may be empty in a development tree.
+// checkpoints are the policies shipped in the binary, one per bundled
+// source, each produced by `baton train --source SOURCE --seed 1` (see
+// [DefaultFor]). Files are named after the source with ':' as '-'.
 //
-//go:embed default.ckpt
-var defaultCheckpoint []byte
+//go:embed checkpoints/*.ckpt
+var checkpoints embedfs.FS
 
-// ErrNoDefault is returned when the binary carries no embedded checkpoint.
+// DefaultSource is the source whose checkpoint [Default] returns: the
+// multi-turn orchestrator trained on zeroeval's GSM8K replays (call a
+// model, read its answer, answer or call another).
+const DefaultSource = "zeroeval:gsm"
+
+// ErrNoDefault is returned when the binary carries no embedded checkpoint
+// for a source.
 var ErrNoDefault = errors.New("learned: no embedded checkpoint; run baton train and pass its output as the checkpoint option")
 
-// Default returns the embedded default policy.
-func Default() (*Policy, error) {
-	if len(bytes.TrimSpace(defaultCheckpoint)) == 0 {
-		return nil, ErrNoDefault
+// Default returns the embedded default policy, [DefaultFor]([DefaultSource]).
+func Default() (*Policy, error) { return DefaultFor(DefaultSource) }
+
+// DefaultFor returns the embedded policy trained on source
+// ("llmrouter", "zeroeval:gsm", "zeroeval:math-l5"), or an error wrapping
+// [ErrNoDefault] when none was shipped for it.
+func DefaultFor(source string) (*Policy, error) {
+	name := "checkpoints/" + strings.ReplaceAll(source, ":", "-") + ".ckpt"
+	b, err := checkpoints.ReadFile(name)
+	if err != nil || len(bytes.TrimSpace(b)) == 0 {
+		return nil, fmt.Errorf("%w (source %q; shipped: %s)", ErrNoDefault, source, strings.Join(DefaultSources(), ", "))
 	}
-	p, err := decode(defaultCheckpoint)
+	p, err := decode(b)
 	if err != nil {
-		return nil, fmt.Errorf("learned: embedded checkpoint: %w", err)
+		return nil, fmt.Errorf("learned: embedded checkpoint %s: %w", name, err)
 	}
 	return p, nil
+}
+
+// DefaultSources lists the sources with an embedded checkpoint.
+func DefaultSources() []string {
+	ents, _ := checkpoints.ReadDir("checkpoints")
+	var out []string
+	for _, e := range ents {
+		n := strings.TrimSuffix(e.Name(), ".ckpt")
+		if i := strings.Index(n, "-"); i > 0 && strings.HasPrefix(n, "zeroeval-") {
+			n = n[:i] + ":" + n[i+1:]
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // Options are the "learned" policy kind's options in baton.yaml.
@@ -60,7 +89,7 @@ func Open(o Options) (*Policy, error) {
 func init() {
 	policy.Register(policy.Kind{
 		Name: "learned",
-		Doc:  "Baton's embedded GRPO-trained orchestrator; option checkpoint: path of a checkpoint (default: embedded)",
+		Doc:  "Baton's embedded multi-turn orchestrator (score head + cascade-clone warm start + GRPO); option checkpoint: path of a checkpoint (default: embedded, trained on zeroeval:gsm)",
 		New: func(_ context.Context, cfg policy.Config) (policy.Policy, error) {
 			var o Options
 			if len(cfg.Options) > 0 {

@@ -19,7 +19,8 @@ type evald struct {
 	coef []float64
 	// phi holds each candidate's decider features when the policy has a
 	// decider; gradients then reach the decider's weights only.
-	phi [][nFeat]float64
+	phi   [][nTheta]float64
+	feats []Features
 }
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
@@ -95,10 +96,11 @@ func (p *Policy) forwardDecider(dec *decision) *evald {
 		u[c] = v / h.Temp
 	}
 	fs := dec.features(s, u, h)
-	theta := p.w[p.l.dec : p.l.dec+nFeat]
-	e := &evald{f: f, dec: sd, logits: make([]float64, len(dec.cands)), phi: make([][nFeat]float64, len(dec.cands))}
+	theta := p.w[p.l.dec : p.l.dec+nTheta]
+	m := dec.multi
+	e := &evald{f: f, dec: sd, logits: make([]float64, len(dec.cands)), phi: make([][nTheta]float64, len(dec.cands)), feats: fs}
 	for c := range fs {
-		e.phi[c] = fs[c].vector()
+		e.phi[c] = fs[c].inputs(m.acc, m.cost, m.lat)
 		e.logits[c] = dot(theta, e.phi[c][:])
 	}
 	return e
@@ -107,7 +109,7 @@ func (p *Policy) forwardDecider(dec *decision) *evald {
 // backprop adds Σ_c gz[c]·∂logit_c/∂w to grad.
 func (p *Policy) backprop(e *evald, gz, grad []float64) {
 	if e.phi != nil {
-		g := grad[p.l.dec : p.l.dec+nFeat]
+		g := grad[p.l.dec : p.l.dec+nTheta]
 		for c, v := range gz {
 			if v != 0 {
 				axpy(v, e.phi[c][:], g)

@@ -126,7 +126,8 @@ func inplaceAdd(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tupl
 	if l, ok := x.(*starlark.List); ok {
 		if _, ok := y.(starlark.Iterable); ok {
 			if n := starlark.Len(y); n > 0 {
-				if err := budgetOf(thread).reserve(uint64(l.Len()+n)*valueBytes, "list +="); err != nil {
+				// The grown array, and the old one until it is collected.
+				if err := budgetOf(thread).reserve(uint64(2*l.Len()+n)*valueBytes, "list +="); err != nil {
 					return nil, err
 				}
 			}
@@ -175,22 +176,25 @@ func binarySize(op syntax.Token, x, y starlark.Value) (uint64, string) {
 			return mulSat(uint64(len(s))*valueBytes, uint64(c)), "tuple repetition"
 		}
 	case syntax.PLUS:
+		// The result and both operands are alive at once: twice the
+		// result, so one step's peak stays within the budget however late
+		// the collector frees the operands.
 		switch a := x.(type) {
 		case starlark.String:
 			if b, ok := y.(starlark.String); ok {
-				return uint64(len(a) + len(b)), "string concatenation"
+				return 2 * uint64(len(a)+len(b)), "string concatenation"
 			}
 		case starlark.Bytes:
 			if b, ok := y.(starlark.Bytes); ok {
-				return uint64(len(a) + len(b)), "bytes concatenation"
+				return 2 * uint64(len(a)+len(b)), "bytes concatenation"
 			}
 		case *starlark.List:
 			if b, ok := y.(*starlark.List); ok {
-				return uint64(a.Len()+b.Len()) * valueBytes, "list concatenation"
+				return 2 * uint64(a.Len()+b.Len()) * valueBytes, "list concatenation"
 			}
 		case starlark.Tuple:
 			if b, ok := y.(starlark.Tuple); ok {
-				return uint64(len(a)+len(b)) * valueBytes, "tuple concatenation"
+				return 2 * uint64(len(a)+len(b)) * valueBytes, "tuple concatenation"
 			}
 		}
 	case syntax.PERCENT:
@@ -294,7 +298,7 @@ func methodSize(s starlark.String, name string, args starlark.Tuple) (bytes, wor
 				n += uint64(len(e)) + uint64(len(s))
 			}
 		}
-		return n, 0
+		return 2 * n, 0 // the result and the pieces
 	case "replace":
 		if len(args) < 2 {
 			return 0, 0
@@ -315,7 +319,7 @@ func methodSize(s starlark.String, name string, args starlark.Tuple) (bytes, wor
 		if len(repl) <= len(old) {
 			return 0, k
 		}
-		return uint64(len(s)) + mulSat(k, uint64(len(repl)-len(old))), k
+		return 2*uint64(len(s)) + mulSat(k, uint64(len(repl)-len(old))), k // the result and s
 	case "split", "rsplit", "splitlines":
 		// Each piece costs a string header and a list slot.
 		k := uint64(1)
