@@ -40,6 +40,28 @@
 // GRPO fine-tuning from it ([FineTuneDefaults]: small learning rate, KL to
 // the warm start), and keeps whichever validates better.
 //
+// # The multi-turn recipe (what baton train and baton bench run)
+//
+// With [FitConfig.Multi] the score-head start is followed by the
+// policy's decider (package learned): [CloneStart] clones a fixed
+// agreement cascade ([CascadeTeacher]: call the competent tool that is
+// cheapest and fastest as the preference weighs them, answer once two
+// answers agree, escalate to the strongest tool after three calls) into
+// the decider's weights by softmax cross-entropy. On a source whose
+// models never give the same answer (the teacher sees agreement on fewer
+// than 5% of training tasks; LLMRouter records no answer text) GRPO
+// starts instead from the one-shot score router the decider reproduces
+// before any training. [Train] then runs GRPO on whole episodes with
+// [MultiDefaults]: plain gradient descent ([Config.SGD]; Adam would move
+// a preference block's weights as far for a faint pull as for a strong
+// one), sampling temperature 1.5, KL 0.1 to the warm start. The policy
+// returned is always GRPO's, its best validation step; the warm start is
+// kept in [FitStats.WarmPolicy] so reports can show both.
+//
+// [Config.Reward] "utility" swaps the paper's group-normalised reward for
+// the absolute preference utility that validation scores
+// ([reward.Utility]); the paper's remains the default.
+//
 // # Algorithm
 //
 // Each step draws [Config.BatchTasks] training tasks (a seeded shuffle,

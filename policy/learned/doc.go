@@ -51,6 +51,34 @@
 // answer head is unused in this mode; GRPO still trains through the same
 // logits.
 //
+// # Decider: the multi-turn layer
+//
+// With [Config.Decider] set (a policy gets it from [Policy.WithDecider])
+// the logits come from the decider instead: a linear layer over named
+// [Features] of each candidate, computed from the score head's ŝ for every
+// tool and from what the episode has observed. After each call the policy
+// sees that call's extracted answer ([tool.Result.Answer]: a replayed
+// model's parsed final answer, or the result's text), whether it parsed,
+// the completion's length, how the answers seen so far agree (a
+// naive-Bayes vote in which each answer is a witness right with
+// probability ŝ of its tool), spend, budget left and the turn; plus the
+// question's text and every tool's spec through ŝ, so a model absent from
+// training is still scored. Nothing that encodes a gold answer or a
+// recorded correctness reaches it (TestDecisionsIgnoreGold shuffles the
+// gold answers and checks that no decision changes). The actions are: call
+// a tool not yet called, or answer with one of the answers observed; the
+// policy cannot invent an answer.
+//
+// The weights θ come in four blocks, one per objective (accuracy, cost,
+// latency, tool preference); a candidate's logit is the
+// preference-weighted mixture (a·θ_a + c·θ_c + l·θ_l + r·θ_r)·Features, so
+// one checkpoint serves every preference and GRPO can learn what each
+// objective makes a feature worth. Initialised by [Policy.WithDecider],
+// the decider reproduces score mode exactly; package grpo then clones a
+// fixed agreement cascade into it and trains it with GRPO on whole
+// episodes. Only θ is trained there: gradients do not reach the score
+// head through the decider.
+//
 // Supervised trainers use [Policy.Prepare] to build a turn's [Decision]
 // once and [Policy.BackwardLogits] to fit any function of its logits. The
 // text embedding starts small (see textInitSD) so that it grows only along
@@ -60,6 +88,13 @@
 // (the cache is invalidated by [Policy.Touch]); the policy holds no episode
 // state between calls and is safe for concurrent use while its weights are
 // not being changed.
+//
+// # Embedded checkpoints
+//
+// The binary carries one checkpoint per bundled source, each the GRPO
+// output of `baton train --source SOURCE --seed 1` ([DefaultFor]):
+// llmrouter, zeroeval:gsm and zeroeval:math-l5. [Default] is the
+// zeroeval:gsm one, the multi-turn orchestrator.
 //
 // # Checkpoints
 //
