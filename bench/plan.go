@@ -255,13 +255,16 @@ func (p Plan) learned(ctx context.Context, sp *Splits, train, val env.Env, multi
 	cfg := grpo.FitConfig{
 		Warm:  grpo.WarmConfig{Seed: p.Seed, Category: sp.Records.Category, Progress: progress},
 		GRPO:  grpo.Config{Seed: p.Seed, Steps: p.Steps, Progress: progress, Export: p.Export},
-		Multi: multi,
+		// Always the multi-turn recipe: on a source whose models never
+		// agree (outcome-only data) it starts GRPO from the one-shot
+		// score router, so what ships is GRPO's output either way.
+		Multi: true,
 	}
 	mode := "one-shot"
 	if multi {
 		mode = "multi-turn"
 	}
-	p.logf("%s: training the %s learned policy (warm start, then GRPO; chosen on validation)", p.Source, mode)
+	p.logf("%s: training the %s learned policy (score head, warm start, then GRPO; GRPO's best step on validation ships)", p.Source, mode)
 	t0 := time.Now()
 	pol, st, err := grpo.Fit(ctx, cfg, train, val)
 	if err != nil {
