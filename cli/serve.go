@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/batonhq/baton/policy/explore"
+	"github.com/batonhq/baton/policy/learned"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"strings"
@@ -28,7 +31,13 @@ over the configured tools; any configured model name (an llm.openai or
 llm.anthropic tool in baton.yaml) is passed straight through, metered and
 charged to the caller's key. Also: GET /v1/models, POST /v1/runs,
 GET /v1/runs/{id}, GET /v1/runs/{id}/events (SSE), POST /v1/runs/{id}/cancel,
-/metrics, /healthz, /readyz.
+POST /v1/runs/{id}/feedback ({"score": 0..1, "text": ...}, one per run; also
+/v1/chat/completions/{id}/feedback), /metrics, /healthz, /readyz.
+
+--explore EPS makes the learned policy explore: each turn it takes its greedy
+action with probability 1-EPS and a sample of its softmax otherwise, and the
+exact probability of the action taken is stored on the run's step ("prob"),
+so logged traffic supports off-policy evaluation (baton eval --from-store).
 
 Every API request needs a key ("Authorization: Bearer <key>"), created with
 "baton keys create --db <same db>". Budgets are reserved in the database
@@ -62,6 +71,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	maxConnsPerClient := fs.Int("max-conns-per-client", httplimit.DefaultMaxConnsPerClient, "connections open at once per client IP address")
 	bodyTimeout := fs.Duration("body-timeout", httplimit.DefaultBodyTimeout, "a request body must arrive within this (past it: 408)")
 	idleTimeout := fs.Duration("idle-timeout", httplimit.DefaultIdleTimeout, "an idle keep-alive connection is closed after this")
+	exploreRate := fs.Float64("explore", 0, "exploration rate of the learned policy in [0, 1]: the probability of sampling instead of the greedy action; the action's probability is logged on each step (0: greedy, nothing logged)")
+	exploreSeed := fs.Uint64("explore-seed", 0, "seed of the exploration's sampling (0: from the clock)")
 	writeStall := fs.Duration("write-stall", httplimit.DefaultWriteStall, "a client that takes no part of a response for this long is dropped (streams of any length live)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -76,6 +87,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if *heartbeatTTL < store.MinHeartbeatTTL {
 		return fmt.Errorf("%w: --heartbeat-ttl %s is below the minimum %s: a replica that is only slow would be taken for dead", ErrUsage, *heartbeatTTL, store.MinHeartbeatTTL)
+	}
+	if math.IsNaN(*exploreRate) || *exploreRate < 0 || *exploreRate > 1 {
+		return fmt.Errorf("%w: --explore %v: want a rate in [0, 1], e.g. 0.1", ErrUsage, *exploreRate)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -112,7 +126,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	srv, err := server.New(server.Options{
 		Store: st, Tools: set, Models: models,
 		Policy: server.CachedPolicies(func(ctx context.Context, name string) (policy.Policy, error) {
-			return policy.New(ctx, name, cfg.PolicyConfig(name, 1))
+			p, err := policy.New(ctx, name, cfg.PolicyConfig(name, 1))
+			if err != nil || *exploreRate == 0 {
+				return p, err
+			}
+			return exploring(p, *exploreRate, *exploreSeed, log)
 		}),
 		DefaultPolicy: defPolicy, DefaultBudget: cfg.Budget.Episode(), Logger: log, MaxBodyBytes: *maxBody,
 		BudgetLease: leaseSize,
@@ -164,4 +182,19 @@ func ignoreClosed(err error) error {
 		return nil
 	}
 	return err
+}
+
+// exploring wraps a learned policy with ε-greedy exploration that logs
+// each action's probability; other policies are served as they are (and
+// the log says so).
+func exploring(p policy.Policy, eps float64, seed uint64, log *slog.Logger) (policy.Policy, error) {
+	lp, ok := p.(*learned.Policy)
+	if !ok {
+		log.Warn("--explore applies to the learned policy only; this policy is served without exploration", "policy", fmt.Sprintf("%T", p))
+		return p, nil
+	}
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	return explore.New(lp, eps, seed)
 }

@@ -75,6 +75,10 @@ type Step struct {
 	// Cost is what the turn cost, the decision included.
 	Cost    money.Amount  `json:"cost"`
 	Latency time.Duration `json:"latency"` // decision time plus the tool call's
+	// Prob is the probability with which the policy chose Action, when the
+	// policy exposes it ([policy.Prober]); 0 when unknown. Off-policy
+	// evaluation weighs logged steps by it.
+	Prob float64 `json:"prob,omitempty"`
 }
 
 // Failed reports whether the turn failed or its tool returned an error.

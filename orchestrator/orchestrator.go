@@ -142,8 +142,10 @@ func (r *runner) run(ctx context.Context, task episode.Task, p policy.Policy, to
 			return finish(episode.StatusNoBudget, err.Error())
 		}
 		t0 := r.now()
-		act, err := p.Decide(ctx, state)
+		act, prob, err := decide(ctx, p, state)
 		decideLatency := r.now().Sub(t0)
+		// withProb records the decision's probability on the turn's step.
+		withProb := func(st episode.Step) episode.Step { st.Prob = prob; return st }
 		if hold == nil && act.Cost > 0 {
 			// A policy that spends without bounding its cost first is still
 			// billed: the money is gone. Nothing was reserved, so all of it
@@ -170,7 +172,7 @@ func (r *runner) run(ctx context.Context, task episode.Task, p policy.Policy, to
 			if !errors.Is(err, policy.ErrInvalidAction) {
 				return finish(episode.StatusFailed, err.Error())
 			}
-			ep.Steps = append(ep.Steps, episode.Step{Turn: turn, Action: act, Error: err.Error(), Cost: act.Cost, Latency: decideLatency})
+			ep.Steps = append(ep.Steps, withProb(episode.Step{Turn: turn, Action: act, Error: err.Error(), Cost: act.Cost, Latency: decideLatency}))
 			r.emit(episode.Event{Type: episode.EventInvalid, Turn: turn, Tool: act.Tool, Content: err.Error(), IsError: true, Cost: act.Cost})
 			continue
 		}
@@ -178,10 +180,10 @@ func (r *runner) run(ctx context.Context, task episode.Task, p policy.Policy, to
 
 		if act.Final {
 			if r.refused > 0 && r.succeeded == 0 {
-				ep.Steps = append(ep.Steps, episode.Step{Turn: turn, Action: act, Cost: act.Cost, Latency: decideLatency})
+				ep.Steps = append(ep.Steps, withProb(episode.Step{Turn: turn, Action: act, Cost: act.Cost, Latency: decideLatency}))
 				return finish(episode.StatusNoBudget, fmt.Sprintf("the budget refused every tool call of this run (%d); the policy's answer was not made with them", r.refused))
 			}
-			ep.Steps = append(ep.Steps, episode.Step{Turn: turn, Action: act, Cost: act.Cost, Latency: decideLatency})
+			ep.Steps = append(ep.Steps, withProb(episode.Step{Turn: turn, Action: act, Cost: act.Cost, Latency: decideLatency}))
 			if strings.TrimSpace(act.Answer) == "" {
 				// An empty answer is not an answer: the episode says so
 				// rather than reporting "answered" with nothing in it.
@@ -195,12 +197,22 @@ func (r *runner) run(ctx context.Context, task episode.Task, p policy.Policy, to
 			r.emit(episode.Event{Type: episode.EventAnswer, Turn: turn, Content: act.Answer})
 			return finish(episode.StatusAnswered, "")
 		}
-		ep.Steps = append(ep.Steps, r.call(ctx, tools, guard, turn, act, decideLatency))
+		ep.Steps = append(ep.Steps, withProb(r.call(ctx, tools, guard, turn, act, decideLatency)))
 		if ctx.Err() != nil {
 			st, msg, _ := stopReason(ctx, turn, maxTurns)
 			return finish(st, msg)
 		}
 	}
+}
+
+// decide asks p for the next action, with its probability when p is a
+// [policy.Prober] (0 otherwise).
+func decide(ctx context.Context, p policy.Policy, s *policy.State) (episode.Action, float64, error) {
+	if pr, ok := p.(policy.Prober); ok {
+		return pr.DecideWithProb(ctx, s)
+	}
+	act, err := p.Decide(ctx, s)
+	return act, 0, err
 }
 
 // call executes one validated, budgeted tool call and returns its step.

@@ -156,3 +156,13 @@ type CostBounder interface {
 	// MaxCost bounds what the next Decide on s can cost.
 	MaxCost(s *State) (money.Amount, error)
 }
+
+// Prober is implemented by policies that can say how likely the action
+// they chose was: a stochastic policy that logs its propensities, so that
+// off-policy evaluation and training can correct for how the traffic was
+// chosen. The orchestrator records the probability in [episode.Step.Prob].
+type Prober interface {
+	// DecideWithProb is Decide that also returns the probability, in
+	// (0, 1], with which the returned action was chosen given s.
+	DecideWithProb(ctx context.Context, s *State) (episode.Action, float64, error)
+}
