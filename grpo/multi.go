@@ -26,6 +26,9 @@ import (
 type CascadeTeacher struct {
 	P        *learned.Policy // a policy with a decider, for its features
 	MaxCalls int             // calls before escalating to the strongest tool; ≥ 1
+	// StopAt, when positive, also answers as soon as the verifier rates
+	// an answer at least this likely to be correct.
+	StopAt float64
 }
 
 // Choose returns the index of the candidate of d the teacher takes in s,
@@ -63,9 +66,17 @@ func (t CascadeTeacher) Choose(s *policy.State, d *learned.Decision) int {
 			}
 		}
 	}
+	verified := -1
+	for i, f := range fs {
+		if f.AnsBias == 1 && t.StopAt > 0 && f.AnsVerified >= t.StopAt && (verified < 0 || f.AnsVerified > fs[verified].AnsVerified) {
+			verified = i
+		}
+	}
 	switch {
 	case agreed >= 0:
 		return agreed
+	case verified >= 0:
+		return verified
 	case calls < t.MaxCalls && comp >= 0:
 		return comp
 	case calls < t.MaxCalls && cheapest >= 0:
@@ -86,6 +97,9 @@ type CloneConfig struct {
 	MaxCalls int     // the teacher's call limit; default 3
 	MaxTurns int     // turn budget of the teacher's episodes; default 6
 	Workers  int     // parallel teacher rollouts; default 2
+	// StopAt is the verified probability at which the teacher answers
+	// without agreement; default 0.985.
+	StopAt float64
 }
 
 func (c *CloneConfig) defaults() {
@@ -103,6 +117,9 @@ func (c *CloneConfig) defaults() {
 	}
 	if c.Workers == 0 {
 		c.Workers = 2
+	}
+	if c.StopAt == 0 {
+		c.StopAt = 0.985
 	}
 }
 
@@ -127,32 +144,75 @@ func CloneStart(ctx context.Context, cfg CloneConfig, train env.Env, scored *lea
 		target int
 	}
 	tasks := train.Tasks()
-	per := make([][]example, len(tasks))
-	err = parallel(ctx, len(tasks), cfg.Workers, func(i int) error {
-		task := tasks[i]
-		task.Preferences = Presets[i%len(Presets)].Pref
-		if task.Budget.MaxTurns == 0 {
-			task.Budget.MaxTurns = cfg.MaxTurns
-		}
-		set, err := train.Tools(ctx, task)
-		if err != nil {
-			return fmt.Errorf("grpo: clone start: tools of %q: %w", task.ID, err)
-		}
-		pol := policy.Func(func(_ context.Context, s *policy.State) (episode.Action, error) {
-			d, err := p.Prepare(s)
+	// rollouts runs the teacher once on every task (preferences cycling
+	// through the presets) and hands each decision to visit.
+	rollouts := func(visit func(i int, task episode.Task, s *policy.State, d *learned.Decision, k int) error) error {
+		return parallel(ctx, len(tasks), cfg.Workers, func(i int) error {
+			task := tasks[i]
+			task.Preferences = Presets[i%len(Presets)].Pref
+			if task.Budget.MaxTurns == 0 {
+				task.Budget.MaxTurns = cfg.MaxTurns
+			}
+			set, err := train.Tools(ctx, task)
 			if err != nil {
-				return episode.Action{}, err
+				return fmt.Errorf("grpo: clone start: tools of %q: %w", task.ID, err)
 			}
-			k := teacher.Choose(s, d)
-			if k < 0 {
-				return episode.Action{Final: true}, nil
+			pol := policy.Func(func(ctx context.Context, s *policy.State) (episode.Action, error) {
+				d, err := p.Prepare(s)
+				if err != nil {
+					return episode.Action{}, err
+				}
+				k := teacher.Choose(s, d)
+				if k < 0 {
+					return episode.Action{Final: true}, nil
+				}
+				if err := visit(i, task, s, d, k); err != nil {
+					return episode.Action{}, err
+				}
+				return d.Action(k), nil
+			})
+			if _, err := orchestrator.Run(ctx, task, pol, set, orchestrator.WithRunID("clone")); err != nil {
+				return fmt.Errorf("grpo: clone start: task %q: %w", task.ID, err)
 			}
-			per[i] = append(per[i], example{d: d, target: k})
-			return d.Action(k), nil
+			return nil
 		})
-		if _, err := orchestrator.Run(ctx, task, pol, set, orchestrator.WithRunID("clone")); err != nil {
-			return fmt.Errorf("grpo: clone start: task %q: %w", task.ID, err)
+	}
+
+	// Pass 1: label every answer the teacher could have given, by the
+	// verifier of the training env, and fit the answer verifier to them.
+	labelled := make([][]verifierExample, len(tasks))
+	agreedOn := make([]bool, len(tasks))
+	err = rollouts(func(i int, task episode.Task, s *policy.State, d *learned.Decision, _ int) error {
+		fs := p.DecisionFeatures(d)
+		for c, f := range fs {
+			if !d.IsAnswer(c) {
+				continue
+			}
+			agreedOn[i] = agreedOn[i] || p.IsAgreement(d, c)
+			ok, err := answerCorrect(ctx, train, task, s, d.Action(c))
+			if err != nil {
+				return err
+			}
+			labelled[i] = append(labelled[i], verifierExample{x: f.VerifierInput(), y: b2f(ok)})
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, CloneStats{}, err
+	}
+	var vex []verifierExample
+	for _, l := range labelled {
+		vex = append(vex, l...)
+	}
+	fitVerifier(p.VerifierWeights(), vex)
+	p.Touch()
+
+	// Pass 2: the teacher, now able to stop on a verified answer, and
+	// the decisions to clone.
+	teacher.StopAt = cfg.StopAt
+	per := make([][]example, len(tasks))
+	err = rollouts(func(i int, _ episode.Task, _ *policy.State, d *learned.Decision, k int) error {
+		per[i] = append(per[i], example{d: d, target: k})
 		return nil
 	})
 	if err != nil {
@@ -163,8 +223,8 @@ func CloneStart(ctx context.Context, cfg CloneConfig, train env.Env, scored *lea
 		exs = append(exs, e...)
 	}
 	agreed := 0
-	for _, e := range per {
-		if n := len(e); n > 0 && p.IsAgreement(e[n-1].d, e[n-1].target) {
+	for _, a := range agreedOn {
+		if a {
 			agreed++
 		}
 	}
@@ -223,10 +283,11 @@ type CloneStats struct {
 	// Agreement is the share of the teacher's decisions the clone
 	// reproduces.
 	Agreement float64 `json:"agreement"`
-	// AgreedTasks is the share of training tasks the teacher answered
-	// because two observed answers agreed: zero on a source whose models
-	// never return the same answer (LLMRouter records no answer text),
-	// where a cascade has nothing to go on.
+	// AgreedTasks is the share of training tasks on which the teacher,
+	// before it could stop on a verified answer, saw two answers agree:
+	// zero on a source whose models never return the same answer
+	// (LLMRouter records no answer text), where a cascade has nothing to
+	// go on.
 	AgreedTasks float64 `json:"agreed_tasks"`
 }
 
@@ -247,4 +308,58 @@ func softmaxT(z []float64) (pr, lp []float64) {
 		pr[i] = math.Exp(lp[i])
 	}
 	return pr, lp
+}
+
+// verifierExample is one answer a policy could have given: its decider
+// features and whether the training env scores it correct.
+type verifierExample struct {
+	x []float64
+	y float64
+}
+
+// answerCorrect reports whether answering with a in state s of task
+// would be scored correct by e: the label of the answer verifier, read
+// from the training split's recorded outcomes.
+func answerCorrect(ctx context.Context, e env.Env, task episode.Task, s *policy.State, a episode.Action) (bool, error) {
+	ep := &episode.Episode{Steps: append(append([]episode.Step(nil), s.Steps...), episode.Step{Turn: s.Turn, Action: a}), Answer: a.Answer, Status: episode.StatusAnswered}
+	sc, err := e.Score(ctx, task, ep)
+	if err != nil {
+		return false, fmt.Errorf("grpo: clone start: score a candidate answer of %q: %w", task.ID, err)
+	}
+	return sc.Correct, nil
+}
+
+// fitVerifier fits v by L2-regularised logistic regression (full-batch
+// gradient descent; the verifier's own output features are ignored).
+func fitVerifier(v []float64, exs []verifierExample) {
+	if len(exs) == 0 {
+		return
+	}
+	const (
+		epochs = 400
+		lr     = 0.5
+		l2     = 1e-3
+	)
+	g := make([]float64, len(v))
+	n := float64(len(exs))
+	for ep := 0; ep < epochs; ep++ {
+		clear(g)
+		for _, ex := range exs {
+			z := 0.0
+			for k, xk := range ex.x {
+				if k < len(v) {
+					z += v[k] * xk
+				}
+			}
+			d := (1/(1+math.Exp(-z)) - ex.y) / n
+			for k, xk := range ex.x {
+				if k < len(v) {
+					g[k] += d * xk
+				}
+			}
+		}
+		for k := range v {
+			v[k] -= lr * (g[k] + l2*v[k])
+		}
+	}
 }

@@ -33,7 +33,7 @@ type Config struct {
 
 // DeciderVersion is the version of the [Features] layout this build
 // reads and writes.
-const DeciderVersion = 1
+const DeciderVersion = 2
 
 // ScoreHead calibrates score mode: how a tool's price and latency enter
 // the utility U = a·ŝ − c·CostWeight·nominal − l·latency/LatencyScaleS + w

@@ -104,6 +104,15 @@ type Features struct {
 	// CallTopLength is the best answer's AnsLength (0 when none), and
 	// CallTopInteger its AnsInteger.
 	CallTopLength, CallTopInteger float64
+
+	// AnsVerified is the verifier's probability that this answer is
+	// correct: σ(v·Features) over the answer's other features, with v
+	// fitted by logistic regression on training episodes (see
+	// [Policy.VerifierWeights]); 0.5 before it is fitted.
+	AnsVerified float64
+	// CallTopVerified is the highest AnsVerified among the answers held
+	// (0 when none): how sure the episode already is.
+	CallTopVerified float64
 }
 
 // featureNames lists the fields of [Features] in the order of
@@ -115,10 +124,11 @@ var featureNames = []string{
 	"CallFirst", "CallCalls", "CallCallsCost", "CallStrongest", "CallDisagree", "CallToolPref", "CallAfford",
 	"CallLogitPrior", "CallCheapRank", "CallAboveMedian", "CallCheapCompetent", "CallPriorDisagree",
 	"AnsInteger", "AnsLength", "CallTopLength", "CallTopInteger",
+	"AnsVerified", "CallTopVerified",
 }
 
 // nFeat is the number of decider features.
-const nFeat = 36
+const nFeat = 38
 
 // nTheta is the number of decider weights. The logit is
 // (a·θ_a + c·θ_c + l·θ_l + r·θ_r)·Features, with a, c, l the normalised
@@ -140,11 +150,46 @@ func (f *Features) inputs(a, c, l float64) [nTheta]float64 {
 	return x
 }
 
-// Positions of the score-mode utilities in [Features.vector].
+// Positions of the score-mode utilities and the verifier's outputs in
+// [Features.vector].
 const (
-	iAnsLegacy  = 6
-	iCallLegacy = 13
+	iAnsLegacy       = 6
+	iCallLegacy      = 13
+	iAnsVerified     = 36
+	iCallTopVerified = 37
 )
+
+// Vector returns f's values in [FeatureNames] order.
+func (f Features) Vector() []float64 {
+	v := f.vector()
+	return v[:]
+}
+
+// VerifierInput is what the answer verifier reads of f: its vector
+// without the verifier's own outputs and without score mode's utilities
+// (scaled by a temperature, they would swamp the rest).
+func (f Features) VerifierInput() []float64 {
+	x := f.vector()
+	x[iAnsVerified], x[iCallTopVerified], x[iAnsLegacy], x[iCallLegacy] = 0, 0, 0, 0
+	return x[:]
+}
+
+// verify fills AnsVerified and CallTopVerified of fs with the verifier v.
+func verify(v []float64, fs []Features) {
+	top := 0.0
+	for c := range fs {
+		if fs[c].AnsBias != 1 {
+			continue
+		}
+		fs[c].AnsVerified = sigmoid(dot(v, fs[c].VerifierInput()))
+		top = math.Max(top, fs[c].AnsVerified)
+	}
+	for c := range fs {
+		if fs[c].CallBias == 1 {
+			fs[c].CallTopVerified = top
+		}
+	}
+}
 
 func (f *Features) vector() [nFeat]float64 {
 	return [nFeat]float64{
@@ -154,6 +199,7 @@ func (f *Features) vector() [nFeat]float64 {
 		f.CallFirst, f.CallCalls, f.CallCallsCost, f.CallStrongest, f.CallDisagree, f.CallToolPref, f.CallAfford,
 		f.CallLogitPrior, f.CallCheapRank, f.CallAboveMedian, f.CallCheapCompetent, f.CallPriorDisagree,
 		f.AnsInteger, f.AnsLength, f.CallTopLength, f.CallTopInteger,
+		f.AnsVerified, f.CallTopVerified,
 	}
 }
 
@@ -165,6 +211,7 @@ func featuresOf(v [nFeat]float64) Features {
 		CallFirst: v[20], CallCalls: v[21], CallCallsCost: v[22], CallStrongest: v[23], CallDisagree: v[24], CallToolPref: v[25], CallAfford: v[26],
 		CallLogitPrior: v[27], CallCheapRank: v[28], CallAboveMedian: v[29], CallCheapCompetent: v[30], CallPriorDisagree: v[31],
 		AnsInteger: v[32], AnsLength: v[33], CallTopLength: v[34], CallTopInteger: v[35],
+		AnsVerified: v[36], CallTopVerified: v[37],
 	}
 }
 
@@ -222,23 +269,31 @@ func clampS(s float64) float64 { return math.Max(0.02, math.Min(0.98, s)) }
 // tool; the odds of answer v against "none of the observed answers is
 // right" are Π_{t supports v} ŝ_t/(1−ŝ_t), and P(v) = odds_v/(1+Σ odds).
 func posterior(obs []observed, s []float64) map[string]float64 {
+	// Sums run in the order answers were first observed, never in map
+	// order, so the same episode gives the same bits (checkpoints are
+	// reproducible from a seed).
+	var keys []string
 	logOdds := map[string]float64{}
 	for _, o := range obs {
 		q := clampS(s[o.tool])
+		if _, seen := logOdds[o.key]; !seen {
+			keys = append(keys, o.key)
+		}
 		logOdds[o.key] += math.Log(q / (1 - q))
 	}
 	// log(1 + Σ_u odds_u) with a max shift for stability.
 	m := 0.0
-	for _, v := range logOdds {
-		m = math.Max(m, v)
+	for _, k := range keys {
+		m = math.Max(m, logOdds[k])
 	}
 	z := math.Exp(-m)
-	for _, v := range logOdds {
-		z += math.Exp(v - m)
+	for _, k := range keys {
+		z += math.Exp(logOdds[k] - m)
 	}
 	lz := m + math.Log(z)
-	out := make(map[string]float64, len(logOdds))
-	for k, v := range logOdds {
+	out := make(map[string]float64, len(keys))
+	for _, k := range keys {
+		v := logOdds[k]
 		// logit P = log odds_v − log(1 + Σ_{u≠v} odds_u).
 		rest := math.Exp(lz) - math.Exp(v)
 		out[k] = v - math.Log(math.Max(rest, 1e-12))
@@ -418,6 +473,7 @@ func (p *Policy) WithDecider() (*Policy, error) {
 	q := newPolicy(cfg)
 	copy(q.w, p.w) // the decider's weights sit after the network's
 	legacyWeights(q.w[q.l.dec : q.l.dec+nTheta])
+	clear(q.w[q.l.dec+nTheta : q.l.dec+nTheta+nFeat])
 	q.feats = p.feats
 	return q, nil
 }
@@ -430,6 +486,16 @@ func (p *Policy) DeciderWeights() []float64 {
 		return nil
 	}
 	return p.w[p.l.dec : p.l.dec+nTheta]
+}
+
+// VerifierWeights returns the live verifier weights v ([FeatureNames]
+// order; AnsVerified's and CallTopVerified's own entries are unused), or
+// nil without a decider. Call [Policy.Touch] after changing them.
+func (p *Policy) VerifierWeights() []float64 {
+	if p.l.dec < 0 {
+		return nil
+	}
+	return p.w[p.l.dec+nTheta : p.l.dec+nTheta+nFeat]
 }
 
 // DecisionFeatures returns each candidate's decider [Features] under the

@@ -60,7 +60,7 @@ func newLayout(c Config) layout {
 	l.dec = -1
 	if c.Decider != 0 {
 		l.dec = off
-		off += nTheta
+		off += nTheta + nFeat // θ, then the verifier v
 	}
 	l.size = off
 	return l

@@ -96,6 +96,7 @@ func (p *Policy) forwardDecider(dec *decision) *evald {
 		u[c] = v / h.Temp
 	}
 	fs := dec.features(s, u, h)
+	verify(p.w[p.l.dec+nTheta:p.l.dec+nTheta+nFeat], fs)
 	theta := p.w[p.l.dec : p.l.dec+nTheta]
 	m := dec.multi
 	e := &evald{f: f, dec: sd, logits: make([]float64, len(dec.cands)), phi: make([][nTheta]float64, len(dec.cands)), feats: fs}
