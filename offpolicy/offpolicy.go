@@ -49,8 +49,8 @@ type Interval struct {
 	Mean float64 `json:"mean"`
 	Lo   float64 `json:"lo"`
 	Hi   float64 `json:"hi"`
-	// SelfNormalised is Σw·r / Σw (biased, lower variance); NaN when
-	// every weight is 0.
+	// SelfNormalised is Σw·r / Σw (biased, lower variance); 0 when every
+	// weight is 0 (see [Estimate.Matched]).
 	SelfNormalised float64 `json:"self_normalised"`
 }
 
@@ -179,7 +179,7 @@ func interval(w, r []float64, sumW float64) Interval {
 	for i := range w {
 		mean += w[i] * r[i]
 	}
-	sn := math.NaN()
+	sn := 0.0
 	if sumW > 0 {
 		sn = mean / sumW
 	}
