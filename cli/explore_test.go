@@ -1,26 +1,37 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/batonhq/baton/chat/chattest"
 	"github.com/batonhq/baton/episode"
 )
 
-// TestServeExploreLogsProb: baton serve --explore 1 serving the learned
-// policy stores each step's probability with the run.
-func TestServeExploreLogsProb(t *testing.T) {
-	t.Chdir(t.TempDir())
+// exploringServe is an in-process baton serve --explore 1 of the learned
+// policy over two scripted models, with one key.
+type exploringServe struct {
+	base, key string
+	stop      func()
+}
+
+// startExploringServe writes ./baton.yaml and serves db with it.
+func startExploringServe(t *testing.T, db string) exploringServe {
+	t.Helper()
 	up := chattest.NewFunc(func(chattest.Request) chattest.Reply {
 		return chattest.Reply{Content: "The answer is 42.", Usage: chattest.Usage{PromptTokens: 20, CompletionTokens: 10}}
 	})
-	defer up.Close()
+	t.Cleanup(up.Close)
 	cfg := fmt.Sprintf(`policy: learned
 no_default_tools: true
 budget: {max_turns: 4, max_time: 30s}
@@ -35,33 +46,93 @@ tools:
 	if err := os.WriteFile("baton.yaml", []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	db := filepath.Join(t.TempDir(), "baton.db")
 	code, out, errs := run(t, nil, "keys", "create", "--db", db, "--name", "t", "--json")
 	var k struct{ Secret string }
 	if code != 0 || json.Unmarshal([]byte(out), &k) != nil || k.Secret == "" {
 		t.Fatalf("keys create: %d %s %s", code, out, errs)
 	}
-	base := startCommand(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", db, "--config", "baton.yaml", "--log-level", "error", "--explore", "1", "--explore-seed", "3")
-	req, _ := http.NewRequest("POST", base+"/v1/runs?wait=true", strings.NewReader(`{"prompt":"What is six times seven?"}`))
-	req.Header.Set("Authorization", "Bearer "+k.Secret)
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	e := &Env{Stdout: io.Discard, Stderr: pw, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }}
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, e, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--config", "baton.yaml", "--log-level", "error", "--explore", "1", "--explore-seed", "3"})
+		pw.Close()
+	}()
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if _, u, ok := strings.Cut(sc.Text(), "listening on "); ok {
+				urls <- strings.Fields(u)[0]
+			}
+		}
+	}()
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("baton serve exited %d", code)
+		}
+	}
+	t.Cleanup(stop)
+	select {
+	case u := <-urls:
+		return exploringServe{base: u, key: k.Secret, stop: stop}
+	case code := <-done:
+		t.Fatalf("baton serve exited %d before listening", code)
+	case <-time.After(20 * time.Second):
+		t.Fatal("baton serve did not start listening")
+	}
+	return exploringServe{}
+}
+
+// postRun makes a run and waits for it; it returns the run's ID.
+func postRun(t *testing.T, base, key, prompt string) string {
+	t.Helper()
+	v := postRunView(t, base, key, prompt)
+	return v.ID
+}
+
+type runView struct {
+	ID     string
+	Status string
+	Steps  []episode.Step
+}
+
+func postRunView(t *testing.T, base, key, prompt string) runView {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"prompt": prompt})
+	req, _ := http.NewRequest("POST", base+"/v1/runs?wait=true", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+key)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var v struct {
-		Status string
-		Steps  []episode.Step
-	}
+	var v runView
 	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil || resp.StatusCode != 200 || len(v.Steps) == 0 {
 		t.Fatalf("run: %d %+v %v", resp.StatusCode, v, err)
 	}
+	return v
+}
+
+// TestServeExploreLogsProb: baton serve --explore 1 serving the learned
+// policy stores each step's probability with the run.
+func TestServeExploreLogsProb(t *testing.T) {
+	t.Chdir(t.TempDir())
+	s := startExploringServe(t, filepath.Join(t.TempDir(), "baton.db"))
+	v := postRunView(t, s.base, s.key, "What is six times seven?")
 	below1 := false
-	for i, s := range v.Steps {
-		if s.Prob <= 0 || s.Prob > 1 {
-			t.Fatalf("step %d: prob %v, want it logged in (0, 1]", i, s.Prob)
+	for i, st := range v.Steps {
+		if st.Prob <= 0 || st.Prob > 1 {
+			t.Fatalf("step %d: prob %v, want it logged in (0, 1]", i, st.Prob)
 		}
-		below1 = below1 || s.Prob < 1
+		below1 = below1 || st.Prob < 1
 	}
 	if !below1 {
 		t.Errorf("every step had probability 1 with two tools and ε = 1: %+v", v.Steps)

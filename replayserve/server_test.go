@@ -25,6 +25,7 @@ var (
 	loadOnce sync.Once
 	loaded   *Server
 	gsm      *replay.Env
+	math5    *replay.Env
 	loadErr  error
 )
 
@@ -36,10 +37,13 @@ func shared(t testing.TB) (*Server, *replay.Env) {
 		t.Skipf("no %s beside the checkout", dir)
 	}
 	loadOnce.Do(func() {
-		gsm, loadErr = replay.LoadZeroEval(dir, "gsm")
-		if loadErr == nil {
-			loaded, loadErr = Load(context.Background(), dir)
+		if gsm, loadErr = replay.LoadZeroEval(dir, "gsm"); loadErr != nil {
+			return
 		}
+		if math5, loadErr = replay.LoadZeroEval(dir, "math-l5"); loadErr != nil {
+			return
+		}
+		loaded, loadErr = New(context.Background(), gsm, math5)
 	})
 	if loadErr != nil {
 		t.Fatal(loadErr)
@@ -127,11 +131,7 @@ func TestClientGetsRecordedCompletionAndUsage(t *testing.T) {
 
 func TestMathQuestionAnswered(t *testing.T) {
 	s, _ := shared(t)
-	dir := filepath.Join("..", "..", "shared", "data", "zeroeval")
-	m, err := replay.LoadZeroEval(dir, "math-l5")
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := math5
 	task := m.Tasks()[0]
 	o, _ := m.Outcome(task.ID, "claude-3-opus-20240229")
 	a, ok := s.Lookup(o.Model, task.Prompt)

@@ -183,3 +183,28 @@ func TestFeedbackSurvivesKill(t *testing.T) {
 	}
 	p.stop(t)
 }
+
+// FuzzFeedbackBody: any body sent as feedback gets 201, 200 or a 400 (413
+// when oversized) with an OpenAI error object, never anything else, and what is stored is a
+// score in [0, 1].
+func FuzzFeedbackBody(f *testing.F) {
+	for _, s := range []string{`{"score": 0.5}`, `{"score": 1, "text": "ok"}`, `{"score": NaN}`, `{"score": -1}`, `{"score": 1e400}`, `{}`, `[]`, `{"score": 0.5, "x": 1}`, ``} {
+		f.Add(s)
+	}
+	e := newEnv(f, nil)
+	id := e.newRun()
+	f.Fuzz(func(t *testing.T, body string) {
+		status, resp, _ := doReq(t, e.http.URL, e.secret, "POST", "/v1/runs/"+id+"/feedback", body)
+		switch status {
+		case http.StatusCreated, http.StatusOK:
+			v := decodeFeedback(t, resp)
+			if v.Score < 0 || v.Score > 1 || v.Score != v.Score {
+				t.Fatalf("accepted score %v from %q", v.Score, body)
+			}
+		case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+			errorShape(t, resp)
+		default:
+			t.Fatalf("status %d for %q: %s", status, body, resp)
+		}
+	})
+}

@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+
+	"github.com/batonhq/baton/episode"
+	"github.com/batonhq/baton/offpolicy"
+	"github.com/batonhq/baton/policy"
+	"github.com/batonhq/baton/policy/explore"
+	"github.com/batonhq/baton/policy/learned"
+	"github.com/batonhq/baton/store"
+	"github.com/batonhq/baton/store/storeopen"
+	"github.com/batonhq/baton/tool"
+)
+
+func init() {
+	register(Command{Name: "eval", Short: "estimate a checkpoint's accuracy and cost from logged runs with feedback (off-policy)", Run: runEval})
+}
+
+const evalAbout = `baton eval --from-store DB --checkpoint FILE estimates, from the logs alone,
+how the learned policy in FILE would have done on the runs baton serve
+recorded in DB, against the policy that served them.
+
+It reads every run with feedback (POST /v1/runs/{id}/feedback): the score is
+the outcome. Each run's steps must carry the probability the serving policy
+logged (baton serve --explore EPS); runs without one are skipped and
+counted. The estimate is inverse propensity scoring: each run weighs
+w = product over its steps of π_new(a)/π_logged(a), with π_new recomputed
+on the state rebuilt from the log and the tools of --config (the same
+baton.yaml the server used). Accuracy and cost per run are the means of
+w·score and w·cost, with 95% confidence intervals; the self-normalised
+estimate and the effective sample size are printed beside them, and a
+warning when the logs cover the candidate too thinly to trust.
+
+--explore EPS evaluates the candidate exploring at EPS (default 0: greedy).
+--json FILE writes the whole estimate. Exits 1 when no run can be used.`
+
+// EvalReport is what baton eval --json writes.
+type EvalReport struct {
+	Checkpoint string  `json:"checkpoint"`
+	Explore    float64 `json:"explore"`
+	// Runs is how many runs with feedback the store holds; NoEpisode
+	// how many of them had not finished.
+	Runs      int `json:"runs"`
+	NoEpisode int `json:"no_episode"`
+	// Serving is the logged policy's own mean score and cost on the runs
+	// used (weight 1).
+	Serving struct {
+		Accuracy float64 `json:"accuracy"`
+		CostUSD  float64 `json:"cost_usd"`
+	} `json:"serving"`
+	Candidate offpolicy.Estimate `json:"candidate"`
+}
+
+func runEval(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "eval", "eval --from-store DB --checkpoint FILE [flags]", evalAbout)
+	from := fs.String("from-store", "", "store holding the logged runs: a SQLite file or a postgres:// URL (required)")
+	ckpt := fs.String("checkpoint", "", "checkpoint of the candidate learned policy (required; baton train writes one)")
+	cfgPath := configFlag(fs)
+	eps := fs.Float64("explore", 0, "the candidate's exploration rate in [0, 1] (0: greedy)")
+	jsonOut := fs.String("json", "", "also write the estimate as JSON to this file")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) > 0:
+		return fmt.Errorf("%w: eval takes no arguments, only flags", ErrUsage)
+	case *from == "":
+		return fmt.Errorf("%w: --from-store is required (the database baton serve logged to)", ErrUsage)
+	case *ckpt == "":
+		return fmt.Errorf("%w: --checkpoint is required (a file baton train wrote)", ErrUsage)
+	case math.IsNaN(*eps) || *eps < 0 || *eps > 1:
+		return fmt.Errorf("%w: --explore %v: want a rate in [0, 1]", ErrUsage, *eps)
+	}
+	if _, err := os.Stat(*from); err != nil && !isURL(*from) {
+		return fmt.Errorf("eval: --from-store %s: %w (point at the database baton serve used)", *from, err)
+	}
+	cand, err := learned.Open(learned.Options{Checkpoint: *ckpt})
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	_, set, err := openTools(ctx, env, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer set.Close()
+	st, err := storeopen.Open(ctx, *from, store.ForAdmin())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	specs := func(task episode.Task) ([]tool.Spec, error) {
+		sub, err := set.Subset(task.Tools)
+		if err != nil {
+			return nil, fmt.Errorf("the run allowed a tool --config does not have (use the server's baton.yaml): %w", err)
+		}
+		return sub.Specs(), nil
+	}
+	logs, noEp, err := offpolicy.FromStore(ctx, st, specs)
+	if err != nil {
+		return err
+	}
+	rate := *eps
+	target := func(s *policy.State, act episode.Action) (float64, error) { return explore.ProbOf(cand, s, rate, act) }
+	est, err := offpolicy.IPS(ctx, logs, target)
+	rep := EvalReport{Checkpoint: *ckpt, Explore: rate, Runs: len(logs) + noEp, NoEpisode: noEp, Candidate: est}
+	if errors.Is(err, offpolicy.ErrNothing) {
+		fmt.Fprintf(env.Stdout, "runs with feedback: %d (%d unfinished); none usable\n", rep.Runs, noEp)
+		for _, r := range est.Reasons {
+			fmt.Fprintf(env.Stdout, "  skipped %s\n", r)
+		}
+		return fmt.Errorf("eval: %w", err)
+	}
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	var used int
+	for _, l := range logs {
+		if _, werr := offpolicy.Weight(l, func(*policy.State, episode.Action) (float64, error) { return 1, nil }); werr == nil {
+			rep.Serving.Accuracy += l.Score
+			rep.Serving.CostUSD += l.Episode.Cost.USD()
+			used++
+		}
+	}
+	rep.Serving.Accuracy /= float64(used)
+	rep.Serving.CostUSD /= float64(used)
+	fmt.Fprintf(env.Stdout, "runs with feedback: %d; used %d, skipped %d (no logged probability), %d unfinished\n", rep.Runs, est.Episodes, est.Skipped, noEp)
+	fmt.Fprintf(env.Stdout, "serving policy (logged):  accuracy %.4f                    cost/run $%.6f\n", rep.Serving.Accuracy, rep.Serving.CostUSD)
+	fmt.Fprintf(env.Stdout, "candidate (IPS, 95%% CI): accuracy %.4f [%.4f, %.4f]  cost/run $%.6f [%.6f, %.6f]\n",
+		est.Accuracy.Mean, est.Accuracy.Lo, est.Accuracy.Hi, est.CostUSD.Mean, est.CostUSD.Lo, est.CostUSD.Hi)
+	fmt.Fprintf(env.Stdout, "candidate (self-normalised): accuracy %.4f  cost/run $%.6f; effective sample size %.0f, %d runs matched\n",
+		est.Accuracy.SelfNormalised, est.CostUSD.SelfNormalised, est.ESS, est.Matched)
+	if est.Warning != "" {
+		fmt.Fprintf(env.Stdout, "warning: %s\n", est.Warning)
+	}
+	if *jsonOut != "" {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		if err := os.WriteFile(*jsonOut, append(b, '\n'), 0o644); err != nil {
+			return fmt.Errorf("eval: --json: %w", err)
+		}
+	}
+	return nil
+}
+
+func isURL(s string) bool {
+	return len(s) > 11 && (s[:11] == "postgres://" || (len(s) > 13 && s[:13] == "postgresql://"))
+}
