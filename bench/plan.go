@@ -253,8 +253,8 @@ func (p Plan) learned(ctx context.Context, sp *Splits, train, val env.Env, multi
 		progress = p.Log
 	}
 	cfg := grpo.FitConfig{
-		Warm:  grpo.WarmConfig{Seed: p.Seed, Category: sp.Records.Category, Progress: progress},
-		GRPO:  grpo.Config{Seed: p.Seed, Steps: p.Steps, Progress: progress, Export: p.Export},
+		Warm: grpo.WarmConfig{Seed: p.Seed, Category: sp.Records.Category, Progress: progress},
+		GRPO: grpo.Config{Seed: p.Seed, Steps: p.Steps, Progress: progress, Export: p.Export},
 		// Always the multi-turn recipe: on a source whose models never
 		// agree (outcome-only data) it starts GRPO from the one-shot
 		// score router, so what ships is GRPO's output either way.
