@@ -2,6 +2,7 @@ package learned
 
 import (
 	"sync"
+	"unsafe"
 
 	"github.com/batonhq/baton/tool"
 )
@@ -70,6 +71,54 @@ type embCache struct {
 	version uint64
 	texts   map[*textFeat][]float64
 	tools   map[*toolFeat]*toolAct
+	// scores holds the score head's ŝ per task text and tool set: every
+	// turn of an episode asks for the same ones.
+	scores map[scoreKey]scoreEntry
+}
+
+// scoreEntry is a cached ŝ with the tool features its key names: holding
+// them keeps their addresses from being reused by other tools while the
+// entry lives.
+type scoreEntry struct {
+	tools []*toolFeat
+	s     []float64
+}
+
+// scoreKey names one task text and tool set (tools by their feature
+// pointers, which the feature cache keeps stable per spec).
+type scoreKey struct {
+	text  *textFeat
+	tools string
+}
+
+// toolsKey is dec's tool set as a comparable string.
+func toolsKey(ts []*toolFeat) string {
+	b := make([]byte, 0, 8*len(ts))
+	for _, t := range ts {
+		u := uint64(uintptr(unsafe.Pointer(t)))
+		b = append(b, byte(u), byte(u>>8), byte(u>>16), byte(u>>24), byte(u>>32), byte(u>>40), byte(u>>48), byte(u>>56))
+	}
+	return string(b)
+}
+
+func (c *embCache) score(version uint64, k scoreKey) ([]float64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sync(version)
+	e, ok := c.scores[k]
+	return e.s, ok
+}
+
+func (c *embCache) putScore(version uint64, k scoreKey, tools []*toolFeat, v []float64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version {
+		return
+	}
+	if len(c.scores) >= maxCached {
+		clear(c.scores)
+	}
+	c.scores[k] = scoreEntry{tools: tools, s: v}
 }
 
 // sync resets the cache if the weights changed; c.mu must be held.
@@ -77,6 +126,7 @@ func (c *embCache) sync(version uint64) {
 	if c.version != version || c.texts == nil {
 		c.version = version
 		c.texts, c.tools = map[*textFeat][]float64{}, map[*toolFeat]*toolAct{}
+		c.scores = map[scoreKey]scoreEntry{}
 	}
 }
 

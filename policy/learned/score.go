@@ -68,17 +68,23 @@ func (p *Policy) forward(dec *decision) *evald {
 // θ·[Features]. The score head is not trained through these logits.
 func (p *Policy) forwardDecider(dec *decision) *evald {
 	h := p.cfg.Score
-	sd := &decision{text: dec.text, tools: dec.tools, prompt: dec.prompt, cands: make([]candidate, len(dec.tools))}
-	copy(sd.shared[:nText], dec.shared[:nText])
-	sd.shared[nSharedNum-1] = 1
-	for i := range dec.tools {
-		sd.cands[i] = candidate{kind: kindCall, tool: i}
-		copy(sd.cands[i].dyn[:nRel], dec.multi.rel[i][:])
-	}
-	f := p.net(sd)
-	s := make([]float64, len(dec.tools))
-	for i := range s {
-		s[i] = sigmoid(f.logits[i])
+	ver := p.version.Load()
+	key := scoreKey{text: dec.text, tools: toolsKey(dec.tools)}
+	s, ok := p.emb.score(ver, key)
+	if !ok {
+		sd := &decision{text: dec.text, tools: dec.tools, prompt: dec.prompt, cands: make([]candidate, len(dec.tools))}
+		copy(sd.shared[:nText], dec.shared[:nText])
+		sd.shared[nSharedNum-1] = 1
+		for i := range dec.tools {
+			sd.cands[i] = candidate{kind: kindCall, tool: i}
+			copy(sd.cands[i].dyn[:nRel], dec.multi.rel[i][:])
+		}
+		f := p.net(sd)
+		s = make([]float64, len(dec.tools))
+		for i := range s {
+			s[i] = sigmoid(f.logits[i])
+		}
+		p.emb.putScore(ver, key, dec.tools, s)
 	}
 	acc, cost, lat := dec.shared[nText], dec.shared[nText+1], dec.shared[nText+2]
 	u := make([]float64, len(dec.cands))
@@ -99,7 +105,7 @@ func (p *Policy) forwardDecider(dec *decision) *evald {
 	verify(p.w[p.l.dec+nTheta:p.l.dec+nTheta+nFeat], fs)
 	theta := p.w[p.l.dec : p.l.dec+nTheta]
 	m := dec.multi
-	e := &evald{f: f, dec: sd, logits: make([]float64, len(dec.cands)), phi: make([][nTheta]float64, len(dec.cands)), feats: fs}
+	e := &evald{dec: dec, logits: make([]float64, len(dec.cands)), phi: make([][nTheta]float64, len(dec.cands)), feats: fs}
 	for c := range fs {
 		e.phi[c] = fs[c].inputs(m.acc, m.cost, m.lat)
 		e.logits[c] = dot(theta, e.phi[c][:])
