@@ -59,7 +59,7 @@ var prefSamplers = map[string]grpo.PreferenceSampler{
 }
 
 func runTrain(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(env, "train", "train [flags]", trainAbout)
+	fs := newFlags(env, "train", "train [flags]", trainAbout+trainStoreAbout)
 	var f trainFlags
 	fs.StringVar(&f.data, "data", "", "data root (default $BATON_DATA, then ../shared/data)")
 	fs.StringVar(&f.source, "source", "llmrouter", "data source: llmrouter, routerarena, routellm:gsm8k, routellm:mmlu, zeroeval:gsm, zeroeval:math-l5")
@@ -71,12 +71,28 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	fs.Int64Var(&f.seed, "seed", 1, "seed: same data, seed and flags give the same checkpoint")
 	fs.IntVar(&f.steps, "steps", 0, "GRPO steps (0: the default; -1: warm start only, which is then not GRPO-trained)")
 	fs.IntVar(&f.group, "group", 0, "GRPO rollouts per task (0: the default, 8)")
+	fromStore := fs.String("from-store", "", "train from the runs with feedback baton serve recorded in this store (a SQLite file or a postgres:// URL); see below")
+	startCkpt := fs.String("checkpoint", "", "with --from-store: the checkpoint to start from (the serving one)")
+	cfgPath := configFlag(fs)
+	jsonOut := fs.String("json", "", "with --from-store: also write a report as JSON to this file")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", ErrUsage, pos[0])
+	}
+	if *fromStore != "" {
+		if f.steps == 0 {
+			f.steps = 20
+		}
+		if strings.TrimSpace(f.out) == "" {
+			return fmt.Errorf("%w: --out: want a file name", ErrUsage)
+		}
+		return trainFromStore(ctx, env, *fromStore, *startCkpt, *cfgPath, f.out, *jsonOut, f.seed, f.steps)
+	}
+	if *startCkpt != "" || *jsonOut != "" {
+		return fmt.Errorf("%w: --checkpoint and --json go with --from-store", ErrUsage)
 	}
 	sampler, ok := prefSamplers[f.prefs]
 	if !ok {
