@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -142,15 +141,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stdout, "\nReport: %s\n\n", filepath.Join(out, "index.html"))
 		if f.jsonOut != "" {
-			w, done, err := createOutput(env, f.jsonOut)
-			if err != nil {
-				return err
-			}
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			err = enc.Encode(res)
-			done()
-			if err != nil {
+			if err := writeJSONFile(env, f.jsonOut, res); err != nil {
 				return err
 			}
 		}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -75,16 +74,8 @@ func runBenchGateway(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *jsonOut != "" {
-		w, done, err := createOutput(env, *jsonOut)
-		if err != nil {
-			return err
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(res)
-		done()
-		if err != nil {
-			return fmt.Errorf("bench gateway: writing %s: %w", *jsonOut, err)
+		if err := writeJSONFile(env, *jsonOut, res); err != nil {
+			return fmt.Errorf("bench gateway: %w", err)
 		}
 	}
 	for _, r := range res.Rows {

@@ -209,15 +209,7 @@ func runBenchQA(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "\nReport: %s\n", filepath.Join(f.out, "index.html"))
 	if f.jsonOut != "" {
-		w, done, err := createOutput(env, f.jsonOut)
-		if err != nil {
-			return err
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(res)
-		done()
-		if err != nil {
+		if err := writeJSONFile(env, f.jsonOut, res); err != nil {
 			return err
 		}
 	}

@@ -241,15 +241,7 @@ func runBenchTau2(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "\nReport: %s\n", filepath.Join(f.out, "results.json"))
 	if f.jsonOut != "" {
-		w, done, err := createOutput(env, f.jsonOut)
-		if err != nil {
-			return err
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(res)
-		done()
-		if err != nil {
+		if err := writeJSONFile(env, f.jsonOut, res); err != nil {
 			return err
 		}
 	}

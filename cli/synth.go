@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -82,9 +81,7 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(env.Stdout, rep)
 	}
 	fmt.Fprint(env.Stdout, rep.String())
 	fmt.Fprintf(env.Stdout, "wrote %d domains to %s; serve them with: baton env serve --synth-root %s, env synth:<domain>\n", len(rep.Domains), *out, strings.TrimRight(*out, "/"))

@@ -75,9 +75,7 @@ func runTools(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
+		if err := writeJSON(env.Stdout, res); err != nil {
 			return err
 		}
 	} else {
@@ -92,9 +90,7 @@ func runTools(ctx context.Context, env *Env, args []string) error {
 
 func listTools(env *Env, set *tool.Set, asJSON bool) error {
 	if asJSON {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(set.Specs())
+		return writeJSON(env.Stdout, set.Specs())
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tPRICE\tLATENCY\tTAGS\tDESCRIPTION")

@@ -65,12 +65,6 @@ type Config struct {
 	Progress io.Writer
 	// OnStep, when set, is called after each step.
 	OnStep func(StepStats)
-	// Reward names the rollout reward: "paper" (the default:
-	// ToolOrchestra's outcome × group-normalised preference-weighted
-	// efficiency, [reward.Group]) or "utility" (the absolute preference
-	// utility against the training env's cost and latency scale,
-	// [reward.Utility], the quantity validation scores).
-	Reward string
 	// SGD updates the weights by plain gradient descent instead of Adam.
 	// Adam moves every weight at the learning rate whatever its
 	// gradient's size, so a weight that only a rare preference should
@@ -111,16 +105,7 @@ func (c *Config) Defaults() {
 	if c.Prefs == nil {
 		c.Prefs = SamplePreferences
 	}
-	if c.Reward == "" {
-		c.Reward = RewardPaper
-	}
 }
-
-// Reward kinds for [Config.Reward].
-const (
-	RewardPaper   = "paper"
-	RewardUtility = "utility"
-)
 
 // Validate checks the config after [Config.Defaults].
 func (c Config) Validate() error {

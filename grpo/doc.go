@@ -58,10 +58,6 @@
 // returned is always GRPO's, its best validation step; the warm start is
 // kept in [FitStats.WarmPolicy] so reports can show both.
 //
-// [Config.Reward] "utility" swaps the paper's group-normalised reward for
-// the absolute preference utility that validation scores
-// ([reward.Utility]); the paper's remains the default.
-//
 // # Algorithm
 //
 // Each step draws [Config.BatchTasks] training tasks (a seeded shuffle,

@@ -78,16 +78,6 @@ func Train(ctx context.Context, cfg Config, train, val env.Env, init *learned.Po
 		}
 	}
 
-	var trainScale Scale
-	switch cfg.Reward {
-	case RewardPaper:
-	case RewardUtility:
-		if trainScale, err = Scales(ctx, train, cfg.Workers); err != nil {
-			return nil, stats, err
-		}
-	default:
-		return nil, stats, fmt.Errorf("grpo: reward %q: want %q or %q", cfg.Reward, RewardPaper, RewardUtility)
-	}
 	best, bestScore, sinceBest := p, math.Inf(-1), 0
 	if val != nil {
 		sc, err := Scales(ctx, val, cfg.Workers)
@@ -140,16 +130,8 @@ func Train(ctx context.Context, cfg Config, train, val env.Env, init *learned.Po
 			for i, ro := range group {
 				rs[i] = ro.r
 			}
-			var rew []float64
-			if cfg.Reward == RewardUtility {
-				rew = reward.Utility(rs, batch[b].Preferences, trainScale.CostUSD, trainScale.LatencyS)
-			} else {
-				rew = reward.Group(rs, batch[b].Preferences)
-			}
+			rew := reward.Group(rs, batch[b].Preferences)
 			adv, skip := reward.Advantages(rew)
-			if cfg.Reward == RewardUtility {
-				adv, skip = reward.AdvantagesMin(rew, utilityMinStd)
-			}
 			if skip {
 				st.Skipped++
 			}
@@ -252,11 +234,6 @@ func Train(ctx context.Context, cfg Config, train, val env.Env, init *learned.Po
 	}
 	return best, stats, nil
 }
-
-// utilityMinStd is the spread of utility rewards at or below which a
-// group is skipped: a thousandth of full accuracy, far below one wrong
-// answer but above float noise.
-const utilityMinStd = 1e-3
 
 // prepare gives a training task its sampled preference and a turn budget.
 func prepare(t episode.Task, cfg Config, rng *rand.Rand, e env.Env) episode.Task {

@@ -16,16 +16,9 @@ const (
 // skip=true (with all advantages 0) when the group's population standard
 // deviation is at most [MinStd] or the group is empty.
 func Advantages(rewards []float64) (adv []float64, skip bool) {
-	return AdvantagesMin(rewards, MinStd)
-}
-
-// AdvantagesMin is [Advantages] with minStd in place of [MinStd], for
-// rewards on another scale than the paper's (an absolute utility spreads
-// far less within a group than min-max-normalised features do).
-func AdvantagesMin(rewards []float64, minStd float64) (adv []float64, skip bool) {
 	adv = make([]float64, len(rewards))
 	mean, std := MeanStd(rewards)
-	if len(rewards) == 0 || std <= minStd {
+	if len(rewards) == 0 || std <= MinStd {
 		return adv, true
 	}
 	for i, r := range rewards {

@@ -193,30 +193,3 @@ func TestFromEpisode(t *testing.T) {
 		t.Errorf("rollout = %+v", r)
 	}
 }
-
-func TestUtility(t *testing.T) {
-	group := []Rollout{
-		{Outcome: 1, Cost: 2 * money.Cent, Latency: 2 * time.Second},
-		{Outcome: 0, Cost: money.Cent, Latency: time.Second},
-		{Outcome: 1, Cost: 0, Latency: 0},
-	}
-	// a, c, l = 1/2, 1/4, 1/4; scales $0.04 and 4 s.
-	got := Utility(group, episode.Preferences{Accuracy: 2, Cost: 1, Latency: 1}, 0.04, 4)
-	want := []float64{0.5 - 0.25*0.5 - 0.25*0.5, -0.25*0.25 - 0.25*0.25, 0.5}
-	for i := range want {
-		if math.Abs(got[i]-want[i]) > 1e-12 {
-			t.Errorf("rollout %d: utility %v, want %v", i, got[i], want[i])
-		}
-	}
-	// No scale drops the term; no preference weighs all three equally.
-	if u := Utility(group[:1], episode.Preferences{}, 0, 0); math.Abs(u[0]-1.0/3) > 1e-12 {
-		t.Errorf("unscaled, unweighted utility %v, want 1/3", u[0])
-	}
-	adv, skip := AdvantagesMin([]float64{0.5, 0.501}, 1e-3)
-	if !skip || adv[0] != 0 {
-		t.Errorf("spread below the minimum: adv %v skip %v", adv, skip)
-	}
-	if _, skip := AdvantagesMin([]float64{0.5, 0.51}, 1e-3); skip {
-		t.Error("spread above the minimum skipped")
-	}
-}
