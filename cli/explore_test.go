@@ -26,7 +26,7 @@ type exploringServe struct {
 }
 
 // startExploringServe writes ./baton.yaml and serves db with it.
-func startExploringServe(t *testing.T, db string) exploringServe {
+func startExploringServe(t *testing.T, db string, extra ...string) exploringServe {
 	t.Helper()
 	up := chattest.NewFunc(func(chattest.Request) chattest.Reply {
 		return chattest.Reply{Content: "The answer is 42.", Usage: chattest.Usage{PromptTokens: 20, CompletionTokens: 10}}
@@ -56,7 +56,7 @@ tools:
 	e := &Env{Stdout: io.Discard, Stderr: pw, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }}
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, e, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--config", "baton.yaml", "--log-level", "error", "--explore", "1", "--explore-seed", "3"})
+		done <- Run(ctx, e, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--config", "baton.yaml", "--log-level", "error", "--explore", "1", "--explore-seed", "3"}, extra...))
 		pw.Close()
 	}()
 	urls := make(chan string, 1)

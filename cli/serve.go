@@ -10,7 +10,10 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/batonhq/baton/httplimit"
@@ -38,6 +41,20 @@ POST /v1/runs/{id}/feedback ({"score": 0..1, "text": ...}, one per run; also
 action with probability 1-EPS and a sample of its softmax otherwise, and the
 exact probability of the action taken is stored on the run's step ("prob"),
 so logged traffic supports off-policy evaluation (baton eval --from-store).
+
+--checkpoints DIR serves the learned policy from a checkpoints directory:
+the last checkpoint promoted there (the embedded default before any). Put a
+candidate (baton train --from-store ... --out FILE) in DIR/candidates/ and
+send SIGHUP, or POST /v1/admin/reload with "Authorization: Bearer TOKEN"
+(TOKEN is --admin-token; API keys cannot reload: a separate secret keeps
+tenants from changing the policy everyone is served). Each candidate is
+judged by inverse propensity scoring on the store's runs with feedback: it
+is promoted only if its estimated accuracy beats the serving checkpoint's by
+--promote-margin and the lower end of its 95% interval is above the serving
+estimate; otherwise the server keeps serving and says why (in the log and
+the response body). Every decision is appended, fsynced, to
+DIR/promotions.jsonl (it survives kill -9); judged files move to
+DIR/promoted/ or DIR/refused/.
 
 Every API request needs a key ("Authorization: Bearer <key>"), created with
 "baton keys create --db <same db>". Budgets are reserved in the database
@@ -73,6 +90,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	idleTimeout := fs.Duration("idle-timeout", httplimit.DefaultIdleTimeout, "an idle keep-alive connection is closed after this")
 	exploreRate := fs.Float64("explore", 0, "exploration rate of the learned policy in [0, 1]: the probability of sampling instead of the greedy action; the action's probability is logged on each step (0: greedy, nothing logged)")
 	exploreSeed := fs.Uint64("explore-seed", 0, "seed of the exploration's sampling (0: from the clock)")
+	ckptDir := fs.String("checkpoints", "", "serve the learned policy from this checkpoints directory: the last promoted checkpoint; candidates dropped in DIR/candidates/ are judged off-policy on SIGHUP and POST /v1/admin/reload (see below)")
+	margin := fs.Float64("promote-margin", 0.01, "with --checkpoints: the estimated accuracy a candidate must gain over the serving checkpoint to be promoted")
+	adminToken := fs.String("admin-token", "", "with --checkpoints: the bearer token POST /v1/admin/reload requires (without it the endpoint refuses every request; SIGHUP still reloads)")
 	writeStall := fs.Duration("write-stall", httplimit.DefaultWriteStall, "a client that takes no part of a response for this long is dropped (streams of any length live)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -90,6 +110,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if math.IsNaN(*exploreRate) || *exploreRate < 0 || *exploreRate > 1 {
 		return fmt.Errorf("%w: --explore %v: want a rate in [0, 1], e.g. 0.1", ErrUsage, *exploreRate)
+	}
+	if math.IsNaN(*margin) || *margin < 0 || *margin > 1 {
+		return fmt.Errorf("%w: --promote-margin %v: want an accuracy gain in [0, 1], e.g. 0.01", ErrUsage, *margin)
+	}
+	if *ckptDir == "" && *adminToken != "" {
+		return fmt.Errorf("%w: --admin-token goes with --checkpoints", ErrUsage)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -123,9 +149,38 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	go func() { defer close(maintained); store.Maintain(mctx, st, *heartbeatTTL, log) }()
 	defer func() { stopMaintain(); <-maintained }()
 	defPolicy, why := cfg.DefaultPolicy(ctx)
+	var pr *promoter
+	if *ckptDir != "" {
+		wrap := func(p policy.Policy) (policy.Policy, error) {
+			if *exploreRate == 0 {
+				return p, nil
+			}
+			return exploring(p, *exploreRate, *exploreSeed, log)
+		}
+		if pr, err = newPromoter(ctx, *ckptDir, *margin, *exploreRate, st, set, wrap, log); err != nil {
+			return err
+		}
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		go func() {
+			for {
+				select {
+				case <-hup:
+					log.Info("SIGHUP: reloading checkpoints")
+					pr.reload(ctx)
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
 	srv, err := server.New(server.Options{
 		Store: st, Tools: set, Models: models,
 		Policy: server.CachedPolicies(func(ctx context.Context, name string) (policy.Policy, error) {
+			if pr != nil && name == "learned" {
+				return pr.swap, nil
+			}
 			p, err := policy.New(ctx, name, cfg.PolicyConfig(name, 1))
 			if err != nil || *exploreRate == 0 {
 				return p, err
@@ -154,7 +209,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 
 	// Header, body, per-write and idle timeouts and the connection caps:
 	// one client cannot starve the others (see package httplimit).
-	hs, _, errc := httplimit.Serve(ln, srv, lim, log)
+	var h http.Handler = srv
+	if pr != nil {
+		h = pr.handler(*adminToken, srv)
+	}
+	hs, _, errc := httplimit.Serve(ln, h, lim, log)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

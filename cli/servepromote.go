@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+
+	"github.com/batonhq/baton/episode"
+	"github.com/batonhq/baton/offpolicy"
+	"github.com/batonhq/baton/policy"
+	"github.com/batonhq/baton/promote"
+	"github.com/batonhq/baton/store"
+	"github.com/batonhq/baton/tool"
+)
+
+// swapPolicy is the learned policy baton serve --checkpoints runs: a
+// promotion swaps it in place. Each decision reads the current one, so a
+// run in flight during a promotion may finish under the new policy (each
+// step logs the probability of the policy that took it).
+type swapPolicy struct{ p atomic.Pointer[policy.Policy] }
+
+func (s *swapPolicy) set(p policy.Policy) { s.p.Store(&p) }
+
+// Decide implements policy.Policy.
+func (s *swapPolicy) Decide(ctx context.Context, st *policy.State) (episode.Action, error) {
+	return (*s.p.Load()).Decide(ctx, st)
+}
+
+// DecideWithProb implements policy.Prober; the probability is 0
+// (unknown) when the policy does not explore.
+func (s *swapPolicy) DecideWithProb(ctx context.Context, st *policy.State) (episode.Action, float64, error) {
+	p := *s.p.Load()
+	if pr, ok := p.(policy.Prober); ok {
+		return pr.DecideWithProb(ctx, st)
+	}
+	a, err := p.Decide(ctx, st)
+	return a, 0, err
+}
+
+// promoter reloads the checkpoints directory and swaps the policy.
+type promoter struct {
+	dir  *promote.Dir
+	swap *swapPolicy
+	wrap func(policy.Policy) (policy.Policy, error)
+	log  *slog.Logger
+}
+
+// ReloadReport is the body of POST /v1/admin/reload.
+type ReloadReport struct {
+	Serving   string             `json:"serving"` // "" is the embedded default
+	Decisions []promote.Decision `json:"decisions"`
+	Error     string             `json:"error,omitempty"`
+}
+
+func newPromoter(ctx context.Context, dirPath string, margin, eps float64, st store.Store, set *tool.Set, wrap func(policy.Policy) (policy.Policy, error), log *slog.Logger) (*promoter, error) {
+	specs := func(task episode.Task) ([]tool.Spec, error) {
+		sub, err := set.Subset(task.Tools)
+		if err != nil {
+			return nil, err
+		}
+		return sub.Specs(), nil
+	}
+	logs := func(ctx context.Context) ([]offpolicy.Logged, error) {
+		l, _, err := offpolicy.FromStore(ctx, st, specs)
+		return l, err
+	}
+	d, err := promote.Open(dirPath, margin, eps, logs)
+	if err != nil {
+		return nil, err
+	}
+	pr := &promoter{dir: d, swap: &swapPolicy{}, wrap: wrap, log: log}
+	name, p, err := d.Serving()
+	if err != nil {
+		return nil, err
+	}
+	wp, err := wrap(p)
+	if err != nil {
+		return nil, err
+	}
+	pr.swap.set(wp)
+	log.Info("serving checkpoint", "checkpoint", orDefault(name))
+	if rep := pr.reload(ctx); rep.Error != "" {
+		return nil, fmt.Errorf("serve: --checkpoints: %s", rep.Error)
+	}
+	return pr, nil
+}
+
+func orDefault(name string) string {
+	if name == "" {
+		return "(embedded default)"
+	}
+	return name
+}
+
+// reload judges the candidates and swaps in the promoted policy; on an
+// error it keeps serving what it served.
+func (pr *promoter) reload(ctx context.Context) ReloadReport {
+	decs, name, p, err := pr.dir.Reload(ctx)
+	rep := ReloadReport{Serving: name, Decisions: decs}
+	if rep.Decisions == nil {
+		rep.Decisions = []promote.Decision{}
+	}
+	for _, d := range decs {
+		if d.Promoted {
+			pr.log.Info("checkpoint promoted", "candidate", d.Candidate, "reason", d.Reason)
+		} else {
+			pr.log.Warn("checkpoint refused; still serving the current one", "candidate", d.Candidate, "reason", d.Reason)
+		}
+	}
+	if err != nil {
+		rep.Error = err.Error()
+		pr.log.Error("reload failed; still serving the current checkpoint", "err", err)
+		return rep
+	}
+	wp, err := pr.wrap(p)
+	if err != nil {
+		rep.Error = err.Error()
+		return rep
+	}
+	pr.swap.set(wp)
+	return rep
+}
+
+// handler serves POST /v1/admin/reload, authenticated by the admin token.
+func (pr *promoter) handler(token string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/admin/reload" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if token == "" || !ok || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprintln(w, `{"error":{"message":"POST /v1/admin/reload needs Authorization: Bearer <the --admin-token baton serve was started with>"}}`)
+			return
+		}
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", "POST")
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			fmt.Fprintln(w, `{"error":{"message":"use POST"}}`)
+			return
+		}
+		rep := pr.reload(r.Context())
+		if rep.Error != "" {
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+		_ = json.NewEncoder(w).Encode(rep)
+	})
+}

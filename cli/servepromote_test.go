@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/batonhq/baton/promote"
+)
+
+func postReload(t *testing.T, base, token string) (int, ReloadReport, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", base+"/v1/admin/reload", nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var rep ReloadReport
+	_ = json.Unmarshal(b, &rep)
+	return resp.StatusCode, rep, string(b)
+}
+
+// TestServeReloadRefusesUnproven: a candidate no better than the serving
+// checkpoint is refused over POST /v1/admin/reload with the reason, the
+// server keeps serving, and the decision is in promotions.jsonl; the
+// endpoint refuses API keys and wrong tokens.
+func TestServeReloadRefusesUnproven(t *testing.T) {
+	t.Chdir(t.TempDir())
+	db := filepath.Join(t.TempDir(), "baton.db")
+	dir := filepath.Join(t.TempDir(), "ckpts")
+	s := startExploringServe(t, db, "--checkpoints", dir, "--admin-token", "sesame")
+	for i, q := range []string{"What is six times seven?", "Name the capital of France.", "2+2?", "Largest planet?"} {
+		sendFeedback(t, s.base, s.key, postRun(t, s.base, s.key, q), float64(i%2))
+	}
+	saveDefault(t, filepath.Join(dir, "candidates", "same.ckpt"))
+	for _, tok := range []string{"", "wrong", s.key} {
+		if code, _, body := postReload(t, s.base, tok); code != 401 || !strings.Contains(body, "--admin-token") {
+			t.Errorf("token %q: %d %s", tok, code, body)
+		}
+	}
+	code, rep, body := postReload(t, s.base, "sesame")
+	if code != 200 || len(rep.Decisions) != 1 || rep.Decisions[0].Promoted || !strings.Contains(rep.Decisions[0].Reason, "does not beat the serving") || rep.Serving != "" {
+		t.Fatalf("reload: %d %s", code, body)
+	}
+	// Still serving.
+	postRun(t, s.base, s.key, "still there?")
+	if _, err := os.Stat(filepath.Join(dir, "refused", "same.ckpt")); err != nil {
+		t.Errorf("the refused candidate was not moved: %v", err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "promotions.jsonl"))
+	if strings.Count(string(b), "\n") != 1 || !strings.Contains(string(b), `"candidate":"same.ckpt"`) {
+		t.Errorf("promotions.jsonl:\n%s", b)
+	}
+	// Nothing new: an empty reload.
+	if code, rep, body := postReload(t, s.base, "sesame"); code != 200 || len(rep.Decisions) != 0 {
+		t.Errorf("second reload: %d %s", code, body)
+	}
+}
+
+func TestServePromoteMisuse(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--promote-margin", "2"}, "--promote-margin 2"},
+		{[]string{"serve", "--promote-margin", "-1"}, "must not be negative"},
+		{[]string{"serve", "--admin-token", "x"}, "--admin-token goes with --checkpoints"},
+	} {
+		if code, _, errs := run(t, nil, tc.args...); code != 2 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: exit %d %s", tc.args, code, errs)
+		}
+	}
+}
+
+// TestServeSIGHUPReloadSurvivesKill9: a real baton serve process judges a
+// candidate on SIGHUP, records the decision, and the record survives
+// kill -9.
+func TestServeSIGHUPReloadSurvivesKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping a test that builds and runs the baton binary")
+	}
+	bin := filepath.Join(t.TempDir(), "baton")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/batonhq/baton/cmd/baton").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	t.Chdir(t.TempDir())
+	// baton.yaml and a key, as the in-process tests make them.
+	db := filepath.Join(t.TempDir(), "baton.db")
+	s := startExploringServe(t, db)
+	s.stop()
+	dir := filepath.Join(t.TempDir(), "ckpts")
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--config", "baton.yaml", "--checkpoints", dir, "--log-level", "info")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	listening := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		once := false
+		for sc.Scan() {
+			if !once && strings.Contains(sc.Text(), "listening on ") {
+				once = true
+				close(listening)
+			}
+		}
+	}()
+	select {
+	case <-listening:
+	case <-time.After(30 * time.Second):
+		t.Fatal("baton serve did not start")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "candidates", "broken.ckpt"), []byte("not a checkpoint"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	var h []promote.Decision
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		d, err := promote.Open(dir, 0.01, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h, _ = d.History(); len(h) > 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(h) != 1 || h[0].Promoted || h[0].Candidate != "broken.ckpt" || !strings.Contains(h[0].Reason, "does not load") {
+		t.Fatalf("history after SIGHUP: %+v", h)
+	}
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	_ = cmd.Wait()
+	d, _ := promote.Open(dir, 0.01, 0, nil)
+	if h, err := d.History(); err != nil || len(h) != 1 {
+		t.Errorf("history after kill -9: %+v %v", h, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "refused", "broken.ckpt")); err != nil {
+		t.Errorf("refused file: %v", err)
+	}
+}
