@@ -69,6 +69,7 @@ func TestTrainFromStore(t *testing.T) {
 	if rep.Runs != n || rep.Validate != n/10 || rep.Train != n-n/10 || rep.Steps == 0 || rep.Trained < rep.Start {
 		t.Fatalf("report %+v\n%s", rep, out)
 	}
+	t.Logf("baton train --from-store:\n%s", out)
 	if !strings.Contains(out, "Trained on 20 recorded runs with feedback (18 train, 2 held out") {
 		t.Errorf("output:\n%s", out)
 	}

@@ -124,6 +124,9 @@ func (d *Dir) Serving() (string, *learned.Policy, error) {
 		p, err := learned.Default()
 		return "", p, err
 	}
+	if filepath.Base(name) != name || name == "." || name == ".." {
+		return "", nil, fmt.Errorf("promote: promotions.jsonl names %q, not a file name: fix or remove the line", name)
+	}
 	file := filepath.Join(d.path, "promoted", name)
 	if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
 		// A crash between recording the promotion and moving the file:
