@@ -156,3 +156,27 @@ func TestServeSIGHUPReloadSurvivesKill9(t *testing.T) {
 		t.Errorf("refused file: %v", err)
 	}
 }
+
+// TestServeRestartKeepsPromoted: a server started on a directory whose
+// promotions.jsonl promoted a checkpoint serves that one (a restart after
+// a promotion, e.g. after kill -9, loses nothing).
+func TestServeRestartKeepsPromoted(t *testing.T) {
+	t.Chdir(t.TempDir())
+	db := filepath.Join(t.TempDir(), "baton.db")
+	dir := filepath.Join(t.TempDir(), "ckpts")
+	for _, sub := range []string{"promoted", "candidates"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	saveDefault(t, filepath.Join(dir, "promoted", "r1.ckpt"))
+	line := `{"candidate":"r1.ckpt","promoted":true,"reason":"promoted: earlier"}` + "\n" + `{"candidate":"r2.ckpt","promoted":false,"reason":"refused: later"}` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "promotions.jsonl"), []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startExploringServe(t, db, "--checkpoints", dir, "--admin-token", "sesame")
+	postRun(t, s.base, s.key, "served by r1?")
+	if code, rep, body := postReload(t, s.base, "sesame"); code != 200 || rep.Serving != "r1.ckpt" {
+		t.Errorf("reload after restart: %d %s", code, body)
+	}
+}
