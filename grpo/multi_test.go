@@ -69,3 +69,17 @@ func TestMultiTurnGRPOBeatsWarmStart(t *testing.T) {
 		t.Error("the trained policy has no decider")
 	}
 }
+
+// TestParallelZeroWorkers: a zero worker count runs the jobs on one
+// worker instead of waiting forever.
+func TestParallelZeroWorkers(t *testing.T) {
+	done := make([]bool, 5)
+	if err := parallel(context.Background(), len(done), 0, func(i int) error { done[i] = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range done {
+		if !d {
+			t.Errorf("job %d did not run", i)
+		}
+	}
+}

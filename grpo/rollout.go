@@ -96,6 +96,9 @@ func sampleRollout(ctx context.Context, e env.Env, task episode.Task, p *learned
 // returns the first error by index; each job writes only its own slot, so
 // results do not depend on scheduling.
 func parallel(ctx context.Context, n, workers int, job func(i int) error) error {
+	if workers < 1 {
+		workers = 1 // zero workers would leave every job unsent, forever
+	}
 	errs := make([]error, n)
 	next := make(chan int)
 	var wg sync.WaitGroup
