@@ -64,6 +64,9 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 0 && args[0] == "gateway" {
 		return runBenchGateway(ctx, env, args[1:])
 	}
+	if len(args) > 0 && args[0] == "online" {
+		return runBenchOnline(ctx, env, args[1:])
+	}
 	if len(args) > 0 && args[0] == "qa" {
 		return runBenchQA(ctx, env, args[1:])
 	}
