@@ -41,7 +41,9 @@ Question sets (FRAMES, HLE, GSM8K-style) with live models and a judge:
 baton bench qa --help. τ²-bench conversations: baton bench tau2 --help.
 
 Other benchmarks: "baton bench tau2" (an agent on a τ²-bench domain) and
-"baton bench gateway" (the server's added latency and throughput).
+"baton bench gateway" (the server's added latency and throughput), and
+"baton bench online" (serve, feedback, retrain and promote over HTTP against
+recorded models).
 
 Examples:
   baton bench
