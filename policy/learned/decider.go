@@ -203,18 +203,6 @@ func (f *Features) vector() [nFeat]float64 {
 	}
 }
 
-func featuresOf(v [nFeat]float64) Features {
-	return Features{
-		AnsBias: v[0], AnsConf: v[1], AnsConfAcc: v[2], AnsShare: v[3], AnsTop: v[4], AnsNumber: v[5], AnsLegacy: v[6], AnsCostPref: v[7], AnsLatPref: v[8], AnsLast: v[9],
-		AnsAgree2: v[10], AnsAgree3: v[11],
-		CallBias: v[12], CallLegacy: v[13], CallPrior: v[14], CallGain: v[15], CallCost: v[16], CallLat: v[17], CallTopConf: v[18], CallTopConfAcc: v[19],
-		CallFirst: v[20], CallCalls: v[21], CallCallsCost: v[22], CallStrongest: v[23], CallDisagree: v[24], CallToolPref: v[25], CallAfford: v[26],
-		CallLogitPrior: v[27], CallCheapRank: v[28], CallAboveMedian: v[29], CallCheapCompetent: v[30], CallPriorDisagree: v[31],
-		AnsInteger: v[32], AnsLength: v[33], CallTopLength: v[34], CallTopInteger: v[35],
-		AnsVerified: v[36], CallTopVerified: v[37],
-	}
-}
-
 // FeatureNames returns the names of the decider's inputs in weight order.
 func FeatureNames() []string { return append([]string(nil), featureNames...) }
 
