@@ -246,7 +246,7 @@ func CloneStart(ctx context.Context, cfg CloneConfig, train env.Env, scored *lea
 			for _, k := range order[b:end] {
 				ex := exs[k]
 				_, err := p.BackwardLogits(ex.d, func(z []float64) (float64, []float64) {
-					pr, lp := softmaxT(z)
+					pr, lp := learned.Softmax(z, 1)
 					g := make([]float64, len(z))
 					for c := range g {
 						g[c] = pr[c] / float64(end-b)
@@ -289,25 +289,6 @@ type CloneStats struct {
 	// (LLMRouter records no answer text), where a cascade has nothing to
 	// go on.
 	AgreedTasks float64 `json:"agreed_tasks"`
-}
-
-// softmaxT returns softmax(z) and its logarithm.
-func softmaxT(z []float64) (pr, lp []float64) {
-	m := math.Inf(-1)
-	for _, v := range z {
-		m = math.Max(m, v)
-	}
-	s := 0.0
-	for _, v := range z {
-		s += math.Exp(v - m)
-	}
-	ls := m + math.Log(s)
-	pr, lp = make([]float64, len(z)), make([]float64, len(z))
-	for i, v := range z {
-		lp[i] = v - ls
-		pr[i] = math.Exp(lp[i])
-	}
-	return pr, lp
 }
 
 // verifierExample is one answer a policy could have given: its decider

@@ -5,8 +5,6 @@ import (
 	"math"
 	"sort"
 	"strings"
-
-	"github.com/batonhq/baton/tool"
 )
 
 // Features are the named inputs of the decider: the multi-turn layer that
@@ -224,9 +222,6 @@ type observed struct {
 	key   string // normalised answer, for agreement
 	chars int    // length of the result's text
 }
-
-// answerOf is [tool.Result.Answer]: how a policy reads a result's answer.
-func answerOf(r *tool.Result) (string, bool) { return r.Answer() }
 
 // multi is the weight-independent part of the decider's input for one
 // decision, built with the decision.
@@ -494,13 +489,6 @@ func (p *Policy) DecisionFeatures(d *Decision) []Features {
 	}
 	return p.forwardDecider(d.dec).feats
 }
-
-// AnswerOf returns the answer a tool result offers a policy (see
-// answerOf): a replayed model's extracted answer, or the result's text.
-func AnswerOf(r *tool.Result) (string, bool) { return answerOf(r) }
-
-// NormAnswer is the form in which two answers are compared for agreement.
-func NormAnswer(s string) string { return normAnswer(s) }
 
 // IsAgreement reports whether candidate i of d answers with an answer that
 // at least two observed results gave.

@@ -143,7 +143,7 @@ func (p *Policy) decision(s *policy.State) (*decision, error) {
 			failed++
 			continue
 		}
-		ans, ok := answerOf(st.Result)
+		ans, ok := st.Result.Answer()
 		if !ok {
 			continue
 		}
