@@ -6,45 +6,76 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/store"
 	"github.com/batonhq/baton/store/internal/ledger"
 	"github.com/jackc/pgx/v5"
 )
 
-// SetFeedback implements [store.Store]. The replaced flag comes from the
-// same statement that writes, so two concurrent feedbacks on one run see
-// one "replaced".
+// SetFeedback implements [store.Store]. Each case is one statement, and
+// whether it inserted comes from the statement that writes, so two
+// concurrent feedbacks on one run see one "replaced", and a judge's racing
+// a user's never replaces it.
 func (s *Store) SetFeedback(ctx context.Context, f store.Feedback) (store.Feedback, bool, error) {
 	if err := store.ValidateFeedback(f); err != nil {
 		return store.Feedback{}, false, err
 	}
+	if f.Source == "" {
+		f.Source = store.SourceUser
+	}
 	f.Created = ledger.Stamp(s.now())
-	var inserted bool
-	err := s.pool.QueryRow(ctx, `INSERT INTO feedback (run_id, score, text, created)
-		SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM runs WHERE id = $1)
-		ON CONFLICT (run_id) DO UPDATE SET score = excluded.score, text = excluded.text, created = excluded.created
-		RETURNING (xmax = 0)`, f.RunID, f.Score, f.Text, f.Created).Scan(&inserted)
+	onConflict := `score = excluded.score, text = excluded.text, source = excluded.source, created = excluded.created`
+	if f.IsJudge() {
+		onConflict = `judge_cost = feedback.judge_cost + excluded.judge_cost`
+	}
+	var (
+		inserted bool
+		stored   = store.Feedback{RunID: f.RunID}
+		cost     int64
+		created  time.Time
+	)
+	err := s.pool.QueryRow(ctx, `INSERT INTO feedback (run_id, score, text, source, judge_cost, created)
+		SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM runs WHERE id = $1)
+		ON CONFLICT (run_id) DO UPDATE SET `+onConflict+`
+		RETURNING (xmax = 0), score, text, source, judge_cost, created`,
+		f.RunID, f.Score, f.Text, f.Source, int64(f.JudgeCost), f.Created).Scan(&inserted, &stored.Score, &stored.Text, &stored.Source, &cost, &created)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.Feedback{}, false, fmt.Errorf("postgres: feedback: run %q: %w", f.RunID, store.ErrNotFound)
 	}
 	if err != nil {
 		return store.Feedback{}, false, fmt.Errorf("postgres: feedback on run %s: %w", f.RunID, err)
 	}
-	return f, !inserted, nil
+	stored.JudgeCost, stored.Created = money.Amount(cost), created.UTC()
+	if f.IsJudge() && !inserted {
+		return stored, false, fmt.Errorf("postgres: judge's feedback on run %s not stored: %w", f.RunID, store.ErrFeedbackExists)
+	}
+	return stored, !inserted, nil
+}
+
+// scanFeedback reads a row of run_id, score, text, source, judge_cost,
+// created.
+func scanFeedback(row pgx.Row) (store.Feedback, error) {
+	var (
+		f       store.Feedback
+		cost    int64
+		created time.Time
+	)
+	if err := row.Scan(&f.RunID, &f.Score, &f.Text, &f.Source, &cost, &created); err != nil {
+		return store.Feedback{}, err
+	}
+	f.JudgeCost, f.Created = money.Amount(cost), created.UTC()
+	return f, nil
 }
 
 // GetFeedback implements [store.Store].
 func (s *Store) GetFeedback(ctx context.Context, runID string) (store.Feedback, error) {
-	f := store.Feedback{RunID: runID}
-	var created time.Time
-	err := s.pool.QueryRow(ctx, `SELECT score, text, created FROM feedback WHERE run_id = $1`, runID).Scan(&f.Score, &f.Text, &created)
+	f, err := scanFeedback(s.pool.QueryRow(ctx, `SELECT run_id, score, text, source, judge_cost, created FROM feedback WHERE run_id = $1`, runID))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.Feedback{}, fmt.Errorf("postgres: feedback on run %q: %w", runID, store.ErrNotFound)
 	}
 	if err != nil {
 		return store.Feedback{}, fmt.Errorf("postgres: feedback on run %q: %w", runID, err)
 	}
-	f.Created = created.UTC()
 	return f, nil
 }
 
@@ -54,21 +85,17 @@ func (s *Store) ListFeedback(ctx context.Context, after string, limit int) ([]st
 	if limit > 0 {
 		lim = &limit
 	}
-	rows, err := s.pool.Query(ctx, `SELECT run_id, score, text, created FROM feedback WHERE run_id COLLATE "C" > $1 ORDER BY run_id COLLATE "C" LIMIT $2`, after, lim)
+	rows, err := s.pool.Query(ctx, `SELECT run_id, score, text, source, judge_cost, created FROM feedback WHERE run_id COLLATE "C" > $1 ORDER BY run_id COLLATE "C" LIMIT $2`, after, lim)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list feedback: %w", err)
 	}
 	defer rows.Close()
 	out := []store.Feedback{}
 	for rows.Next() {
-		var (
-			f       store.Feedback
-			created time.Time
-		)
-		if err := rows.Scan(&f.RunID, &f.Score, &f.Text, &created); err != nil {
+		f, err := scanFeedback(rows)
+		if err != nil {
 			return nil, fmt.Errorf("postgres: list feedback: %w", err)
 		}
-		f.Created = created.UTC()
 		out = append(out, f)
 	}
 	if err := rows.Err(); err != nil {

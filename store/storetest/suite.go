@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"Events", testEvents},
 		{"Replicas", testReplicas},
 		{"Feedback", testFeedback},
+		{"JudgeFeedback", testJudgeFeedback},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
