@@ -45,6 +45,9 @@ type Config struct {
 	// the kinds marked Default (math, python, starlark, web search) are
 	// opened too unless a declared tool already has their name.
 	NoDefaultTools bool `json:"no_default_tools,omitempty"`
+	// Judge, when set, makes baton serve score a sample of answered runs
+	// with an LLM judge (see [Judge]).
+	Judge *Judge `json:"judge,omitempty"`
 
 	// Dir is the directory of the file the config came from, against which
 	// relative paths resolve. Not read from the file.
@@ -109,7 +112,7 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("config: prices[%q]: %w", name, err)
 		}
 	}
-	return nil
+	return c.validateJudge()
 }
 
 // Catalog returns the default price catalog with the config's overrides.
@@ -164,7 +167,7 @@ func Parse(b []byte) (*Config, error) {
 	}
 	c.Defaults()
 	if err := c.Validate(); err != nil {
-		return nil, err
+		return nil, withLine(&doc, err)
 	}
 	return &c, nil
 }
