@@ -210,6 +210,7 @@ func (c *gatewayCall) succeed(ctx context.Context, resp *chat.Response) (*episod
 	ep.Answer = resp.Message.Content
 	c.settle(context.WithoutCancel(ctx), cost, ep)
 	c.s.metrics.cost.WithLabelValues(c.m.Name, c.key.ID).Add(cost.USD())
+	c.s.judge.consider(c.key.ID, ep) // in the background
 	return ep, usage
 }
 

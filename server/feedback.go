@@ -21,13 +21,27 @@ type FeedbackRequest struct {
 
 // FeedbackView is the body answering POST and GET /v1/runs/{id}/feedback.
 type FeedbackView struct {
-	Object  string    `json:"object"` // "baton.feedback"
-	RunID   string    `json:"run_id"`
-	Score   float64   `json:"score"`
-	Text    string    `json:"text,omitempty"`
-	Created time.Time `json:"created"`
+	Object string  `json:"object"` // "baton.feedback"
+	RunID  string  `json:"run_id"`
+	Score  float64 `json:"score"`
+	Text   string  `json:"text,omitempty"`
+	// Source is "user" (sent to this endpoint) or "judge" (the LLM judge
+	// of baton.yaml's judge: scored the run).
+	Source string `json:"source"`
+	// JudgeCostUSD and JudgeCost (exact decimal dollars) are what judging
+	// the run cost, apart from the run's own cost; kept when a user's
+	// feedback replaces a judge's.
+	JudgeCostUSD float64   `json:"judge_cost_usd"`
+	JudgeCost    string    `json:"judge_cost"`
+	Created      time.Time `json:"created"`
 	// Replaced says the run's earlier feedback was replaced by this one.
 	Replaced bool `json:"replaced"`
+}
+
+// feedbackView is the view of stored feedback.
+func feedbackView(f store.Feedback, replaced bool) FeedbackView {
+	return FeedbackView{Object: "baton.feedback", RunID: f.RunID, Score: f.Score, Text: f.Text, Source: f.Source,
+		JudgeCostUSD: f.JudgeCost.USD(), JudgeCost: f.JudgeCost.Decimal(), Created: f.Created, Replaced: replaced}
 }
 
 // feedbackRunID reads the run ID from the path: a run ID, or a chat
@@ -42,7 +56,8 @@ func feedbackRunID(r *http.Request) string {
 
 // handleSetFeedback stores the outcome of one of the key's runs; another
 // key's run is a 404, as if it did not exist. A second feedback replaces
-// the first (200 with "replaced": true; the first is 201).
+// the first, a judge's included (200 with "replaced": true; the first is
+// 201).
 func (s *Server) handleSetFeedback(w http.ResponseWriter, r *http.Request) {
 	id := feedbackRunID(r)
 	if _, err := s.ownRun(r.Context(), id); err != nil {
@@ -63,7 +78,7 @@ func (s *Server) handleSetFeedback(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errBadRequest("score", "\"score\" is required: a number in [0, 1] (1 = fully right)"))
 		return
 	}
-	f, replaced, err := s.store.SetFeedback(r.Context(), store.Feedback{RunID: id, Score: *req.Score, Text: req.Text})
+	f, replaced, err := s.store.SetFeedback(r.Context(), store.Feedback{RunID: id, Score: *req.Score, Text: req.Text, Source: store.SourceUser})
 	switch {
 	case errors.Is(err, store.ErrInvalidFeedback):
 		param := "score"
@@ -83,7 +98,7 @@ func (s *Server) handleSetFeedback(w http.ResponseWriter, r *http.Request) {
 	if replaced {
 		status = http.StatusOK
 	}
-	writeJSON(w, status, FeedbackView{Object: "baton.feedback", RunID: f.RunID, Score: f.Score, Text: f.Text, Created: f.Created, Replaced: replaced})
+	writeJSON(w, status, feedbackView(f, replaced))
 }
 
 // handleGetFeedback returns the feedback on one of the key's runs; 404
@@ -103,5 +118,5 @@ func (s *Server) handleGetFeedback(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("server: reading feedback: %w", err))
 		return
 	}
-	writeJSON(w, http.StatusOK, FeedbackView{Object: "baton.feedback", RunID: f.RunID, Score: f.Score, Text: f.Text, Created: f.Created})
+	writeJSON(w, http.StatusOK, feedbackView(f, false))
 }

@@ -122,10 +122,14 @@ func (m *manager) execute(ctx context.Context, r *run, p policy.Policy) {
 	// The run's record outlives its request: a cancelled client still gets
 	// its run finished in the ledger.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	if ferr := m.s.store.FinishRun(fctx, r.id, ep); ferr != nil {
+	ferr := m.s.store.FinishRun(fctx, r.id, ep)
+	if ferr != nil {
 		m.s.log.Error("recording the end of a run failed", "run", r.id, "err", ferr)
 	}
 	cancel()
+	if ferr == nil {
+		m.s.judge.consider(r.keyID, ep) // in the background
+	}
 	m.s.metrics.runsTotal.WithLabelValues(string(ep.Status)).Inc()
 	r.ep = ep
 	r.hist.finish()

@@ -26,6 +26,8 @@ type metrics struct {
 	truncated      *prometheus.CounterVec   // model
 	runsInFlight   prometheus.Gauge
 	runsTotal      *prometheus.CounterVec // status
+	judgeCost      prometheus.Counter     // USD spent on judgments, apart from baton_cost_usd_total
+	judgments      *prometheus.CounterVec // outcome
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -70,8 +72,14 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		runsTotal: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_runs_total", Help: "Finished orchestrated runs by status.",
 		}, []string{"status"}),
+		judgeCost: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "baton_judge_cost_usd_total", Help: "Money the LLM judge's calls cost, in US dollars, charged to the judged runs' keys; apart from baton_cost_usd_total, which does not include it.",
+		}),
+		judgments: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_judgments_total", Help: "Runs sampled for the LLM judge, by outcome: stored, dropped (the run already had feedback), malformed (the reply was not a score), failed (the model's error or a timeout), refused (budget or judge.max_cost), cancelled (shutdown), skipped (queue full or shutting down), error (the store failed).",
+		}, []string{"outcome"}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.cost.vec, m.budgetRefusals.vec, m.overage.vec, m.overageEvents.vec, m.rateLimited.vec, m.authFailures,
+	reg.MustRegister(m.judgeCost, m.judgments, m.requests, m.latency, m.cost.vec, m.budgetRefusals.vec, m.overage.vec, m.overageEvents.vec, m.rateLimited.vec, m.authFailures,
 		m.toolErrors, m.upstreamErrors, m.truncated, m.runsInFlight, m.runsTotal)
 	return m
 }

@@ -65,6 +65,9 @@ type Options struct {
 	BudgetLease money.Amount
 	// LeaseFlush bounds a lease's life; 0 means DefaultLeaseFlush.
 	LeaseFlush time.Duration
+	// Judge, when not nil, scores a sample of answered runs with an LLM
+	// judge in the background (see [Judge]); its Tool must be in Tools.
+	Judge *Judge
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -88,6 +91,7 @@ type Server struct {
 	runs          *manager
 	draining      atomic.Bool
 	leases        *leases // nil: calls reserve in the store
+	judge         *judge  // nil: no judge
 	handler       http.Handler
 }
 
@@ -153,10 +157,14 @@ func New(o Options) (*Server, error) {
 		s.modelNames = append(s.modelNames, m.Name)
 	}
 	sort.Strings(s.modelNames)
+	var err error
 	s.metrics = newMetrics(s.registry)
 	s.limiter = newLimiter(s.now)
 	s.auth = newAuthCache()
 	s.runs = newManager(s)
+	if s.judge, err = newJudge(s, o.Judge); err != nil {
+		return nil, err
+	}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -169,11 +177,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Shutdown stops accepting runs (new requests that would start one get
 // 503, /readyz fails), waits for running ones until ctx ends, then cancels
-// the rest and waits for them to be recorded. Call it after (or together
-// with) http.Server.Shutdown; it does not close the store.
+// the rest and waits for them to be recorded; then it does the same for
+// the judge's judgments in flight (none starts after). Call it after (or
+// together with) http.Server.Shutdown; it does not close the store.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.draining.Store(true)
 	err := s.runs.drain(ctx)
+	// Runs that ended may have started judgments: wait for them (or
+	// cancel them at the deadline) before the leases they pay from close.
+	err = errors.Join(err, s.judge.drain(ctx))
 	// Every call is settled (or cut off and charged): settle the leases.
 	s.leases.close(s.log)
 	return err

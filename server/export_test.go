@@ -1,0 +1,4 @@
+package server
+
+// Sampled exposes the judge's sampling rule to the external tests.
+var Sampled = sampled
