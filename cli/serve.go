@@ -16,12 +16,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/httplimit"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/policy"
 	"github.com/batonhq/baton/server"
 	"github.com/batonhq/baton/store"
 	"github.com/batonhq/baton/store/storeopen"
+	"github.com/batonhq/baton/tool"
 )
 
 func init() {
@@ -55,6 +57,20 @@ estimate; otherwise the server keeps serving and says why (in the log and
 the response body). Every decision is appended, fsynced, to
 DIR/promotions.jsonl (it survives kill -9); judged files move to
 DIR/promoted/ or DIR/refused/.
+
+An LLM judge, configured in baton.yaml, scores a sample of answered runs in
+the background (the client's response never waits for it):
+  judge:
+    tool: gpt-4o-mini   # a declared llm.openai / llm.anthropic tool, by name
+    sample: 0.1         # fraction of answered runs judged, in (0, 1]; by a hash of the run ID
+    max_cost: 0.01      # optional: a judgment whose worst case is above this is not made
+The judgment is reserved and charged on the run's key like any call (a key
+without the budget left is refused it); its score is stored as the run's
+feedback with "source": "judge" and its cost apart ("judge_cost" on GET
+/v1/runs/{id}/feedback, baton_judge_cost_usd_total in /metrics). A reply
+that is not a number from 0 to 1 alone, a model error or a timeout stores
+nothing (logged; baton_judgments_total by outcome). A user's feedback
+replaces a judge's; a judge's never replaces a user's.
 
 Every API request needs a key ("Authorization: Bearer <key>"), created with
 "baton keys create --db <same db>". Budgets are reserved in the database
@@ -175,6 +191,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			}
 		}()
 	}
+	judge, err := serveJudge(cfg, set, log)
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Options{
 		Store: st, Tools: set, Models: models,
 		Policy: server.CachedPolicies(func(ctx context.Context, name string) (policy.Policy, error) {
@@ -188,7 +208,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			return exploring(p, *exploreRate, *exploreSeed, log)
 		}),
 		DefaultPolicy: defPolicy, DefaultBudget: cfg.Budget.Episode(), Logger: log, MaxBodyBytes: *maxBody,
-		BudgetLease: leaseSize,
+		BudgetLease: leaseSize, Judge: judge,
 	})
 	if err != nil {
 		return err
@@ -234,6 +254,25 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// serveJudge returns the judge baton.yaml configures, or nil: none
+// configured, or its tool is disabled here (a missing API key), which is
+// logged as a warning rather than stopping the server.
+func serveJudge(cfg *config.Config, set *tool.Set, log *slog.Logger) (*server.Judge, error) {
+	if cfg.Judge == nil {
+		return nil, nil
+	}
+	spec, ok := set.Spec(cfg.Judge.Tool)
+	if !ok {
+		return nil, fmt.Errorf("serve: judge.tool %q is not among the tools opened (%s)", cfg.Judge.Tool, strings.Join(set.Names(), ", "))
+	}
+	if spec.HasTag("disabled") {
+		log.Warn("no LLM judge: its tool is disabled here", "tool", spec.Name, "reason", spec.Description)
+		return nil, nil
+	}
+	log.Info("LLM judge on", "tool", spec.Name, "sample", cfg.Judge.Sample, "max_cost", cfg.Judge.MaxCost.String())
+	return &server.Judge{Tool: cfg.Judge.Tool, Sample: cfg.Judge.Sample, MaxCost: cfg.Judge.MaxCost}, nil
 }
 
 func ignoreClosed(err error) error {
