@@ -19,6 +19,7 @@ import (
 	"github.com/batonhq/baton/env/replay"
 	"github.com/batonhq/baton/httplimit"
 	"github.com/batonhq/baton/tool"
+	"github.com/batonhq/baton/tool/llm"
 )
 
 var (
@@ -237,4 +238,58 @@ func TestPieces(t *testing.T) {
 			t.Fatalf("pieces of %q rejoin to %q", s, b.String())
 		}
 	}
+}
+
+// TestServedAnswersReadAsReplayed: a policy calling the recorded models
+// through baton's own llm.openai tool (answer format "zeroeval") reads
+// exactly the answers it reads from the replay env, parsed or not, so a
+// policy trained on replays decides the same when served.
+func TestServedAnswersReadAsReplayed(t *testing.T) {
+	s, e := shared(t)
+	base := start(t, s)
+	ctx := context.Background()
+	tasks := e.Tasks()
+	unparsed := 0
+	for i := 0; i < len(tasks); i += 97 {
+		task := tasks[i]
+		set, err := e.Tools(ctx, task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, spec := range set.Specs() {
+			o, _ := e.Outcome(task.ID, spec.Name)
+			m, err := llm.NewModel(openai.New(openai.Options{BaseURL: base, APIKey: "unused"}),
+				llm.ModelConfig{Model: o.Model, Price: spec.Price, Answer: llm.AnswerZeroEval})
+			if err != nil {
+				t.Fatal(err)
+			}
+			served, err := m.Call(ctx, mustJSON(t, map[string]string{"prompt": task.Prompt}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tl, _ := set.Get(spec.Name)
+			replayed, err := tl.Call(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ga, gok := served.Answer()
+			wa, wok := replayed.Answer()
+			if ga != wa || gok != wok {
+				t.Errorf("%s on %s: served answer %q (%v), replayed %q (%v)", spec.Name, task.ID, clip(ga, 40), gok, clip(wa, 40), wok)
+			}
+			if !wok {
+				unparsed++
+			}
+		}
+	}
+	t.Logf("%d unparsed replies compared", unparsed)
+}
+
+func mustJSON(t *testing.T, v any) json.RawMessage {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

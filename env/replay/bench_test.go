@@ -34,16 +34,6 @@ func BenchmarkLoadZeroEval(b *testing.B) {
 	}
 }
 
-// BenchmarkZeroEvalAnswer extracts one typical recorded completion.
-func BenchmarkZeroEvalAnswer(b *testing.B) {
-	const c = "```json\n{\n    \"reasoning\": \"The problem states that a robe requires 2 bolts of blue fiber. It also requires half that amount in white fiber. Half of 2 bolts is 1 bolt. Therefore, the total number of bolts required is 2 + 1 = 3 bolts.\",\n    \"answer\": \"3\"\n}\n```"
-	for b.Loop() {
-		if a, ok := ZeroEvalAnswer("gpt-4o-2024-08-06", c); !ok || a != "3" {
-			b.Fatal(a, ok)
-		}
-	}
-}
-
 // BenchmarkEpisode is what bench does per task and policy: get the tools,
 // call two models, score the answer.
 func BenchmarkEpisode(b *testing.B) {

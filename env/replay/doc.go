@@ -39,10 +39,10 @@
 //
 // The zeroeval source ([LoadZeroEval]; tasks "gsm" and "math-l5") replays
 // the full completions of 17 models, so a policy can read each model's
-// answer before deciding again. [ZeroEvalAnswer] extracts a completion's
+// answer before deciding again. [answer.ZeroEval] extracts a completion's
 // final answer by ZeroEval's own rules (ported from upstream's
 // math_eval.py and eval_utils.py, Python semantics included) and returns it
-// in a canonical form; [ZeroEvalCorrect] is upstream's correctness rule.
+// in a canonical form; [answer.ZeroEvalCorrect] is upstream's correctness rule.
 // Together they reproduce every accuracy in shared/data/zeroeval/README.md
 // exactly. [Env.Score] canonicalises the final answer the same way and
 // requires it to equal the extracted answer of a successful call held in

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/batonhq/baton/answer"
 	"github.com/batonhq/baton/env"
 	"github.com/batonhq/baton/episode"
 )
@@ -26,12 +27,12 @@ func (e *Env) Score(ctx context.Context, task episode.Task, ep *episode.Episode)
 	if ep == nil {
 		return env.Score{}, fmt.Errorf("replay: %s: task %q: no episode to score", e.name, task.ID)
 	}
-	answer := strings.TrimSpace(ep.Answer)
-	if answer == "" {
+	ans := strings.TrimSpace(ep.Answer)
+	if ans == "" {
 		return env.Score{Detail: fmt.Sprintf("no final answer (status %q)", ep.Status)}, nil
 	}
 	if e.extracted {
-		return e.scoreExtracted(i, answer, ep), nil
+		return e.scoreExtracted(i, ans, ep), nil
 	}
 	for s := len(ep.Steps) - 1; s >= 0; s-- {
 		st := ep.Steps[s]
@@ -42,7 +43,7 @@ func (e *Env) Score(ctx context.Context, task episode.Task, ep *episode.Episode)
 		if !ok || !e.rec[i][mi].present {
 			continue
 		}
-		if strings.TrimSpace(st.Result.Content) != answer {
+		if strings.TrimSpace(st.Result.Content) != ans {
 			continue
 		}
 		r := e.rec[i][mi]
@@ -59,9 +60,9 @@ func (e *Env) Score(ctx context.Context, task episode.Task, ep *episode.Episode)
 	}, nil
 }
 
-// scoreExtracted scores a zeroeval episode whose final answer is answer.
-func (e *Env) scoreExtracted(i int, answer string, ep *episode.Episode) env.Score {
-	canon := zeroEvalCanonical(zeroEvalSanitize(answer))
+// scoreExtracted scores a zeroeval episode whose final answer is ans.
+func (e *Env) scoreExtracted(i int, ans string, ep *episode.Episode) env.Score {
+	canon := answer.ZeroEvalCanonical(ans)
 	for s := len(ep.Steps) - 1; s >= 0; s-- {
 		st := ep.Steps[s]
 		if st.Action.Final || st.Result == nil || st.Failed() {
@@ -72,10 +73,10 @@ func (e *Env) scoreExtracted(i int, answer string, ep *episode.Episode) env.Scor
 			continue
 		}
 		r := e.rec[i][mi]
-		if !r.parsed || (r.answer != canon && strings.TrimSpace(r.text) != answer) {
+		if !r.parsed || (r.answer != canon && strings.TrimSpace(r.text) != ans) {
 			continue
 		}
-		if ZeroEvalCorrect(r.answer, e.gold[i]) {
+		if answer.ZeroEvalCorrect(r.answer, e.gold[i]) {
 			return env.Score{
 				Outcome:   1,
 				Correct:   true,

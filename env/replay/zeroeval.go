@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/batonhq/baton/answer"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/tool"
 )
@@ -65,9 +66,9 @@ var zeroEvalDefaultTPS = SpeedOfSize(70)
 // [ToolName] of its file name, priced from [money.DefaultCatalog] (a model
 // without a price there is an error). A call returns the completion as
 // Content and {"model", "answer", "parsed", "chars", "input_tokens",
-// "output_tokens"} as Data, where answer is [ZeroEvalAnswer]'s canonical
+// "output_tokens"} as Data, where answer is [answer.ZeroEval]'s canonical
 // answer ("" when none parsed); usage is estimated from the text. The
-// recorded score is 1 when [ZeroEvalCorrect] holds for the answer and the
+// recorded score is 1 when [answer.ZeroEvalCorrect] holds for the answer and the
 // gold, else 0. The env is named "zeroeval:<task>".
 func LoadZeroEval(dir, task string) (*Env, error) {
 	if task != "gsm" && task != "math-l5" {
@@ -189,16 +190,16 @@ func readZeroEvalFile(b *builder, gold []string, path, rel, stem, task string, p
 			return gold, malformed(rel, where, fieldErr("answer", "gold %q differs from the other models' files (%q) for the same id", *r.Answer, gold[ti]))
 		}
 		completion := *r.Output[0]
-		answer, parsed := ZeroEvalAnswer(stem, completion)
+		ans, parsed := answer.ZeroEval(stem, completion)
 		score := 0.0
-		if parsed && ZeroEvalCorrect(answer, *r.Answer) {
+		if parsed && answer.ZeroEvalCorrect(ans, *r.Answer) {
 			score = 1
 		}
 		u := tool.Usage{InputTokens: tool.EstimateTokens(*prompt), OutputTokens: tool.EstimateTokens(completion), Estimated: true}
 		b.set(ti, stem, record{
 			score:  score,
 			text:   completion,
-			answer: answer,
+			answer: ans,
 			parsed: parsed,
 			usage:  u,
 			cost:   p.Cost(money.Usage{InputTokens: u.InputTokens, OutputTokens: u.OutputTokens}),

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/batonhq/baton/answer"
 	"github.com/batonhq/baton/chat"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/tool"
@@ -50,7 +52,14 @@ type ModelConfig struct {
 	MaxTokens int
 	// Tags classify the tool; empty means llm and remote.
 	Tags []string
+	// Answer is the answer format of replies: "" (the whole reply) or
+	// [AnswerZeroEval].
+	Answer string
 }
+
+// AnswerZeroEval is the [ModelConfig.Answer] format that extracts the
+// "answer" field of a reply's first JSON object by ZeroEval's rules.
+const AnswerZeroEval = "zeroeval"
 
 // Model is a configured language model exposed as a [tool.Tool]: the
 // policy sends {"prompt", "system"?, "max_tokens"?} and reads the reply.
@@ -61,6 +70,7 @@ type Model struct {
 	spec      tool.Spec
 	model     string
 	maxTokens int
+	answer    string
 }
 
 var (
@@ -94,6 +104,9 @@ func NewModel(client chat.Client, c ModelConfig) (*Model, error) {
 	}
 	if c.Timeout == 0 {
 		c.Timeout = tool.DefaultTimeout
+	}
+	if c.Answer != "" && c.Answer != AnswerZeroEval {
+		return nil, fmt.Errorf("llm: model %q: answer format %q is unknown; want %q or none (the whole reply is the answer)", c.Model, c.Answer, AnswerZeroEval)
 	}
 	if err := c.Price.Validate(); err != nil {
 		return nil, fmt.Errorf("llm: model %q: %w", c.Model, err)
@@ -131,6 +144,7 @@ func NewModel(client chat.Client, c ModelConfig) (*Model, error) {
 	return &Model{
 		client: client,
 		model:  c.Model,
+		answer: c.Answer,
 		spec: tool.Spec{
 			Name:            name,
 			Description:     desc,
@@ -176,11 +190,18 @@ func (m *Model) Call(ctx context.Context, args json.RawMessage) (*tool.Result, e
 		return tool.Errorf("%s: %v", m.spec.Name, err), nil
 	}
 	res := &tool.Result{Content: resp.Message.Content, Usage: m.usage(a, resp)}
-	res.Data, _ = json.Marshal(map[string]any{
+	data := map[string]any{
 		"model":           orDefault(resp.Model, m.model),
 		"finish_reason":   resp.FinishReason,
 		"usage_estimated": res.Usage.Estimated,
-	})
+	}
+	if m.answer == AnswerZeroEval {
+		// The same fields a replayed zeroeval call reports, so a policy
+		// reads a served reply exactly as it read the recorded one.
+		a, ok := answer.ZeroEval(m.model, res.Content)
+		data["answer"], data["parsed"], data["chars"] = a, ok, utf8.RuneCountInString(res.Content)
+	}
+	res.Data, _ = json.Marshal(data)
 	if strings.TrimSpace(res.Content) == "" {
 		// Billed but useless: a reasoning model can spend all of max_tokens
 		// before writing a word. The policy should see why.

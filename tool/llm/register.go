@@ -66,6 +66,12 @@ type Options struct {
 	// MaxRetries is the number of retries after a failed attempt; default
 	// DefaultMaxRetries; 0 disables retries.
 	MaxRetries *int `json:"max_retries,omitempty"`
+	// Answer says how to read the final answer out of a reply: empty for
+	// the whole reply, or "zeroeval" for the "answer" field of the reply's
+	// first JSON object by ZeroEval's rules ([answer.ZeroEval]), the
+	// format its math prompts ask for. Policies compare and verify
+	// extracted answers; a reply with none is marked unparsed.
+	Answer string `json:"answer,omitempty"`
 }
 
 // wireOptions are the options of both wire clients (openai.Options and
@@ -156,6 +162,7 @@ func (p provider) open(cfg tool.Config, o Options) (*Model, error) {
 		Timeout:     co.Timeout,
 		MaxTokens:   o.MaxTokens,
 		Tags:        tags,
+		Answer:      o.Answer,
 	})
 }
 

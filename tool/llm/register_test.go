@@ -100,6 +100,13 @@ func TestOpenOptions(t *testing.T) {
 		},
 		{name: "model required", kind: "llm.openai", options: `{}`, env: key, wantErr: `option "model" is required`},
 		{name: "unknown option", kind: "llm.openai", options: `{"model":"gpt-5","api_key":"sk-inline"}`, env: key, wantErr: `unknown field "api_key"`},
+		{name: "unknown answer format", kind: "llm.openai", options: `{"model":"gpt-5","answer":"boxed"}`, env: key, wantErr: `answer format "boxed" is unknown; want "zeroeval"`},
+		{name: "zeroeval answer format", kind: "llm.openai", options: `{"model":"gpt-5","answer":"zeroeval"}`, env: key,
+			check: func(t *testing.T, s tool.Spec) {
+				if s.Name != "gpt-5" {
+					t.Errorf("spec = %+v", s)
+				}
+			}},
 		{name: "missing key names the variable", kind: "llm.openai", options: `{"model":"gpt-5"}`, wantErr: "set the environment variable OPENAI_API_KEY"},
 		{name: "missing custom key", kind: "llm.anthropic", options: `{"model":"claude-sonnet-4-5","api_key_env":"MY_CLAUDE"}`, wantErr: "set the environment variable MY_CLAUDE"},
 		{name: "no price", kind: "llm.openai", options: `{"model":"my-finetune"}`, env: key, wantErr: `"free: true"`},

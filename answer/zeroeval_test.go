@@ -1,4 +1,4 @@
-package replay
+package answer
 
 import (
 	"encoding/json"
@@ -63,9 +63,9 @@ func TestZeroEvalAnswer(t *testing.T) {
 			if ok != tc.ok || raw != tc.raw {
 				t.Errorf("extract = %q, %v; want %q, %v", raw, ok, tc.raw, tc.ok)
 			}
-			answer, ok := ZeroEvalAnswer(tc.model, tc.completion)
+			answer, ok := ZeroEval(tc.model, tc.completion)
 			if ok != tc.ok || answer != tc.answer {
-				t.Errorf("ZeroEvalAnswer = %q, %v; want %q, %v", answer, ok, tc.answer, tc.ok)
+				t.Errorf("ZeroEval = %q, %v; want %q, %v", answer, ok, tc.answer, tc.ok)
 			}
 		})
 	}
@@ -197,7 +197,7 @@ func FuzzZeroEvalAnswer(f *testing.F) {
 			model = "Meta-Llama-3.1-8B-Instruct"
 		}
 		raw, ok := zeroEvalExtract(model, completion)
-		answer, ok2 := ZeroEvalAnswer(model, completion)
+		answer, ok2 := ZeroEval(model, completion)
 		if ok != ok2 {
 			t.Fatalf("extract ok %v, answer ok %v", ok, ok2)
 		}
@@ -255,4 +255,14 @@ func FuzzPyEvalFloat(f *testing.F) {
 			t.Fatal("empty repr")
 		}
 	})
+}
+
+// BenchmarkZeroEval extracts one typical recorded completion.
+func BenchmarkZeroEval(b *testing.B) {
+	const c = "```json\n{\n    \"reasoning\": \"The problem states that a robe requires 2 bolts of blue fiber. It also requires half that amount in white fiber. Half of 2 bolts is 1 bolt. Therefore, the total number of bolts required is 2 + 1 = 3 bolts.\",\n    \"answer\": \"3\"\n}\n```"
+	for b.Loop() {
+		if a, ok := ZeroEval("gpt-4o-2024-08-06", c); !ok || a != "3" {
+			b.Fatal(a, ok)
+		}
+	}
 }

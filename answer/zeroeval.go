@@ -1,4 +1,4 @@
-package replay
+package answer
 
 import (
 	"regexp"
@@ -32,7 +32,7 @@ var (
 	reFirstNumber = regexp.MustCompile(`-?\p{Nd}+(?:\.\p{Nd}+)?`)
 )
 
-// ZeroEvalAnswer extracts model's final answer from one recorded completion
+// ZeroEval extracts model's final answer from one recorded completion
 // by ZeroEval's rules and returns it in canonical form, with ok false when
 // no answer parses (upstream then scores the item wrong):
 //
@@ -54,7 +54,7 @@ var (
 // strconv.FormatFloat(f, 'f', -1, 64), or the sanitised text itself when it
 // holds no number; two answers the metric cannot tell apart have the same
 // canonical form.
-func ZeroEvalAnswer(model, completion string) (answer string, ok bool) {
+func ZeroEval(model, completion string) (answer string, ok bool) {
 	raw, ok := zeroEvalExtract(model, completion)
 	if !ok {
 		return "", false
@@ -64,7 +64,7 @@ func ZeroEvalAnswer(model, completion string) (answer string, ok bool) {
 
 // ZeroEvalCorrect is ZeroEval's correctness rule: the gold answer loses
 // every "#" and surrounding white space, both are sanitised as in
-// [ZeroEvalAnswer], and the answer is correct when both hold a number and
+// [ZeroEval], and the answer is correct when both hold a number and
 // their first numbers are equal as float64. answer may be raw or canonical:
 // the canonical form keeps the first number.
 func ZeroEvalCorrect(answer, gold string) bool {
@@ -78,6 +78,12 @@ func ZeroEvalCorrect(answer, gold string) bool {
 	}
 	return a == g
 }
+
+// ZeroEvalCanonical is the canonical form [ZeroEval] gives an extracted
+// answer: sanitised, then its first number (or the sanitised text when it
+// holds none). Comparing canonical forms is comparing answers as the
+// metric sees them.
+func ZeroEvalCanonical(a string) string { return zeroEvalCanonical(zeroEvalSanitize(a)) }
 
 // zeroEvalExtract returns the answer value as Python's str() renders it,
 // before sanitising.
