@@ -166,6 +166,9 @@ func Parse(b []byte) (*Config, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	c.Defaults()
+	if c.Judge == nil && lineOf(&doc, []string{"judge"}) > 0 {
+		return nil, fmt.Errorf("config: line %d: judge: is empty: set its tool and sample (e.g. judge: {tool: gpt-4o-mini, sample: 0.1}), or remove it", lineOf(&doc, []string{"judge"}))
+	}
 	if err := c.Validate(); err != nil {
 		return nil, withLine(&doc, err)
 	}

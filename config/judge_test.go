@@ -56,6 +56,8 @@ func TestParseJudgeErrors(t *testing.T) {
 		{"negative max cost", "judge:\n  tool: gpt-4o-mini\n  sample: 1\n  max_cost: -0.01\n", []string{"line 12", "judge.max_cost", "negative"}},
 		{"misspelt key", "judge:\n  tool: gpt-4o-mini\n  sampel: 0.1\n", []string{"line 11", `unknown key "sampel" in judge`, `did you mean "sample"?`}},
 		{"sample as text", "judge: {tool: gpt-4o-mini, sample: lots}\n", []string{"sample"}},
+		{"empty block", "judge:\n", []string{"line 9", "judge: is empty"}},
+		{"null block", "judge: null\n", []string{"line 9", "judge: is empty"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

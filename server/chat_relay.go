@@ -108,5 +108,6 @@ func (c *gatewayCall) settleTruncated(ctx context.Context, resp *chat.Response) 
 	c.settle(context.WithoutCancel(ctx), cost, ep)
 	c.s.metrics.cost.WithLabelValues(c.m.Name, c.key.ID).Add(cost.USD())
 	c.s.metrics.truncated.WithLabelValues(c.m.Name).Inc()
+	c.s.judge.consider(c.key.ID, ep) // in the background
 	return ep, usage
 }

@@ -15,7 +15,9 @@
 //	POST /v1/runs/{id}/cancel
 //	POST /v1/runs/{id}/feedback {"score": 0..1, "text": optional}: the
 //	                            run's outcome, one per run (a second
-//	                            replaces it); GET reads it. Also under
+//	                            replaces it, a judge's included; a
+//	                            judge's never replaces one); GET reads
+//	                            it with its source and judge cost. Also under
 //	                            /v1/chat/completions/{chatcmpl-id}/feedback
 //	GET  /metrics, /healthz, /readyz
 //
@@ -39,7 +41,13 @@
 // past the bound is cut (finish_reason "length"), marked truncated and
 // charged its reservation.
 //
+// With Options.Judge, an LLM judge scores a hash-sampled share of the runs
+// that end answered, in the background, through the same [budget.Guard]
+// on the run's key as every call; its score is stored as the run's
+// feedback with source "judge" and its cost apart (see [Judge]).
+//
 // Lifecycle: [New] builds a server (no side effects), [Server.Handler]
 // serves, [Server.Shutdown] refuses new runs, drains the running ones
-// until its context ends and then cancels the rest, recording each.
+// until its context ends and then cancels the rest, recording each, then
+// does the same for the judgments in flight.
 package server

@@ -482,10 +482,33 @@ func TestJudgePassThroughRun(t *testing.T) {
 	if err := json.Unmarshal(body, &c); err != nil {
 		t.Fatal(err)
 	}
+	// A streamed one too: its run ID is in Baton's last chunk.
+	status, body = e.do("POST", "/v1/chat/completions", `{"model":"small","stream":true,"messages":[{"role":"user","content":"seven times six?"}]}`)
+	streamed := ""
+	for _, m := range readSSE(t, strings.NewReader(string(body))) {
+		var ch struct {
+			Baton *struct {
+				RunID string `json:"run_id"`
+			} `json:"baton"`
+		}
+		if json.Unmarshal([]byte(m.Data), &ch) == nil && ch.Baton != nil {
+			streamed = ch.Baton.RunID
+		}
+	}
+	if status != http.StatusOK || streamed == "" {
+		t.Fatalf("streamed: %d, run %q: %s", status, streamed, body)
+	}
 	e.settle()
 	status, body = e.do("GET", "/v1/chat/completions/"+c.ID+"/feedback", "")
 	if v := decodeFeedback(t, body); status != http.StatusOK || v.Source != "judge" || v.Score != 1 {
 		t.Fatalf("GET feedback of a judged chat completion: %d %s", status, body)
+	}
+	status, body = e.do("GET", "/v1/runs/"+streamed+"/feedback", "")
+	if v := decodeFeedback(t, body); status != http.StatusOK || v.Source != "judge" {
+		t.Fatalf("GET feedback of a judged streamed completion: %d %s", status, body)
+	}
+	if n := len(e.judge.Requests()); n != 2 {
+		t.Fatalf("judge called %d times for two completions", n)
 	}
 }
 
