@@ -54,10 +54,12 @@ type Judge struct {
 	MaxQueued int
 }
 
-// Defaults of [Judge].
+// Defaults and bounds of [Judge].
 const (
+	// DefaultJudgeInFlight is how many judgments run at once by default.
 	DefaultJudgeInFlight = 4
-	DefaultJudgeQueue    = 1000
+	// DefaultJudgeQueue is how many judgments may wait by default.
+	DefaultJudgeQueue = 1000
 	// JudgeMaxText bounds the question and the answer each, in bytes, as
 	// the judge is shown them; longer text is cut, and the cut marked.
 	JudgeMaxText = 8 << 10
