@@ -597,3 +597,31 @@ func FuzzParseJudgeScore(f *testing.F) {
 		}
 	})
 }
+
+// TestJudgeNeverDelaysClients: while the judge hangs, runs are answered at
+// once; judgments past the in-flight and queue bounds are skipped, counted.
+func TestJudgeNeverDelaysClients(t *testing.T) {
+	release := make(chan struct{})
+	e := newJudgeEnv(t, func(r chattest.Request) chattest.Reply {
+		<-release
+		return judgeSays("1")(r)
+	}, judgeOpts{tune: func(j *server.Judge) { j.MaxInFlight, j.MaxQueued = 1, 1 }})
+	var ids []string
+	for i := range 4 {
+		ids = append(ids, e.run(fmt.Sprintf("question %d", i)).ID) // answered with the judge stuck
+	}
+	if got := e.outcome("skipped"); got != 2 {
+		t.Fatalf("skipped = %v, want 2 (one judging, one queued, two past the bounds)", got)
+	}
+	close(release)
+	e.settle()
+	if got := e.outcome("stored"); got != 2 {
+		t.Fatalf("stored = %v, want 2", got)
+	}
+	for i, id := range ids {
+		_, err := e.st.GetFeedback(context.Background(), id)
+		if judged := err == nil; judged != (i < 2) {
+			t.Errorf("run %d: judged %v", i, judged)
+		}
+	}
+}
