@@ -16,9 +16,15 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/bench"
+	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/dataset"
+	envs "github.com/batonhq/baton/env"
 	"github.com/batonhq/baton/episode"
+	"github.com/batonhq/baton/offpolicy"
 	"github.com/batonhq/baton/policy/learned"
+	"github.com/batonhq/baton/promote"
+	"github.com/batonhq/baton/store"
+	"github.com/batonhq/baton/store/storeopen"
 )
 
 const benchOnlineAbout = `baton bench online runs the learn-from-your-traffic loop end to end over
@@ -26,20 +32,31 @@ HTTP, offline, on recorded model behaviour:
 
   baton replay serve          answers as each zeroeval model recorded did
   baton serve --explore 0.1   in front of it (every recorded model is an
-                              llm.openai tool), a temporary SQLite store and
-                              a temporary --checkpoints directory
+                              llm.openai tool reading answers as zeroeval
+                              does), a temporary SQLite store and a
+                              temporary --checkpoints directory whose base
+                              is --start
   a client                    sends --requests questions of the source's
-                              training split (seeded order) to model
-                              "baton", and posts feedback 1/0 for each run
-                              from the gold answer
+                              training split (seeded order; a question
+                              comes back once the split is used up) to
+                              model "baton" with preference --prefer, and
+                              posts feedback 1/0 for each run from the gold
+                              answer
 
 Every --every requests it trains a candidate from the store (what baton
-train --from-store does) into DIR/candidates/ and calls POST
-/v1/admin/reload, which promotes it only when its off-policy estimate beats
-the serving checkpoint. After each round the serving checkpoint is
-evaluated offline on the test split (accuracy and mean cost per question).
-The starting policy is the shipped checkpoint. The best single model on the
-same test questions is the yardstick.
+train --from-store does: every run with feedback, pooled by question,
+outside the held-out fifth of questions) into DIR/candidates/ and calls POST
+/v1/admin/reload. With --canary SHARE (default 0.5) the reload judges the
+candidate tried during the round just served and starts trying the new one
+on SHARE of the next round's runs; a candidate is promoted only when,
+replayed on the held-out questions' logs, it beats the serving checkpoint
+with confidence. After each round the serving checkpoint is evaluated
+offline on the test split (accuracy and mean cost per question, at
+--prefer), beside what the logs alone estimate of it.
+
+The start is the checkpoint shipped for LLMRouter (--start
+embedded:llmrouter): it has never seen the zeroeval models. The best single
+model on the same test questions is the yardstick.
 
 Examples:
   baton bench online --source zeroeval:gsm --requests 400 --every 100
@@ -50,10 +67,25 @@ type OnlineRound struct {
 	Requests int     `json:"requests"` // requests served so far
 	Accuracy float64 `json:"accuracy"` // the serving checkpoint's test accuracy after the round
 	CostUSD  float64 `json:"cost_usd"` // its mean cost per test question, in dollars
-	Promoted bool    `json:"promoted"` // whether the round's candidate was promoted
-	Serving  string  `json:"serving"`  // the serving checkpoint ("" is the shipped one)
-	Reason   string  `json:"reason"`   // the promotion decision's reason
+	Promoted bool    `json:"promoted"` // whether a candidate was promoted at the round's end
+	Serving  string  `json:"serving"`  // the serving checkpoint ("" is --start)
+	Trying   string  `json:"trying"`   // the candidate tried on a share of the next round's runs
+	Trained  string  `json:"trained"`  // the candidate trained at the round's end, or why none was
+	Reason   string  `json:"reason"`   // the reload's decisions, with their reasons
 	Feedback float64 `json:"feedback"` // mean feedback of the round's served runs
+	// Estimate is the serving checkpoint's accuracy as the logs alone
+	// estimate it after the round (its replay on the held-out questions,
+	// as promotion estimates it); EstimateCostUSD its cost per question.
+	// Absent when nothing could be estimated.
+	Estimate        *float64 `json:"estimate,omitempty"`
+	EstimateCostUSD *float64 `json:"estimate_cost_usd,omitempty"`
+	// Covered is how many held-out questions the estimate covers, of how
+	// many have judged runs ("12/31").
+	Covered string `json:"covered,omitempty"`
+	// IPS is the inverse-propensity estimate of the same, for comparison.
+	IPS *float64 `json:"ips,omitempty"`
+	// Decisions are the reload's records.
+	Decisions []promote.Decision `json:"decisions"`
 }
 
 // OnlineSingle is the best single model on the test split.
@@ -66,7 +98,9 @@ type OnlineSingle struct {
 // OnlineReport is what baton bench online --json writes.
 type OnlineReport struct {
 	Source     string        `json:"source"`
-	Start      OnlineRound   `json:"start"` // the shipped checkpoint before any request
+	Checkpoint string        `json:"checkpoint"` // --start
+	Prefer     string        `json:"prefer"`     // the preference served and evaluated
+	Start      OnlineRound   `json:"start"`      // the start checkpoint before any request
 	Rounds     []OnlineRound `json:"rounds"`
 	BestSingle OnlineSingle  `json:"best_single"`
 	Feedback   int           `json:"feedback"` // feedback posts accepted
@@ -81,8 +115,12 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 	every := fs.Int("every", 0, "requests per round: train and reload after each (default requests/4)")
 	jsonOut := fs.String("json", "", "write the report as JSON to FILE ('-' for stdout)")
 	seed := fs.Int64("seed", 1, "seed of the question order, exploration and training")
-	steps := fs.Int("steps", 20, "GRPO steps per training round")
-	eps := fs.Float64("explore", 0.1, "exploration rate of the server")
+	steps := fs.Int("steps", 0, "GRPO steps per training round (0: the multi-turn recipe's default)")
+	eps := fs.Float64("explore", 0.2, "exploration rate of the server")
+	canary := fs.Float64("canary", 0.5, "share of runs a new candidate serves for a round before it is judged (serve --canary; 0 judges candidates on the logs alone)")
+	start := fs.String("start", learned.EmbeddedPrefix+"llmrouter", "the checkpoint served first: a file, or embedded:SOURCE for a shipped one")
+	keep := fs.String("keep", "", "keep the run's store, baton.yaml and checkpoints in this (new or empty) directory instead of a temporary one")
+	prefer := fs.String("prefer", "accuracy", "the preference the client sends and the test split is evaluated at (as baton run --prefer)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -96,10 +134,19 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("%w: --requests %d: want at least 1 (e.g. --requests 400)", ErrUsage, *requests)
 	case *every < 0:
 		return fmt.Errorf("%w: --every %d: want a positive number of requests per round", ErrUsage, *every)
-	case *steps < 1:
-		return fmt.Errorf("%w: --steps %d: want at least 1", ErrUsage, *steps)
+	case *steps < 0:
+		return fmt.Errorf("%w: --steps %d: want 0 (the recipe's default) or more", ErrUsage, *steps)
+	case !(*canary >= 0 && *canary <= 1):
+		return fmt.Errorf("%w: --canary %v: want a share of runs in [0, 1]", ErrUsage, *canary)
 	case !(*eps > 0 && *eps <= 1):
 		return fmt.Errorf("%w: --explore %v: want a rate in (0, 1] (off-policy promotion needs exploration)", ErrUsage, *eps)
+	}
+	prefs, err := config.ParsePreferences(*prefer)
+	if err != nil {
+		return fmt.Errorf("%w: --prefer: %v", ErrUsage, err)
+	}
+	if _, err := learned.Open(learned.Options{Checkpoint: *start}); err != nil {
+		return fmt.Errorf("%w: --start: %v", ErrUsage, err)
 	}
 	k := *every
 	if k == 0 {
@@ -117,11 +164,17 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	rec := sp.Records
-	work, err := os.MkdirTemp("", "baton-bench-online-")
-	if err != nil {
-		return err
+	work := *keep
+	if work == "" {
+		if work, err = os.MkdirTemp("", "baton-bench-online-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(work)
+	} else if ents, err := os.ReadDir(work); err == nil && len(ents) > 0 {
+		return fmt.Errorf("%w: --keep %s: the directory is not empty (the run writes a fresh store there)", ErrUsage, work)
+	} else if err := os.MkdirAll(work, 0o755); err != nil {
+		return fmt.Errorf("bench online: --keep: %w", err)
 	}
-	defer os.RemoveAll(work)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -131,12 +184,17 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer func() { cancel(); <-upDone }()
+	// Each recorded model is an llm.openai tool with the spec the replay
+	// env gives it (description, latency, price from the same catalog),
+	// reading answers as zeroeval does: the served policy sees what the
+	// test split's policy sees.
 	var cfg strings.Builder
-	cfg.WriteString("policy: learned\nno_default_tools: true\nbudget: {max_turns: 4, max_time: 60s}\ntools:\n")
+	fmt.Fprintf(&cfg, "policy: learned\npolicies: {learned: {checkpoint: %q}}\nno_default_tools: true\nbudget: {max_turns: 6, max_time: 60s}\ntools:\n", *start)
 	var models []string
 	for _, s := range rec.Specs() {
 		models = append(models, s.Name)
-		fmt.Fprintf(&cfg, "  - kind: llm.openai\n    name: %s\n    options: {model: %s, base_url: %q, max_tokens: 4096, max_retries: 0}\n", s.Name, s.Name, up+"/v1")
+		fmt.Fprintf(&cfg, "  - kind: llm.openai\n    name: %s\n    options: {model: %s, base_url: %q, max_tokens: 4096, max_retries: 0, answer: zeroeval, description: %q, latency: %q}\n",
+			s.Name, s.Name, up+"/v1", s.Description, s.Latency.String())
 	}
 	cfgPath := filepath.Join(work, "baton.yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o644); err != nil {
@@ -154,39 +212,36 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 	ckpts := filepath.Join(work, "checkpoints")
 	const admin = "bench-online-admin"
 	base, srvDone, err := startInProcess(ctx, env, "serve", "--addr", "127.0.0.1:0", "--db", db, "--config", cfgPath, "--log-level", "error",
-		"--explore", fmt.Sprint(*eps), "--explore-seed", fmt.Sprint(uint64(*seed)), "--checkpoints", ckpts, "--admin-token", admin)
+		"--explore", fmt.Sprint(*eps), "--explore-seed", fmt.Sprint(uint64(*seed)), "--checkpoints", ckpts, "--canary", fmt.Sprint(*canary), "--admin-token", admin)
 	if err != nil {
 		return err
 	}
 	defer func() { cancel(); <-srvDone }()
 	c := &onlineClient{base: base, key: key.Secret, admin: admin, http: &http.Client{Timeout: 2 * time.Minute}}
 
-	// The shipped checkpoint as a file: the start of the first training.
-	shipped, err := learned.Default()
+	// The checkpoint serving: the start of each training round.
+	servingFile := *start
+	// The test split is measured on the recorded models under the specs
+	// the server declares (tags, schemas, descriptions): the policy is
+	// trained on logs of those, so that is what it must be measured on.
+	_, declared, err := openTools(ctx, env, cfgPath)
 	if err != nil {
 		return err
 	}
-	var sb bytes.Buffer
-	if err := shipped.Save(&sb); err != nil {
-		return err
-	}
-	servingFile := filepath.Join(work, "shipped.ckpt")
-	if err := os.WriteFile(servingFile, sb.Bytes(), 0o644); err != nil {
-		return err
-	}
-
-	rep := OnlineReport{Source: *source, Rounds: []OnlineRound{}, TestTasks: len(sp.Test.Tasks())}
+	test := envs.WithSpecs(sp.Test, declared.Specs())
+	declared.Close()
+	rep := OnlineReport{Source: *source, Checkpoint: *start, Prefer: *prefer, Rounds: []OnlineRound{}, TestTasks: len(test.Tasks())}
 	evalServing := func(file string) (float64, float64, error) {
 		p, err := learned.Open(learned.Options{Checkpoint: file})
 		if err != nil {
 			return 0, 0, err
 		}
-		row, err := bench.Evaluate(ctx, sp.Test, bench.Entry{Name: "serving", Policy: p}, bench.Options{})
+		row, err := bench.Evaluate(ctx, test, bench.Entry{Name: "serving", Policy: p, Preferences: prefs}, bench.Options{})
 		return row.Accuracy, row.CostUSD, err
 	}
 	// The yardstick: every single model on the same test questions.
 	for _, m := range models {
-		row, err := bench.Evaluate(ctx, sp.Test, bench.Entry{Name: "single:" + m, Policy: bench.Single(m)}, bench.Options{})
+		row, err := bench.Evaluate(ctx, test, bench.Entry{Name: "single:" + m, Policy: bench.Single(m)}, bench.Options{})
 		if err != nil {
 			return err
 		}
@@ -200,7 +255,7 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "baton bench online %s: %d requests, a round every %d; %d test questions; best single %s: accuracy %.3f at $%.7f\n",
 		*source, *requests, k, rep.TestTasks, strings.TrimPrefix(rep.BestSingle.Policy, "single:"), rep.BestSingle.Accuracy, rep.BestSingle.CostUSD)
-	fmt.Fprintf(env.Stdout, "start (shipped checkpoint): accuracy %.3f, cost $%.7f\n", rep.Start.Accuracy, rep.Start.CostUSD)
+	fmt.Fprintf(env.Stdout, "start (%s, prefer %s): test accuracy %.3f, cost $%.7f\n", *start, *prefer, rep.Start.Accuracy, rep.Start.CostUSD)
 
 	// Questions of the training split, in a seeded order (cycled when
 	// --requests exceeds the split).
@@ -212,7 +267,7 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 		sum = 0
 		for i := 0; i < n; i++ {
 			task := train[order[(served+i)%len(train)]]
-			run, err := c.run(ctx, task.Prompt)
+			run, err := c.run(ctx, task.Prompt, *prefer)
 			if err != nil {
 				return err
 			}
@@ -232,37 +287,49 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 			sum += score
 		}
 		served += n
-		r := OnlineRound{Requests: served, Feedback: sum / float64(n)}
+		r := OnlineRound{Requests: served, Feedback: sum / float64(n), Decisions: []promote.Decision{}}
 		cand := fmt.Sprintf("round-%03d.ckpt", round)
 		var tout bytes.Buffer
 		tenv := &Env{Stdout: &tout, Stderr: io.Discard, Stdin: strings.NewReader(""), Getenv: env.Getenv}
 		if err := trainFromStore(ctx, tenv, db, servingFile, cfgPath, filepath.Join(ckpts, "candidates", cand), "", *seed+int64(round), *steps); err != nil {
-			r.Reason = "not trained: " + err.Error()
+			r.Trained = "not trained: " + err.Error()
 		} else {
-			rr, err := c.reload(ctx)
-			if err != nil {
-				return err
-			}
-			r.Serving = rr.Serving
-			for _, d := range rr.Decisions {
-				if d.Candidate == cand {
-					r.Promoted, r.Reason = d.Promoted, d.Reason
-				}
-			}
-			if rr.Serving != "" {
-				servingFile = filepath.Join(ckpts, "promoted", rr.Serving)
-			}
+			r.Trained = cand
+		}
+		rr, err := c.reload(ctx)
+		if err != nil {
+			return err
+		}
+		r.Serving, r.Trying, r.Decisions = rr.Serving, rr.Canary, rr.Decisions
+		var why []string
+		for _, d := range rr.Decisions {
+			r.Promoted = r.Promoted || d.Promoted
+			why = append(why, d.Candidate+" "+d.Reason)
+		}
+		r.Reason = strings.Join(why, "; ")
+		if rr.Serving != "" {
+			servingFile = filepath.Join(ckpts, "promoted", rr.Serving)
 		}
 		if r.Accuracy, r.CostUSD, err = evalServing(servingFile); err != nil {
 			return err
 		}
-		rep.Rounds = append(rep.Rounds, r)
-		verdict := "refused"
-		if r.Promoted {
-			verdict = "promoted"
+		// What the logs alone say of the serving checkpoint, beside what
+		// the test split measures.
+		if e, err := estimateServing(ctx, env, db, cfgPath, servingFile, *eps); err == nil {
+			v := e.Replay
+			r.Estimate, r.EstimateCostUSD, r.Covered = &v.Accuracy.Mean, &v.CostUSD, fmt.Sprintf("%d/%d", v.Covered, v.Questions)
+			if e.IPS != nil {
+				r.IPS = &e.IPS.Accuracy.Mean
+			}
 		}
-		fmt.Fprintf(env.Stdout, "round %d: %d requests (feedback %.3f); candidate %s (%s); serving %s: test accuracy %.3f, cost $%.7f\n",
-			round, served, r.Feedback, verdict, r.Reason, orDefault(r.Serving), r.Accuracy, r.CostUSD)
+		rep.Rounds = append(rep.Rounds, r)
+		estimate := "no estimate"
+		if r.Estimate != nil {
+			estimate = fmt.Sprintf("estimated from the logs %.3f on %s held-out questions (error %+.3f)", *r.Estimate, r.Covered, *r.Estimate-r.Accuracy)
+		}
+		fmt.Fprintf(env.Stdout, "round %d: %d requests (feedback %.3f): %s\n", round, served, r.Feedback, orNone(r.Reason))
+		fmt.Fprintf(env.Stdout, "  serving %s: test accuracy %.3f at $%.7f (%.1f%% of the best single's cost); %s\n",
+			orDefault(r.Serving), r.Accuracy, r.CostUSD, 100*r.CostUSD/rep.BestSingle.CostUSD, estimate)
 	}
 	if *jsonOut != "" {
 		if err := writeJSONFile(env, *jsonOut, rep); err != nil {
@@ -270,6 +337,37 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// estimateServing is what the store's logs alone say of the checkpoint
+// ckpt on the held-out questions, as promotion computes it.
+func estimateServing(ctx context.Context, env *Env, db, cfgPath, ckpt string, eps float64) (promote.Estimate, error) {
+	p, err := learned.Open(learned.Options{Checkpoint: ckpt})
+	if err != nil {
+		return promote.Estimate{}, err
+	}
+	_, set, err := openTools(ctx, env, cfgPath)
+	if err != nil {
+		return promote.Estimate{}, err
+	}
+	defer set.Close()
+	st, err := storeopen.Open(ctx, db, store.ForAdmin())
+	if err != nil {
+		return promote.Estimate{}, err
+	}
+	defer st.Close()
+	logs, _, err := offpolicy.FromStore(ctx, st, offpolicy.SpecsOf(set))
+	if err != nil {
+		return promote.Estimate{}, err
+	}
+	return promote.EstimateOf(ctx, promote.HeldOut(logs), p, eps)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "nothing to judge"
+	}
+	return s
 }
 
 // startInProcess runs a baton command in this process until ctx ends and
@@ -353,11 +451,11 @@ func (c *onlineClient) do(ctx context.Context, method, path, token string, body 
 }
 
 // run sends one question to model "baton" and waits for the run.
-func (c *onlineClient) run(ctx context.Context, prompt string) (onlineRun, error) {
+func (c *onlineClient) run(ctx context.Context, prompt, prefer string) (onlineRun, error) {
 	var cc struct {
 		ID string `json:"id"`
 	}
-	msg := map[string]any{"model": "baton", "messages": []any{map[string]any{"role": "user", "content": prompt}}}
+	msg := map[string]any{"model": "baton", "messages": []any{map[string]any{"role": "user", "content": prompt}}, "baton": map[string]any{"prefer": prefer}}
 	if err := c.do(ctx, "POST", "/v1/chat/completions", c.key, msg, http.StatusOK, &cc); err != nil {
 		return onlineRun{}, err
 	}

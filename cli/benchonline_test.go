@@ -72,7 +72,9 @@ func TestBenchOnlineMisuse(t *testing.T) {
 		{[]string{"--requests", "10", "--every", "20"}, "exceeds --requests"},
 		{[]string{"--requests", "10", "--source", "llmrouter"}, "zeroeval:gsm or zeroeval:math-l5"},
 		{[]string{"--requests", "10", "--explore", "0"}, "--explore 0"},
-		{[]string{"--requests", "10", "--steps", "0"}, "--steps 0"},
+		{[]string{"--requests", "10", "--steps", "-1"}, "--steps -1"},
+		{[]string{"--requests", "10", "--prefer", "speedy"}, "unknown preference"},
+		{[]string{"--requests", "10", "--start", "embedded:nope"}, "--start"},
 		{[]string{"--requests", "10", "extra"}, `unexpected argument "extra"`},
 		{[]string{"--requests", "x"}, "invalid value"},
 	} {

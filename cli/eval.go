@@ -15,7 +15,6 @@ import (
 	"github.com/batonhq/baton/policy/learned"
 	"github.com/batonhq/baton/store"
 	"github.com/batonhq/baton/store/storeopen"
-	"github.com/batonhq/baton/tool"
 )
 
 func init() {
@@ -95,13 +94,7 @@ func runEval(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	specs := func(task episode.Task) ([]tool.Spec, error) {
-		sub, err := set.Subset(task.Tools)
-		if err != nil {
-			return nil, fmt.Errorf("the run allowed a tool --config does not have (use the server's baton.yaml): %w", err)
-		}
-		return sub.Specs(), nil
-	}
+	specs := offpolicy.SpecsOf(set)
 	logs, noEp, err := offpolicy.FromStore(ctx, st, specs)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/batonhq/baton/policy/explore"
 	"github.com/batonhq/baton/policy/learned"
+	"github.com/batonhq/baton/promote"
 	"log/slog"
 	"math"
 	"net"
@@ -40,23 +41,36 @@ POST /v1/runs/{id}/feedback ({"score": 0..1, "text": ...}, one per run; also
 /v1/chat/completions/{id}/feedback), /metrics, /healthz, /readyz.
 
 --explore EPS makes the learned policy explore: each turn it takes its greedy
-action with probability 1-EPS and a sample of its softmax otherwise, and the
+action with probability 1-EPS and a uniformly drawn candidate otherwise (every model gets tried), and the
 exact probability of the action taken is stored on the run's step ("prob"),
 so logged traffic supports off-policy evaluation (baton eval --from-store).
 
 --checkpoints DIR serves the learned policy from a checkpoints directory:
-the last checkpoint promoted there (the embedded default before any). Put a
+the last checkpoint promoted there (before any, baton.yaml's learned policy:
+policies: {learned: {checkpoint: FILE or embedded:SOURCE}}). Put a
 candidate (baton train --from-store ... --out FILE) in DIR/candidates/ and
 send SIGHUP, or POST /v1/admin/reload with "Authorization: Bearer TOKEN"
 (TOKEN is --admin-token; API keys cannot reload: a separate secret keeps
 tenants from changing the policy everyone is served). Each candidate is
-judged by inverse propensity scoring on the store's runs with feedback: it
-is promoted only if its estimated accuracy beats the serving checkpoint's by
---promote-margin and the lower end of its 95% interval is above the serving
-estimate; otherwise the server keeps serving and says why (in the log and
-the response body). Every decision is appended, fsynced, to
-DIR/promotions.jsonl (it survives kill -9); judged files move to
+judged on the store's runs with feedback on held-out questions (a fixed
+fifth of questions that baton train --from-store never trains on): both
+policies are replayed on each question's pooled logged calls and judged by
+the feedback their answers got. It is promoted only if the logs cover it
+on enough of those questions, its paired accuracy gain is at least
+--promote-margin and the gain's one-sided lower bound at
+--promote-confidence (default 0.95) is above zero; otherwise the
+server keeps serving and says why (in the log and the response body), with
+the inverse-propensity estimates beside it. Every decision is appended,
+fsynced, to DIR/promotions.jsonl (it survives kill -9); judged files move to
 DIR/promoted/ or DIR/refused/.
+
+--canary SHARE first tries each candidate on live traffic: on a reload the
+next candidate moves to DIR/canary/ and serves SHARE of runs (with the same
+exploration and logging); the next reload judges it as above, now with its
+own runs in the logs, and keeps trying it while the logs are too thin to
+tell (until a newer candidate waits). Logs of a policy that never called
+the candidate's models cannot show what the candidate would do; its own
+runs can.
 
 An LLM judge, configured in baton.yaml, scores a sample of answered runs in
 the background (the client's response never waits for it):
@@ -108,6 +122,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	exploreSeed := fs.Uint64("explore-seed", 0, "seed of the exploration's sampling (0: from the clock)")
 	ckptDir := fs.String("checkpoints", "", "serve the learned policy from this checkpoints directory: the last promoted checkpoint; candidates dropped in DIR/candidates/ are judged off-policy on SIGHUP and POST /v1/admin/reload (see below)")
 	margin := fs.Float64("promote-margin", 0.01, "with --checkpoints: the estimated accuracy a candidate must gain over the serving checkpoint to be promoted")
+	confidence := fs.Float64("promote-confidence", promote.DefaultConfidence, "with --checkpoints: the one-sided confidence, in [0.5, 1), that a candidate's accuracy gain is above zero before it is promoted")
+	canary := fs.Float64("canary", 0, "with --checkpoints: the share of runs (0 to 1) a candidate serves before it is judged, so it is judged on its own logged runs too; 0 judges candidates on the logs alone")
 	adminToken := fs.String("admin-token", "", "with --checkpoints: the bearer token POST /v1/admin/reload requires (without it the endpoint refuses every request; SIGHUP still reloads)")
 	writeStall := fs.Duration("write-stall", httplimit.DefaultWriteStall, "a client that takes no part of a response for this long is dropped (streams of any length live)")
 	pos, err := parseInterleaved(fs, args)
@@ -130,8 +146,14 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if math.IsNaN(*margin) || *margin < 0 || *margin > 1 {
 		return fmt.Errorf("%w: --promote-margin %v: want an accuracy gain in [0, 1], e.g. 0.01", ErrUsage, *margin)
 	}
-	if *ckptDir == "" && *adminToken != "" {
-		return fmt.Errorf("%w: --admin-token goes with --checkpoints", ErrUsage)
+	if !(*confidence >= 0.5 && *confidence < 1) {
+		return fmt.Errorf("%w: --promote-confidence %v: want a level in [0.5, 1), e.g. 0.95", ErrUsage, *confidence)
+	}
+	if math.IsNaN(*canary) || *canary < 0 || *canary > 1 {
+		return fmt.Errorf("%w: --canary %v: want a share of runs in [0, 1], e.g. 0.2", ErrUsage, *canary)
+	}
+	if *ckptDir == "" && (*adminToken != "" || *canary != 0) {
+		return fmt.Errorf("%w: --admin-token and --canary go with --checkpoints", ErrUsage)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -173,7 +195,18 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			}
 			return exploring(p, *exploreRate, *exploreSeed, log)
 		}
-		if pr, err = newPromoter(ctx, *ckptDir, *margin, *exploreRate, st, set, wrap, log); err != nil {
+		// The base checkpoint, served before any promotion, is the learned
+		// policy baton.yaml configures (its checkpoint option).
+		bp, err := policy.New(ctx, "learned", cfg.PolicyConfig("learned", 1))
+		if err != nil {
+			return fmt.Errorf("serve: --checkpoints: the base learned policy: %w", err)
+		}
+		base, ok := bp.(*learned.Policy)
+		if !ok {
+			return fmt.Errorf("serve: --checkpoints: the learned policy kind built %T, not a learned policy", bp)
+		}
+		po := promoteOptions{base: base, margin: *margin, confidence: *confidence, eps: *exploreRate, canary: *canary, seed: *exploreSeed}
+		if pr, err = newPromoter(ctx, *ckptDir, po, st, set, wrap, log); err != nil {
 			return err
 		}
 		hup := make(chan os.Signal, 1)
@@ -195,18 +228,21 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	policies := server.CachedPolicies(func(ctx context.Context, name string) (policy.Policy, error) {
+		p, err := policy.New(ctx, name, cfg.PolicyConfig(name, 1))
+		if err != nil || *exploreRate == 0 {
+			return p, err
+		}
+		return exploring(p, *exploreRate, *exploreSeed, log)
+	})
 	srv, err := server.New(server.Options{
 		Store: st, Tools: set, Models: models,
-		Policy: server.CachedPolicies(func(ctx context.Context, name string) (policy.Policy, error) {
+		Policy: func(ctx context.Context, name string) (policy.Policy, error) {
 			if pr != nil && name == "learned" {
-				return pr.swap, nil
+				return pr.forRun(), nil // chosen per run: the serving or the tried checkpoint
 			}
-			p, err := policy.New(ctx, name, cfg.PolicyConfig(name, 1))
-			if err != nil || *exploreRate == 0 {
-				return p, err
-			}
-			return exploring(p, *exploreRate, *exploreSeed, log)
-		}),
+			return policies(ctx, name)
+		},
 		DefaultPolicy: defPolicy, DefaultBudget: cfg.Budget.Episode(), Logger: log, MaxBodyBytes: *maxBody,
 		BudgetLease: leaseSize, Judge: judge,
 	})

@@ -52,7 +52,7 @@ func TestServeReloadRefusesUnproven(t *testing.T) {
 		}
 	}
 	code, rep, body := postReload(t, s.base, "sesame")
-	if code != 200 || len(rep.Decisions) != 1 || rep.Decisions[0].Promoted || !strings.Contains(rep.Decisions[0].Reason, "does not beat the serving") || rep.Serving != "" {
+	if code != 200 || len(rep.Decisions) != 1 || rep.Decisions[0].Promoted || !strings.Contains(rep.Decisions[0].Reason, "refused: unproven") || rep.Serving != "" {
 		t.Fatalf("reload: %d %s", code, body)
 	}
 	// Still serving.
@@ -78,7 +78,9 @@ func TestServePromoteMisuse(t *testing.T) {
 	}{
 		{[]string{"serve", "--promote-margin", "2"}, "--promote-margin 2"},
 		{[]string{"serve", "--promote-margin", "-1"}, "must not be negative"},
-		{[]string{"serve", "--admin-token", "x"}, "--admin-token goes with --checkpoints"},
+		{[]string{"serve", "--admin-token", "x"}, "go with --checkpoints"},
+		{[]string{"serve", "--canary", "0.2"}, "go with --checkpoints"},
+		{[]string{"serve", "--checkpoints", "d", "--canary", "1.5"}, "--canary 1.5"},
 	} {
 		if code, _, errs := run(t, nil, tc.args...); code != 2 || !strings.Contains(errs, tc.want) {
 			t.Errorf("%v: exit %d %s", tc.args, code, errs)
@@ -134,7 +136,7 @@ func TestServeSIGHUPReloadSurvivesKill9(t *testing.T) {
 	var h []promote.Decision
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		d, err := promote.Open(dir, 0.01, 0, nil)
+		d, err := promote.Open(dir, promote.Options{Margin: 0.01})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +150,7 @@ func TestServeSIGHUPReloadSurvivesKill9(t *testing.T) {
 	}
 	_ = cmd.Process.Signal(syscall.SIGKILL)
 	_ = cmd.Wait()
-	d, _ := promote.Open(dir, 0.01, 0, nil)
+	d, _ := promote.Open(dir, promote.Options{Margin: 0.01})
 	if h, err := d.History(); err != nil || len(h) != 1 {
 		t.Errorf("history after kill -9: %+v %v", h, err)
 	}

@@ -83,9 +83,6 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("%w: unexpected argument %q", ErrUsage, pos[0])
 	}
 	if *fromStore != "" {
-		if f.steps == 0 {
-			f.steps = 20
-		}
 		if strings.TrimSpace(f.out) == "" {
 			return fmt.Errorf("%w: --out: want a file name", ErrUsage)
 		}

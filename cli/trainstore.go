@@ -10,13 +10,12 @@ import (
 	"strings"
 
 	envs "github.com/batonhq/baton/env"
-	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/grpo"
 	"github.com/batonhq/baton/logenv"
+	"github.com/batonhq/baton/offpolicy"
 	"github.com/batonhq/baton/policy/learned"
 	"github.com/batonhq/baton/store"
 	"github.com/batonhq/baton/store/storeopen"
-	"github.com/batonhq/baton/tool"
 )
 
 // trainStoreAbout is appended to train's help.
@@ -37,25 +36,27 @@ baton.yaml (the tools' specs). Promote the result with baton serve
 
 // TrainStoreReport is what baton train --from-store --json writes.
 type TrainStoreReport struct {
-	Runs     int            `json:"runs"`     // runs used as tasks
-	Train    int            `json:"train"`    // of which trained on
-	Validate int            `json:"validate"` // of which held out
-	Skipped  []logenv.Skip  `json:"skipped"`  // runs left out, and why
-	Start    float64        `json:"start"`    // the start policy's validation score
-	Trained  float64        `json:"trained"`  // the written policy's validation score
-	Steps    int            `json:"steps"`    // GRPO steps run
-	Stopped  string         `json:"stopped"`  // why GRPO stopped
-	Out      string         `json:"out"`      // the checkpoint written
-	Evals    []grpo.Eval    `json:"evals"`    // every validation
-	Preset   map[string]int `json:"-"`
+	Runs      int            `json:"runs"`       // judged runs pooled into questions
+	Questions int            `json:"questions"`  // questions (tasks) they asked
+	Train     int            `json:"train"`      // questions trained on
+	Validate  int            `json:"validate"`   // questions held out to validate
+	WarmStart string         `json:"warm_start"` // the multi-turn warm start GRPO began from
+	Skipped   []logenv.Skip  `json:"skipped"`    // runs left out, and why
+	Start     float64        `json:"start"`      // the start policy's validation score
+	Trained   float64        `json:"trained"`    // the written policy's validation score
+	Steps     int            `json:"steps"`      // GRPO steps run
+	Stopped   string         `json:"stopped"`    // why GRPO stopped
+	Out       string         `json:"out"`        // the checkpoint written
+	Evals     []grpo.Eval    `json:"evals"`      // every validation
+	Preset    map[string]int `json:"-"`
 }
 
 func trainFromStore(ctx context.Context, env *Env, from, start, cfgPath, out, jsonOut string, seed int64, steps int) error {
 	switch {
 	case start == "":
 		return fmt.Errorf("%w: --from-store needs --checkpoint START (the checkpoint the server runs; baton train writes one)", ErrUsage)
-	case steps < 1:
-		return fmt.Errorf("%w: --steps %d: training from the store needs at least 1 step", ErrUsage, steps)
+	case steps < 0:
+		return fmt.Errorf("%w: --steps %d: want 0 (the multi-turn recipe's default) or more", ErrUsage, steps)
 	}
 	if _, err := os.Stat(from); err != nil && !isURL(from) {
 		return fmt.Errorf("train: --from-store %s: %w (point at the database baton serve used)", from, err)
@@ -74,14 +75,10 @@ func trainFromStore(ctx context.Context, env *Env, from, start, cfgPath, out, js
 		return err
 	}
 	defer st.Close()
-	specs := func(task episode.Task) ([]tool.Spec, error) {
-		sub, err := set.Subset(task.Tools)
-		if err != nil {
-			return nil, fmt.Errorf("the run allowed a tool --config does not have (use the server's baton.yaml): %w", err)
-		}
-		return sub.Specs(), nil
-	}
-	e, skipped, err := logenv.FromStore(ctx, st, specs)
+	specs := offpolicy.SpecsOf(set)
+	// Questions logenv.Holdout keeps back are where baton serve judges
+	// the candidate: never train on them.
+	e, skipped, err := logenv.FromStore(ctx, st, specs, logenv.Options{ObservedOnly: true, Keep: func(p string) bool { return !logenv.Holdout(p) }})
 	if err != nil {
 		if errors.Is(err, logenv.ErrNoRuns) {
 			return fmt.Errorf("train: %w", err)
@@ -90,33 +87,36 @@ func trainFromStore(ctx context.Context, env *Env, from, start, cfgPath, out, js
 	}
 	n := len(e.Tasks())
 	if n < 2 {
-		return fmt.Errorf("train: only %d usable run with feedback in %s: need at least 2 (one is held out to validate); serve more traffic and send feedback", n, from)
+		return fmt.Errorf("train: only %d question with judged runs in %s (outside the held-out questions): need at least 2 (one is held out to validate); serve more traffic and send feedback", n, from)
 	}
 	k := 10
 	if n < 10 {
-		k = n // hold out one run
+		k = n // hold out one question
 	}
 	fit, val := envs.Split(e, k)
-	cfg := grpo.Config{Seed: seed, Steps: steps, Progress: bars(env)}
-	grpo.MultiDefaults(&cfg)
-	// Cautious: the logs are the serving policy's traffic, so stay close to
-	// it (a stronger KL pull, a smaller step than training from scratch).
-	cfg.LR, cfg.KL = cfg.LR/5, 0.2
-	cfg.EvalEvery = max(1, min(cfg.EvalEvery, steps/4))
-	if b := len(fit.Tasks()); cfg.BatchTasks > b {
-		cfg.BatchTasks = b
+	gcfg := grpo.Config{Seed: seed, Steps: steps, Progress: bars(env)}
+	if b := len(fit.Tasks()); b < 32 {
+		gcfg.BatchTasks = b
 	}
-	cfg.Defaults()
-	p, gst, err := grpo.Train(ctx, cfg, fit, val, init)
+	p, fst, err := grpo.Fit(ctx, grpo.FitConfig{
+		Init:  init,
+		Multi: true,
+		Warm:  grpo.WarmConfig{Seed: seed, Progress: bars(env)},
+		GRPO:  gcfg,
+	}, fit, val)
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
+	gst := fst.GRPO
+	cfg := gcfg
+	grpo.MultiDefaults(&cfg)
+	cfg.Defaults()
 	base, err := grpo.Evaluate(ctx, init, val, gst.Scale, cfg.MaxTurns, cfg.Workers)
 	if err != nil {
 		return fmt.Errorf("train: validating the start checkpoint: %w", err)
 	}
-	rep := TrainStoreReport{Runs: n, Train: len(fit.Tasks()), Validate: len(val.Tasks()), Skipped: skipped, Start: base.Score,
-		Steps: len(gst.Steps), Stopped: gst.Stopped, Out: out, Evals: gst.Evals}
+	rep := TrainStoreReport{Runs: e.Judgments(), Questions: n, Train: len(fit.Tasks()), Validate: len(val.Tasks()), Skipped: skipped, Start: base.Score,
+		WarmStart: fst.WarmStart, Steps: len(gst.Steps), Stopped: gst.Stopped, Out: out, Evals: gst.Evals}
 	rep.Trained = base.Score
 	if gst.Best != nil {
 		rep.Trained = gst.Best.Score
@@ -134,9 +134,9 @@ func trainFromStore(ctx context.Context, env *Env, from, start, cfgPath, out, js
 	if err := writeFileAtomic(out, buf.Bytes()); err != nil {
 		return fmt.Errorf("train: write checkpoint: %w", err)
 	}
-	fmt.Fprintf(env.Stdout, "Trained on %d recorded runs with feedback (%d train, %d held out; %d skipped) from %s: GRPO %d steps (%s).\n",
-		n, rep.Train, rep.Validate, len(skipped), start, rep.Steps, rep.Stopped)
-	fmt.Fprintf(env.Stdout, "Validation score on held-out runs: start %.4f, trained %.4f\n", rep.Start, rep.Trained)
+	fmt.Fprintf(env.Stdout, "Trained on %d judged runs pooled into %d questions (%d to train, %d to validate; %d runs skipped) from %s: warm start %s, GRPO %d steps (%s).\n",
+		rep.Runs, n, rep.Train, rep.Validate, len(skipped), start, rep.WarmStart, rep.Steps, rep.Stopped)
+	fmt.Fprintf(env.Stdout, "Validation score on held-out questions: start %.4f, trained %.4f\n", rep.Start, rep.Trained)
 	fmt.Fprintf(env.Stdout, "Checkpoint: %s (%d bytes)\n", out, buf.Len())
 	if jsonOut != "" {
 		b, _ := json.MarshalIndent(rep, "", "  ")

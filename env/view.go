@@ -63,3 +63,47 @@ func (v *view) Tools(ctx context.Context, t episode.Task) (*tool.Set, error) {
 	}
 	return set.Subset(keep)
 }
+
+// WithSpecs shows e's tools under the given specs (matched by name; tools
+// without one keep theirs): the calls are e's, what a policy reads about
+// the tools is what a deployment declared. It is how a policy serving
+// declared tools is measured on a replay of the same models.
+func WithSpecs(e Env, specs []tool.Spec) Env {
+	by := make(map[string]tool.Spec, len(specs))
+	for _, s := range specs {
+		by[s.Name] = s
+	}
+	return &respec{Env: e, specs: by}
+}
+
+type respec struct {
+	Env
+	specs map[string]tool.Spec
+}
+
+func (r *respec) Tools(ctx context.Context, t episode.Task) (*tool.Set, error) {
+	set, err := r.Env.Tools(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	ts := make([]tool.Tool, 0, len(set.Names()))
+	for _, n := range set.Names() {
+		tl, err := set.Get(n)
+		if err != nil {
+			return nil, err
+		}
+		if s, ok := r.specs[n]; ok {
+			tl = specTool{Tool: tl, spec: s}
+		}
+		ts = append(ts, tl)
+	}
+	return tool.NewSet(ts...)
+}
+
+// specTool is a tool shown under another spec.
+type specTool struct {
+	tool.Tool
+	spec tool.Spec
+}
+
+func (s specTool) Spec() tool.Spec { return s.spec }

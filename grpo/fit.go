@@ -24,6 +24,11 @@ type FitConfig struct {
 	Multi bool
 	// Clone configures the multi-turn warm start.
 	Clone CloneConfig
+	// Init, when set, is the policy the warm start begins from (cloned,
+	// not modified): its score head is refitted on train's outcomes
+	// instead of starting from fresh weights, as when retraining a
+	// serving checkpoint on its own traffic.
+	Init *learned.Policy
 	// GRPO configures fine-tuning; GRPO.Steps < 0 skips it. Zero fields
 	// take [FineTuneDefaults] rather than [Config.Defaults], which are
 	// meant for training from scratch.
@@ -88,7 +93,7 @@ func Fit(ctx context.Context, cfg FitConfig, train, val env.Env) (*learned.Polic
 	if cfg.Utility {
 		start = WarmStart
 	}
-	warm, ws, err := start(ctx, cfg.Warm, train, nil)
+	warm, ws, err := start(ctx, cfg.Warm, train, cfg.Init)
 	st.Warm = ws
 	if err != nil {
 		return nil, st, err

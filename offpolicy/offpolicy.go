@@ -206,6 +206,18 @@ func runID(l Logged) string {
 // Specs returns the tool specs a logged task's policy saw.
 type Specs func(task episode.Task) ([]tool.Spec, error)
 
+// SpecsOf gives each logged task the specs of its tools in set (the
+// server's tools, as its baton.yaml declares them).
+func SpecsOf(set *tool.Set) Specs {
+	return func(task episode.Task) ([]tool.Spec, error) {
+		sub, err := set.Subset(task.Tools)
+		if err != nil {
+			return nil, fmt.Errorf("the run allowed a tool the configuration does not have (use the server's baton.yaml): %w", err)
+		}
+		return sub.Specs(), nil
+	}
+}
+
 // FromStore reads every run with feedback from st: its episode, its
 // feedback score as the outcome, and the tools from specs. Runs without a
 // finished episode are skipped (counted in skipped).

@@ -15,7 +15,7 @@ func FuzzHistory(f *testing.F) {
 	f.Add([]byte("\x00\xff\n{}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		dir := t.TempDir()
-		d, err := Open(dir, DefaultMargin, 0, nil)
+		d, err := Open(dir, Options{Margin: DefaultMargin})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,12 +7,17 @@
 //	DIR/promotions.jsonl  every decision, one JSON object a line, fsynced
 //
 // The serving checkpoint is the last promoted one in promotions.jsonl (the
-// embedded default when none was). [Dir.Reload] judges each candidate, in
-// name order, against the serving policy by inverse propensity scoring on
-// the store's logged runs with feedback ([offpolicy.IPS]): it is promoted
-// only when its estimated accuracy beats the serving policy's estimate by
-// the margin and the lower end of its 95% interval is above the serving
-// estimate; otherwise it is refused, with the reason. The log is appended
+// base policy before any). [Dir.Reload] judges each candidate, in name
+// order, against the serving policy on the logged runs with feedback of
+// the questions [logenv.Holdout] keeps out of training: both policies are
+// replayed there ([logenv.Replay]: each question's pooled logged calls,
+// judged by the feedback its answers got), and the candidate is promoted
+// only when the logs cover it on enough questions, its paired accuracy
+// gain over the serving policy is at least the margin, and the gain's
+// one-sided lower confidence bound (95% unless configured) is above zero;
+// otherwise it is refused, with
+// the reason. The inverse-propensity estimates of both ([offpolicy.IPS])
+// are recorded beside the decision for comparison. The log is appended
 // and fsynced before the checkpoint is moved, so a decision survives
 // kill -9; a candidate left in candidates/ by a crash is judged again.
 package promote
@@ -23,6 +28,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -30,6 +36,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/episode"
+	"github.com/batonhq/baton/logenv"
 	"github.com/batonhq/baton/offpolicy"
 	"github.com/batonhq/baton/policy"
 	"github.com/batonhq/baton/policy/explore"
@@ -39,47 +46,112 @@ import (
 // DefaultMargin is the accuracy a candidate must gain to be promoted.
 const DefaultMargin = 0.01
 
+// DefaultConfidence is the default of [Options.Confidence].
+const DefaultConfidence = 0.95
+
+// MinCovered is how many held-out questions the logs must cover both the
+// candidate and the serving policy on before a gain is believed: one
+// measured on a handful proves nothing.
+const MinCovered = 20
+
+// Statuses of a [Decision]: where the candidate went.
+const (
+	StatusPromoted = "promoted" // moved to promoted/: it serves
+	StatusRefused  = "refused"  // moved to refused/
+	StatusTrying   = "trying"   // in canary/: serving a share of runs until it can be judged
+)
+
 // Decision is one judged candidate, as promotions.jsonl records it.
 type Decision struct {
 	Time      time.Time `json:"time"`
 	Candidate string    `json:"candidate"` // file name under candidates/
-	Promoted  bool      `json:"promoted"`
+	Status    string    `json:"status"`    // StatusPromoted, StatusRefused or StatusTrying
+	Promoted  bool      `json:"promoted"`  // Status is StatusPromoted
 	// Serving is the checkpoint serving when judged ("" is the default).
 	Serving string `json:"serving"`
 	Reason  string `json:"reason"`
-	// Current and New are the IPS estimates of the serving and candidate
-	// policies' accuracy (absent when the candidate could not be read or
-	// the logs held nothing usable).
+	// Current and New are the replay estimates of the serving and the
+	// candidate policy's accuracy on the held-out questions each is
+	// covered on; Gain is the paired difference over the questions both
+	// are covered on (absent when the candidate could not be judged).
 	Current *offpolicy.Interval `json:"current,omitempty"`
 	New     *offpolicy.Interval `json:"new,omitempty"`
-	Runs    int                 `json:"runs"`
+	Gain    *offpolicy.Interval `json:"gain,omitempty"`
+	// GainLower is the gain's one-sided lower confidence bound at the
+	// directory's confidence; promotion needs it above 0.
+	GainLower *float64 `json:"gain_lower,omitempty"`
+	// CurrentCostUSD and NewCostUSD are their mean costs per covered
+	// question, in dollars.
+	CurrentCostUSD float64 `json:"current_cost_usd,omitempty"`
+	NewCostUSD     float64 `json:"new_cost_usd,omitempty"`
+	// Questions is the number of held-out questions with judged runs;
+	// Covered how many the candidate is covered on; Compared how many
+	// both are.
+	Questions int `json:"questions"`
+	Covered   int `json:"covered"`
+	Compared  int `json:"compared"`
+	// IPSCurrent and IPSNew are the inverse-propensity estimates over the
+	// same runs, for comparison (absent when the runs logged no
+	// probabilities).
+	IPSCurrent *offpolicy.Interval `json:"ips_current,omitempty"`
+	IPSNew     *offpolicy.Interval `json:"ips_new,omitempty"`
+	Runs       int                 `json:"runs"`
 }
 
 // Logs returns the logged runs with feedback to judge on.
 type Logs func(ctx context.Context) ([]offpolicy.Logged, error)
 
+// Options configure a checkpoints directory.
+type Options struct {
+	// Base serves before any promotion (nil: the embedded default).
+	Base *learned.Policy
+	// Margin is the accuracy gain a candidate must show (≥ 0).
+	Margin float64
+	// Eps is the exploration rate the policies serve with; their
+	// inverse-propensity probabilities are computed at it.
+	Eps float64
+	// Confidence is the one-sided confidence with which a candidate's
+	// gain must exceed zero (its lower confidence bound above 0): promotion
+	// asks whether the candidate is better, not whether it differs.
+	// 0 means [DefaultConfidence].
+	Confidence float64
+	// Logs reads the logged runs with feedback.
+	Logs Logs
+	// Canary, in (0, 1], makes each candidate serve that share of runs
+	// (as DIR/canary/NAME) before it is judged: it then is judged on its
+	// own logged runs as well as the serving policy's, which the logs of
+	// a policy that never called the candidate's models cannot stand in
+	// for. 0 judges candidates on the logs alone, at once.
+	Canary float64
+}
+
 // Dir is a checkpoints directory.
 type Dir struct {
-	path   string
-	margin float64
-	eps    float64
-	logs   Logs
-	mu     sync.Mutex
+	path string
+	o    Options
+	mu   sync.Mutex
 }
 
 // Open opens (creating its subdirectories) the checkpoints directory.
-// margin is the accuracy gain required; eps the exploration rate the
-// policies serve with (their probabilities are computed at it).
-func Open(path string, margin, eps float64, logs Logs) (*Dir, error) {
-	if margin < 0 || margin != margin {
-		return nil, fmt.Errorf("promote: margin %v: want ≥ 0", margin)
+func Open(path string, o Options) (*Dir, error) {
+	if o.Margin < 0 || o.Margin != o.Margin {
+		return nil, fmt.Errorf("promote: margin %v: want ≥ 0", o.Margin)
 	}
-	for _, sub := range []string{"candidates", "promoted", "refused"} {
+	if o.Confidence == 0 {
+		o.Confidence = DefaultConfidence
+	}
+	if !(o.Confidence >= 0.5 && o.Confidence < 1) {
+		return nil, fmt.Errorf("promote: confidence %v: want a level in [0.5, 1), e.g. 0.95", o.Confidence)
+	}
+	if !(o.Canary >= 0 && o.Canary <= 1) {
+		return nil, fmt.Errorf("promote: canary share %v: want a share in [0, 1]", o.Canary)
+	}
+	for _, sub := range []string{"candidates", "canary", "promoted", "refused"} {
 		if err := os.MkdirAll(filepath.Join(path, sub), 0o755); err != nil {
 			return nil, fmt.Errorf("promote: %w (check the --checkpoints directory)", err)
 		}
 	}
-	return &Dir{path: path, margin: margin, eps: eps, logs: logs}, nil
+	return &Dir{path: path, o: o}, nil
 }
 
 // History returns every recorded decision, oldest first.
@@ -107,8 +179,8 @@ func (d *Dir) History() ([]Decision, error) {
 	return out, sc.Err()
 }
 
-// Serving returns the serving checkpoint's name ("" for the embedded
-// default) and policy.
+// Serving returns the serving checkpoint's name ("" for the base policy)
+// and policy.
 func (d *Dir) Serving() (string, *learned.Policy, error) {
 	h, err := d.History()
 	if err != nil {
@@ -121,6 +193,9 @@ func (d *Dir) Serving() (string, *learned.Policy, error) {
 		}
 	}
 	if name == "" {
+		if d.o.Base != nil {
+			return "", d.o.Base, nil
+		}
 		p, err := learned.Default()
 		return "", p, err
 	}
@@ -131,7 +206,11 @@ func (d *Dir) Serving() (string, *learned.Policy, error) {
 	if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
 		// A crash between recording the promotion and moving the file:
 		// finish the move.
-		if err := os.Rename(filepath.Join(d.path, "candidates", name), file); err != nil {
+		from := filepath.Join(d.path, "canary", name)
+		if _, err := os.Stat(from); err != nil {
+			from = filepath.Join(d.path, "candidates", name)
+		}
+		if err := os.Rename(from, file); err != nil {
 			return "", nil, fmt.Errorf("promote: finishing the promotion of %s: %w", name, err)
 		}
 	}
@@ -142,18 +221,34 @@ func (d *Dir) Serving() (string, *learned.Policy, error) {
 	return name, p, nil
 }
 
-// Reload judges every candidate and returns the decisions and the policy
-// serving afterwards.
-func (d *Dir) Reload(ctx context.Context) ([]Decision, string, *learned.Policy, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	name, cur, err := d.Serving()
-	if err != nil {
-		return nil, "", nil, err
+// State is what serves after a [Dir.Reload].
+type State struct {
+	Serving string          // the serving checkpoint's name ("" is the base)
+	Policy  *learned.Policy // the serving policy
+	// Canary and CanaryPolicy are the candidate being tried on a share of
+	// runs ("" and nil when none is).
+	Canary       string
+	CanaryPolicy *learned.Policy
+}
+
+// Canary returns the candidate being tried, if any ("" and nil when none).
+func (d *Dir) Canary() (string, *learned.Policy, error) {
+	files, err := d.files("canary")
+	if err != nil || len(files) == 0 {
+		return "", nil, err
 	}
-	ents, err := os.ReadDir(filepath.Join(d.path, "candidates"))
+	p, err := learned.Open(learned.Options{Checkpoint: filepath.Join(d.path, "canary", files[0])})
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("promote: %w", err)
+		return "", nil, fmt.Errorf("promote: the canary %s: %w (remove it from canary/ to go on)", files[0], err)
+	}
+	return files[0], p, nil
+}
+
+// files lists the checkpoint files of a subdirectory, in name order.
+func (d *Dir) files(sub string) ([]string, error) {
+	ents, err := os.ReadDir(filepath.Join(d.path, sub))
+	if err != nil {
+		return nil, fmt.Errorf("promote: %w", err)
 	}
 	var files []string
 	for _, e := range ents {
@@ -162,68 +257,245 @@ func (d *Dir) Reload(ctx context.Context) ([]Decision, string, *learned.Policy, 
 		}
 	}
 	sort.Strings(files)
-	if len(files) == 0 {
-		return nil, name, cur, nil
-	}
-	logs, err := d.logs(ctx)
-	if err != nil {
-		return nil, "", nil, fmt.Errorf("promote: reading the logged runs: %w", err)
-	}
-	var decs []Decision
-	for _, f := range files {
-		dec, cand := d.judge(ctx, f, name, cur, logs)
-		if err := ctx.Err(); err != nil {
-			return decs, name, cur, err
-		}
-		if err := d.record(dec); err != nil {
-			return decs, name, cur, err
-		}
-		to := "refused"
-		if dec.Promoted {
-			to = "promoted"
-		}
-		if err := os.Rename(filepath.Join(d.path, "candidates", f), filepath.Join(d.path, to, f)); err != nil {
-			return decs, name, cur, fmt.Errorf("promote: %w", err)
-		}
-		if dec.Promoted {
-			name, cur = f, cand
-		}
-		decs = append(decs, dec)
-	}
-	return decs, name, cur, nil
+	return files, nil
 }
 
-func (d *Dir) judge(ctx context.Context, file, serving string, cur *learned.Policy, logs []offpolicy.Logged) (Decision, *learned.Policy) {
-	dec := Decision{Time: time.Now().UTC(), Candidate: file, Serving: serving}
-	cand, err := learned.Open(learned.Options{Checkpoint: filepath.Join(d.path, "candidates", file)})
+// Reload judges what waits and returns the decisions and what serves
+// afterwards. Without canaries every candidate is judged on the logs, in
+// name order. With them, the candidate being tried is judged (and keeps
+// being tried while the logs cover it too thinly to tell), and when none
+// is being tried the first waiting candidate starts.
+func (d *Dir) Reload(ctx context.Context) ([]Decision, State, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var st State
+	var err error
+	if st.Serving, st.Policy, err = d.Serving(); err != nil {
+		return nil, st, err
+	}
+	waiting, err := d.files("candidates")
+	if err != nil {
+		return nil, st, err
+	}
+	trying, err := d.files("canary")
+	if err != nil {
+		return nil, st, err
+	}
+	if len(waiting) == 0 && len(trying) == 0 {
+		return nil, st, nil
+	}
+	j, err := d.judging(ctx)
+	if err != nil {
+		return nil, st, err
+	}
+	var decs []Decision
+	judge := func(sub, f string, keepThin bool) (kept bool, err error) {
+		dec, cand, thin := d.judge(ctx, sub, f, st.Serving, st.Policy, j)
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		switch {
+		case thin && keepThin:
+			dec.Status = StatusTrying
+			dec.Reason = "still trying: " + dec.Reason
+			decs = append(decs, dec)
+			return true, d.record(dec)
+		case thin && sub == "canary":
+			dec.Reason += "; a newer candidate waits, so this one is retired"
+		}
+		if err := d.record(dec); err != nil {
+			return false, err
+		}
+		if err := os.Rename(filepath.Join(d.path, sub, f), filepath.Join(d.path, dec.Status, f)); err != nil {
+			return false, fmt.Errorf("promote: %w", err)
+		}
+		if dec.Promoted {
+			st.Serving, st.Policy = f, cand
+		}
+		decs = append(decs, dec)
+		return false, nil
+	}
+	if d.o.Canary == 0 {
+		// Judge any canary an earlier run with canaries left, then the
+		// waiting candidates.
+		for _, f := range trying {
+			if _, err := judge("canary", f, false); err != nil {
+				return decs, st, err
+			}
+		}
+		for _, f := range waiting {
+			if _, err := judge("candidates", f, false); err != nil {
+				return decs, st, err
+			}
+		}
+		return decs, st, nil
+	}
+	for _, f := range trying {
+		// A candidate still unproven is tried on until a newer one waits:
+		// the newer was trained on more traffic.
+		kept, err := judge("canary", f, len(waiting) == 0)
+		if err != nil {
+			return decs, st, err
+		}
+		if kept {
+			st.Canary = f
+		}
+	}
+	if st.Canary == "" && len(waiting) > 0 {
+		f := waiting[0]
+		dec := Decision{Time: time.Now().UTC(), Candidate: f, Serving: st.Serving, Status: StatusTrying,
+			Reason: fmt.Sprintf("trying: serves %.0f%% of runs until a reload can judge it", 100*d.o.Canary)}
+		if err := d.record(dec); err != nil {
+			return decs, st, err
+		}
+		if err := os.Rename(filepath.Join(d.path, "candidates", f), filepath.Join(d.path, "canary", f)); err != nil {
+			return decs, st, fmt.Errorf("promote: %w", err)
+		}
+		decs = append(decs, dec)
+		st.Canary = f
+	}
+	if st.Canary != "" {
+		p, err := learned.Open(learned.Options{Checkpoint: filepath.Join(d.path, "canary", st.Canary)})
+		if err != nil {
+			// Unreadable: refuse it rather than serve it.
+			dec := Decision{Time: time.Now().UTC(), Candidate: st.Canary, Serving: st.Serving, Status: StatusRefused,
+				Reason: fmt.Sprintf("refused: the candidate does not load: %v", err)}
+			if err := d.record(dec); err != nil {
+				return decs, st, err
+			}
+			if err := os.Rename(filepath.Join(d.path, "canary", st.Canary), filepath.Join(d.path, "refused", st.Canary)); err != nil {
+				return decs, st, fmt.Errorf("promote: %w", err)
+			}
+			decs = append(decs, dec)
+			st.Canary = ""
+		} else {
+			st.CanaryPolicy = p
+		}
+	}
+	return decs, st, nil
+}
+
+// judging reads the logs and builds what candidates are judged on.
+func (d *Dir) judging(ctx context.Context) (*judging, error) {
+	logs, err := d.o.Logs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("promote: reading the logged runs: %w", err)
+	}
+	return &judging{held: HeldOut(logs)}, nil
+}
+
+// Held is the logged runs candidates are judged on: those of the
+// questions [logenv.Holdout] keeps out of training, pooled.
+type Held struct {
+	Logs []offpolicy.Logged
+	Env  *logenv.Env // nil when no held-out question has a judged run
+	Err  error       // why Env is nil
+}
+
+// HeldOut selects and pools the held-out runs of logs.
+func HeldOut(logs []offpolicy.Logged) *Held {
+	h := &Held{}
+	for _, l := range logs {
+		if l.Episode != nil && logenv.Holdout(l.Episode.Task.Prompt) {
+			h.Logs = append(h.Logs, l)
+		}
+	}
+	h.Env, _, h.Err = logenv.New("held-out", h.Logs, logenv.Options{})
+	return h
+}
+
+// Estimate is what the logs alone say of a policy on the held-out
+// questions.
+type Estimate struct {
+	Replay logenv.Value        // replayed on the pooled logs; the estimate promotion uses
+	IPS    *offpolicy.Estimate // inverse propensity scoring, for comparison (nil when the runs logged no probabilities)
+}
+
+// EstimateOf replays p (greedy) on h and computes its IPS estimate as
+// served at exploration rate eps.
+func EstimateOf(ctx context.Context, h *Held, p *learned.Policy, eps float64) (Estimate, error) {
+	if h.Env == nil {
+		return Estimate{}, fmt.Errorf("no judged run on the held-out questions (%v); serve more traffic and send feedback", h.Err)
+	}
+	v, err := logenv.Replay(ctx, h.Env, p)
+	if err != nil {
+		return Estimate{}, err
+	}
+	e := Estimate{Replay: v}
+	target := func(s *policy.State, act episode.Action) (float64, error) { return explore.ProbOf(p, s, eps, act) }
+	if ips, err := offpolicy.IPS(ctx, h.Logs, target); err == nil {
+		e.IPS = &ips
+	}
+	return e, nil
+}
+
+// judging is what one Reload judges candidates on, with the serving
+// policy's estimate (kept until a promotion changes it).
+type judging struct {
+	held   *Held
+	cur    *learned.Policy
+	curEst Estimate
+}
+
+// judge decides on the candidate file in sub. thin reports a refusal
+// because the logs cover the candidate too thinly to tell (more traffic
+// could change it).
+func (d *Dir) judge(ctx context.Context, sub, file, serving string, cur *learned.Policy, j *judging) (dec Decision, cand *learned.Policy, thin bool) {
+	dec = Decision{Time: time.Now().UTC(), Candidate: file, Serving: serving, Runs: len(j.held.Logs), Status: StatusRefused}
+	cand, err := learned.Open(learned.Options{Checkpoint: filepath.Join(d.path, sub, file)})
 	if err != nil {
 		dec.Reason = fmt.Sprintf("refused: the candidate does not load: %v", err)
-		return dec, nil
+		return dec, nil, false
 	}
-	target := func(p *learned.Policy) offpolicy.Target {
-		return func(s *policy.State, act episode.Action) (float64, error) { return explore.ProbOf(p, s, d.eps, act) }
+	if j.held.Env == nil {
+		dec.Reason = fmt.Sprintf("refused: nothing to judge on: no judged run on the held-out questions (%v); serve more traffic and send feedback", j.held.Err)
+		return dec, nil, true
 	}
-	ce, err := offpolicy.IPS(ctx, logs, target(cur))
+	if j.cur != cur {
+		e, err := EstimateOf(ctx, j.held, cur, d.o.Eps)
+		if err != nil {
+			dec.Reason = fmt.Sprintf("refused: estimating the serving policy: %v", err)
+			return dec, nil, false
+		}
+		j.cur, j.curEst = cur, e
+	}
+	ne, err := EstimateOf(ctx, j.held, cand, d.o.Eps)
 	if err != nil {
-		dec.Reason = fmt.Sprintf("refused: no off-policy estimate of the serving policy: %v", err)
-		return dec, nil
+		dec.Reason = fmt.Sprintf("refused: estimating the candidate: %v", err)
+		return dec, nil, false
 	}
-	ne, err := offpolicy.IPS(ctx, logs, target(cand))
-	if err != nil {
-		dec.Reason = fmt.Sprintf("refused: no off-policy estimate of the candidate: %v", err)
-		return dec, nil
+	nv := ne.Replay
+	if j.curEst.IPS != nil && ne.IPS != nil {
+		ci := j.curEst.IPS.Accuracy // a copy: a promotion replaces j's
+		dec.IPSCurrent, dec.IPSNew = &ci, &ne.IPS.Accuracy
 	}
-	dec.Current, dec.New, dec.Runs = &ce.Accuracy, &ne.Accuracy, ne.Episodes
+	curV := j.curEst.Replay
+	gain, n := logenv.Compare(curV, nv)
+	cv := curV.Accuracy
+	dec.Current, dec.New, dec.Gain = &cv, &nv.Accuracy, &gain
+	dec.CurrentCostUSD, dec.NewCostUSD = curV.CostUSD, nv.CostUSD
+	dec.Questions, dec.Covered, dec.Compared = nv.Questions, nv.Covered, n
+	// The gain's standard error from its two-sided 95% interval, and the
+	// one-sided lower bound at the configured confidence.
+	z := math.Sqrt2 * math.Erfinv(2*d.o.Confidence-1)
+	lower := gain.Mean - z*(gain.Mean-gain.Lo)/offpolicy.Z95
+	dec.GainLower = &lower
 	switch {
-	case ne.Accuracy.Mean < ce.Accuracy.Mean+d.margin:
-		dec.Reason = fmt.Sprintf("refused: estimated accuracy %.4f does not beat the serving %.4f by the margin %.4f", ne.Accuracy.Mean, ce.Accuracy.Mean, d.margin)
-	case ne.Accuracy.Lo <= ce.Accuracy.Mean:
-		dec.Reason = fmt.Sprintf("refused: unproven: the 95%% interval's lower end %.4f is not above the serving estimate %.4f (log more traffic)", ne.Accuracy.Lo, ce.Accuracy.Mean)
+	case n < MinCovered:
+		thin = true
+		dec.Reason = fmt.Sprintf("refused: unproven: the logs cover the candidate on %d of %d held-out questions, %d of them shared with the serving policy (need %d): serve more traffic, a higher --explore, or try candidates on live traffic (--canary)",
+			nv.Covered, nv.Questions, n, MinCovered)
+	case gain.Mean < d.o.Margin:
+		dec.Reason = fmt.Sprintf("refused: estimated accuracy gain %+.4f on %d held-out questions does not beat the serving policy by the margin %.4f (estimates %.4f vs %.4f)", gain.Mean, n, d.o.Margin, nv.Accuracy.Mean, curV.Accuracy.Mean)
+	case lower <= 0:
+		thin = true
+		dec.Reason = fmt.Sprintf("refused: unproven: the gain %+.4f on %d held-out questions has a %.0f%% lower bound %+.4f, not above zero (log more traffic)", gain.Mean, n, 100*d.o.Confidence, lower)
 	default:
-		dec.Promoted = true
-		dec.Reason = fmt.Sprintf("promoted: estimated accuracy %.4f [%.4f, %.4f] beats the serving %.4f by at least the margin %.4f", ne.Accuracy.Mean, ne.Accuracy.Lo, ne.Accuracy.Hi, ce.Accuracy.Mean, d.margin)
+		dec.Promoted, dec.Status = true, StatusPromoted
+		dec.Reason = fmt.Sprintf("promoted: estimated accuracy %.4f beats the serving %.4f by %+.4f (%.0f%% lower bound %+.4f) on %d held-out questions (cost per question $%.6f vs $%.6f)",
+			nv.Accuracy.Mean, curV.Accuracy.Mean, gain.Mean, 100*d.o.Confidence, lower, n, nv.CostUSD, curV.CostUSD)
 	}
-	return dec, cand
+	return dec, cand, thin
 }
 
 // record appends dec to promotions.jsonl and fsyncs it.

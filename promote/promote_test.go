@@ -3,12 +3,14 @@ package promote
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/batonhq/baton/episode"
+	"github.com/batonhq/baton/logenv"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/offpolicy"
 	"github.com/batonhq/baton/orchestrator"
@@ -59,7 +61,7 @@ func rollouts(t *testing.T, p *learned.Policy, prompts []string, score float64) 
 		for i := range ep.Steps {
 			ep.Steps[i].Prob = 0.5
 		}
-		ep.RunID = q
+		ep.RunID = fmt.Sprintf("%s#%v", q, score)
 		out = append(out, offpolicy.Logged{Episode: ep, Tools: set.Specs(), Score: score})
 	}
 	return out
@@ -71,6 +73,15 @@ func actions(ep *episode.Episode) string {
 		b.WriteString(s.Action.Tool + "|" + s.Action.Answer + ";")
 	}
 	return b.String()
+}
+
+// questions are distinct prompts, about a fifth of them held out.
+func questions(n int) []string {
+	var out []string
+	for i := range n {
+		out = append(out, fmt.Sprintf("What is %d times %d? Answer with a number.", i+2, 3*i+7))
+	}
+	return out
 }
 
 // TestPromotion: with logs where the candidate's own choices were judged
@@ -87,19 +98,16 @@ func TestPromotion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var prompts []string
-	for _, q := range []string{"What is 17 times 23?", "Name the capital of France.", "Prove that there are infinitely many primes.", "hi", "Translate 'cat' to German.",
-		"Solve x^2 - 5x + 6 = 0.", "A train leaves at 3pm going 60 mph; when does it arrive 180 miles away?", "Spell 'banana' backwards.", "Is 97 prime?", "What is 2+2?"} {
-		for i := range 4 {
-			prompts = append(prompts, q+strings.Repeat(" ", i))
-		}
-	}
+	prompts := questions(300)
 	good := rollouts(t, better, prompts, 1)
 	bad := rollouts(t, serving, prompts, 0)
-	differ := 0
+	differ, held := 0, 0
 	for i := range good {
 		if actions(good[i].Episode) != actions(bad[i].Episode) {
 			differ++
+		}
+		if logenv.Holdout(prompts[i]) {
+			held++
 		}
 	}
 	if differ < len(prompts)/2 {
@@ -107,18 +115,13 @@ func TestPromotion(t *testing.T) {
 	}
 	logs := append(good, bad...)
 	dir := t.TempDir()
-	// Start from the worse policy: promote it first (no logs needed: a
-	// fresh dir serves the default, so write the history by hand through
-	// a first promotion of "serving" against an empty log → refused).
-	d, err := Open(dir, DefaultMargin, 0, func(context.Context) ([]offpolicy.Logged, error) { return logs, nil })
+	// The base (before any promotion) is the worse policy.
+	d, err := Open(dir, Options{Base: serving, Margin: DefaultMargin, Eps: 0.1, Logs: func(context.Context) ([]offpolicy.Logged, error) { return logs, nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Make "serving" the serving policy: record its promotion as baton
-	// would have.
-	save(t, serving, filepath.Join(dir, "promoted", "0-serving.ckpt"))
-	if err := d.record(Decision{Candidate: "0-serving.ckpt", Promoted: true, Reason: "test setup"}); err != nil {
-		t.Fatal(err)
+	if name, p, err := d.Serving(); err != nil || name != "" || p != serving {
+		t.Fatalf("a fresh directory serves %q %p %v, want the base", name, p, err)
 	}
 	save(t, serving, filepath.Join(dir, "candidates", "1-same.ckpt"))
 	save(t, better, filepath.Join(dir, "candidates", "2-better.ckpt"))
@@ -126,7 +129,8 @@ func TestPromotion(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "candidates", "4-garbage.ckpt"), []byte("not a checkpoint"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	decs, name, _, err := d.Reload(ctx)
+	decs, st, err := d.Reload(ctx)
+	name := st.Serving
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,16 +154,20 @@ func TestPromotion(t *testing.T) {
 	if name != "2-better.ckpt" {
 		t.Errorf("serving %q after reload, want 2-better.ckpt", name)
 	}
-	if decs[1].New.Lo <= decs[1].Current.Mean {
-		t.Errorf("promoted with lower bound %v not above %v", decs[1].New.Lo, decs[1].Current.Mean)
+	p := decs[1]
+	if p.Gain == nil || p.Gain.Lo <= 0 || p.Questions != held || p.Covered < MinCovered || p.New.Mean <= p.Current.Mean {
+		t.Errorf("promoted on %+v (gain %+v) with %d held-out questions", p, p.Gain, held)
+	}
+	if p.IPSNew == nil || p.IPSCurrent == nil || p.Runs != 2*held {
+		t.Errorf("IPS estimates %v %v over %d runs, want them over the %d held-out runs", p.IPSNew, p.IPSCurrent, p.Runs, 2*held)
 	}
 	// Reopen: the history is durable and the promoted one still serves.
-	d2, err := Open(dir, DefaultMargin, 0, nil)
+	d2, err := Open(dir, Options{Base: serving, Margin: DefaultMargin})
 	if err != nil {
 		t.Fatal(err)
 	}
 	h, err := d2.History()
-	if err != nil || len(h) != 5 {
+	if err != nil || len(h) != 4 {
 		t.Fatalf("history %d %v", len(h), err)
 	}
 	if n, _, err := d2.Serving(); err != nil || n != "2-better.ckpt" {
@@ -170,31 +178,131 @@ func TestPromotion(t *testing.T) {
 	}
 }
 
-// TestUnproven: a candidate better on too few runs is refused as unproven.
+// TestUnproven: a candidate better on too few held-out questions, or one
+// the logs do not cover, is refused as unproven.
 func TestUnproven(t *testing.T) {
 	serving, _ := learned.DefaultFor("llmrouter")
 	better, _ := learned.DefaultFor(learned.DefaultSource)
-	logs := append(rollouts(t, better, []string{"What is 17 times 23?", "Is 97 prime?"}, 1), rollouts(t, serving, []string{"What is 17 times 23?", "Is 97 prime?"}, 0.9)...)
+	few := questions(40)
+	tests := []struct {
+		name string
+		logs []offpolicy.Logged
+	}{
+		{"few questions", append(rollouts(t, better, few, 1), rollouts(t, serving, few, 0)...)},
+		{"not covered", rollouts(t, serving, questions(300), 0.5)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			d, err := Open(dir, Options{Base: serving, Margin: DefaultMargin, Logs: func(context.Context) ([]offpolicy.Logged, error) { return tc.logs, nil }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			save(t, better, filepath.Join(dir, "candidates", "1.ckpt"))
+			decs, st, err := d.Reload(context.Background())
+			name := st.Serving
+			if err != nil || len(decs) != 1 {
+				t.Fatal(decs, err)
+			}
+			if decs[0].Promoted || name != "" || !strings.Contains(decs[0].Reason, "refused: unproven") {
+				t.Errorf("%+v serving %q", decs[0], name)
+			}
+			t.Logf("reason: %s", decs[0].Reason)
+		})
+	}
+}
+
+// TestNothingHeldOut: with no judged run on a held-out question, the
+// candidate is refused and nothing else changes.
+func TestNothingHeldOut(t *testing.T) {
+	serving, _ := learned.DefaultFor("llmrouter")
+	var train []string
+	for _, q := range questions(60) {
+		if !logenv.Holdout(q) {
+			train = append(train, q)
+		}
+	}
+	logs := rollouts(t, serving, train, 1)
 	dir := t.TempDir()
-	d, err := Open(dir, DefaultMargin, 0, func(context.Context) ([]offpolicy.Logged, error) { return logs, nil })
+	d, err := Open(dir, Options{Base: serving, Margin: DefaultMargin, Logs: func(context.Context) ([]offpolicy.Logged, error) { return logs, nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	save(t, serving, filepath.Join(dir, "promoted", "0.ckpt"))
-	d.record(Decision{Candidate: "0.ckpt", Promoted: true})
-	save(t, better, filepath.Join(dir, "candidates", "1.ckpt"))
-	decs, name, _, err := d.Reload(context.Background())
-	if err != nil || len(decs) != 1 {
-		t.Fatal(decs, err)
+	save(t, serving, filepath.Join(dir, "candidates", "1.ckpt"))
+	decs, _, err := d.Reload(context.Background())
+	if err != nil || len(decs) != 1 || decs[0].Promoted || !strings.Contains(decs[0].Reason, "nothing to judge on") {
+		t.Fatalf("%+v %v", decs, err)
 	}
-	if decs[0].Promoted || name != "0.ckpt" || !strings.Contains(decs[0].Reason, "refused: unproven") {
-		t.Errorf("%+v serving %q", decs[0], name)
-	}
-	t.Logf("reason: %s", decs[0].Reason)
 }
 
 func TestOpenBadMargin(t *testing.T) {
-	if _, err := Open(t.TempDir(), -1, 0, nil); err == nil {
+	if _, err := Open(t.TempDir(), Options{Margin: -1}); err == nil {
 		t.Error("a negative margin was accepted")
+	}
+	if _, err := Open(t.TempDir(), Options{Canary: 1.5}); err == nil {
+		t.Error("a canary share above 1 was accepted")
+	}
+}
+
+// TestCanary: with canaries, a candidate first serves a share of runs
+// (canary/), is tried on while the logs cannot tell, is promoted once its
+// own runs show the gain, and a newer candidate retires an unproven one;
+// the tried candidate survives a reopen.
+func TestCanary(t *testing.T) {
+	ctx := context.Background()
+	serving, _ := learned.DefaultFor("llmrouter")
+	better, _ := learned.DefaultFor(learned.DefaultSource)
+	prompts := questions(300)
+	logs := rollouts(t, serving, prompts, 0)
+	dir := t.TempDir()
+	d, err := Open(dir, Options{Base: serving, Margin: DefaultMargin, Canary: 0.5, Logs: func(context.Context) ([]offpolicy.Logged, error) { return logs, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := func(wantStatus []string, wantServing, wantCanary string) []Decision {
+		t.Helper()
+		decs, st, err := d.Reload(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, dec := range decs {
+			got = append(got, dec.Candidate+":"+dec.Status)
+		}
+		if strings.Join(got, ",") != strings.Join(wantStatus, ",") || st.Serving != wantServing || st.Canary != wantCanary || (wantCanary != "") != (st.CanaryPolicy != nil) {
+			t.Fatalf("decisions %v serving %q canary %q (%p), want %v %q %q", got, st.Serving, st.Canary, st.CanaryPolicy, wantStatus, wantServing, wantCanary)
+		}
+		return decs
+	}
+	step(nil, "", "")
+	save(t, better, filepath.Join(dir, "candidates", "1-better.ckpt"))
+	step([]string{"1-better.ckpt:trying"}, "", "1-better.ckpt")
+	decs := step([]string{"1-better.ckpt:trying"}, "", "1-better.ckpt") // the logs do not cover it yet
+	if !strings.Contains(decs[0].Reason, "still trying: refused: unproven") {
+		t.Errorf("reason %q", decs[0].Reason)
+	}
+	// Its runs (a share of traffic) come in, judged right.
+	logs = append(logs, rollouts(t, better, prompts, 1)...)
+	step([]string{"1-better.ckpt:promoted"}, "1-better.ckpt", "")
+
+	// Two candidates: the first is tried; it stays unproven (nothing new
+	// is logged) and is retired when the second waits.
+	save(t, better, filepath.Join(dir, "candidates", "2-a.ckpt"))
+	step([]string{"2-a.ckpt:trying"}, "1-better.ckpt", "2-a.ckpt")
+	save(t, serving, filepath.Join(dir, "candidates", "3-b.ckpt"))
+	decs = step([]string{"2-a.ckpt:refused", "3-b.ckpt:trying"}, "1-better.ckpt", "3-b.ckpt")
+	if !strings.Contains(decs[0].Reason, "does not beat") && !strings.Contains(decs[0].Reason, "newer candidate waits") {
+		t.Errorf("retired with %q", decs[0].Reason)
+	}
+	// Reopened (a restart): the same candidate is still being tried.
+	d2, err := Open(dir, Options{Base: serving, Canary: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name, p, err := d2.Canary(); err != nil || name != "3-b.ckpt" || p == nil {
+		t.Errorf("canary after reopen: %q %v", name, err)
+	}
+	if name, _, _ := d2.Serving(); name != "1-better.ckpt" {
+		t.Errorf("serving after reopen: %q", name)
 	}
 }

@@ -1,13 +1,18 @@
 // Package explore wraps the learned policy for serving with exploration
-// that can be corrected for: with probability ε the action is sampled from
-// the policy's softmax at temperature 1, otherwise it is the greedy
-// (highest-logit) action, and the exact probability of the chosen action
-// under that mixture,
+// that can be corrected for: with probability ε the action is drawn
+// uniformly from the policy's candidates (every tool it may call, every
+// answer it may give), otherwise it is the greedy (highest-logit) action,
+// and the exact probability of the chosen action under that mixture,
 //
-//	π(a) = (1 − ε)·[a = greedy] + ε·softmax(z)_a,
+//	π(a) = (1 − ε)·[a = greedy] + ε / |candidates|,
 //
 // is returned with it ([policy.Prober]). The orchestrator stores it on the
-// episode step, so logged traffic supports off-policy evaluation.
+// episode step, so logged traffic supports off-policy evaluation and
+// training. Uniform rather than softmax exploration is deliberate: a
+// confident policy's softmax all but never tries the models it rates low,
+// so its logs would never show what they do, and importance weights under
+// it are unbounded; uniform exploration tries every model and bounds each
+// step's weight by |candidates| / ε.
 package explore
 
 import (
@@ -94,7 +99,7 @@ func (e *Policy) DecideWithProb(ctx context.Context, s *policy.State) (episode.A
 // Distribution returns the candidates p considers in s and each one's
 // probability under the ε-greedy mixture of p's greedy choice (the
 // highest logit, the first on ties, as [learned.Policy.Decide] picks) and
-// softmax(logits) at temperature 1. eps = 0 is p's greedy policy. The
+// the uniform choice. eps = 0 is p's greedy policy. The
 // probabilities sum to 1; no candidate gives empty slices.
 func Distribution(p *learned.Policy, s *policy.State, eps float64) ([]episode.Action, []float64, error) {
 	acts, logits, err := p.Logits(s)
@@ -105,12 +110,11 @@ func Distribution(p *learned.Policy, s *policy.State, eps float64) ([]episode.Ac
 }
 
 // Mixture is the ε-greedy mixture over logits: (1 − ε) on the first
-// highest logit plus ε·softmax(logits).
+// highest logit plus ε spread evenly over every candidate.
 func Mixture(logits []float64, eps float64) []float64 {
 	if len(logits) == 0 {
 		return nil
 	}
-	sm, _ := learned.Softmax(logits, 1)
 	best := 0
 	for i, z := range logits {
 		if z > logits[best] {
@@ -118,8 +122,8 @@ func Mixture(logits []float64, eps float64) []float64 {
 		}
 	}
 	out := make([]float64, len(logits))
-	for i, p := range sm {
-		out[i] = eps * p
+	for i := range out {
+		out[i] = eps / float64(len(logits))
 	}
 	out[best] += 1 - eps
 	return out

@@ -63,16 +63,24 @@ func DefaultSources() []string {
 
 // Options are the "learned" policy kind's options in baton.yaml.
 type Options struct {
-	// Checkpoint is the path of a checkpoint file; empty means the
-	// embedded default.
+	// Checkpoint is the path of a checkpoint file, or "embedded:SOURCE"
+	// for the checkpoint shipped for SOURCE (see [DefaultSources], e.g.
+	// "embedded:llmrouter"); empty means the embedded default.
 	Checkpoint string `json:"checkpoint,omitempty"`
 }
+
+// EmbeddedPrefix starts an [Options.Checkpoint] that names a shipped
+// checkpoint by its source.
+const EmbeddedPrefix = "embedded:"
 
 // Open builds the policy from options: the checkpoint file, or the
 // embedded default.
 func Open(o Options) (*Policy, error) {
 	if o.Checkpoint == "" {
 		return Default()
+	}
+	if src, ok := strings.CutPrefix(o.Checkpoint, EmbeddedPrefix); ok {
+		return DefaultFor(src)
 	}
 	f, err := os.Open(o.Checkpoint)
 	if err != nil {
