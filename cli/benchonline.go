@@ -20,6 +20,7 @@ import (
 	"github.com/batonhq/baton/dataset"
 	envs "github.com/batonhq/baton/env"
 	"github.com/batonhq/baton/episode"
+	"github.com/batonhq/baton/logenv"
 	"github.com/batonhq/baton/offpolicy"
 	"github.com/batonhq/baton/policy/learned"
 	"github.com/batonhq/baton/promote"
@@ -73,17 +74,23 @@ type OnlineRound struct {
 	Trained  string  `json:"trained"`  // the candidate trained at the round's end, or why none was
 	Reason   string  `json:"reason"`   // the reload's decisions, with their reasons
 	Feedback float64 `json:"feedback"` // mean feedback of the round's served runs
-	// Estimate is the serving checkpoint's accuracy as the logs alone
-	// estimate it after the round (its replay on the held-out questions,
-	// as promotion estimates it); EstimateCostUSD its cost per question.
-	// Absent when nothing could be estimated.
+	// Estimate is the serving checkpoint's accuracy (greedy) as the logs
+	// alone estimate it after the round, as promotion does: inverse
+	// propensity scoring, self-normalised, over the held-out questions'
+	// runs; EstimateSE its standard error, EstimateCostUSD its cost per
+	// run, ESS the effective number of runs behind it. Replay is the
+	// replay estimate on the Covered ("12/31") held-out questions, for
+	// comparison. Absent when nothing could be estimated.
 	Estimate        *float64 `json:"estimate,omitempty"`
+	EstimateSE      float64  `json:"estimate_se,omitempty"`
 	EstimateCostUSD *float64 `json:"estimate_cost_usd,omitempty"`
-	// Covered is how many held-out questions the estimate covers, of how
-	// many have judged runs ("12/31").
-	Covered string `json:"covered,omitempty"`
-	// IPS is the inverse-propensity estimate of the same, for comparison.
-	IPS *float64 `json:"ips,omitempty"`
+	ESS             float64  `json:"ess,omitempty"`
+	Replay          *float64 `json:"replay,omitempty"`
+	Covered         string   `json:"covered,omitempty"`
+	// HeldOutAccuracy is the serving checkpoint's accuracy measured (from
+	// the gold answers, which the loop never sees) on the held-out
+	// questions asked so far: what Estimate estimates.
+	HeldOutAccuracy *float64 `json:"held_out_accuracy,omitempty"`
 	// Decisions are the reload's records.
 	Decisions []promote.Decision `json:"decisions"`
 }
@@ -229,7 +236,9 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	test := envs.WithSpecs(sp.Test, declared.Specs())
+	declaredSpecs := declared.Specs()
 	declared.Close()
+	heldAsked := map[string]bool{} // held-out questions asked so far, by task ID
 	rep := OnlineReport{Source: *source, Checkpoint: *start, Prefer: *prefer, Rounds: []OnlineRound{}, TestTasks: len(test.Tasks())}
 	evalServing := func(file string) (float64, float64, error) {
 		p, err := learned.Open(learned.Options{Checkpoint: file})
@@ -267,6 +276,9 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 		sum = 0
 		for i := 0; i < n; i++ {
 			task := train[order[(served+i)%len(train)]]
+			if logenv.Holdout(task.Prompt) {
+				heldAsked[task.ID] = true
+			}
 			run, err := c.run(ctx, task.Prompt, *prefer)
 			if err != nil {
 				return err
@@ -315,17 +327,34 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 		}
 		// What the logs alone say of the serving checkpoint, beside what
 		// the test split measures.
-		if e, err := estimateServing(ctx, env, db, cfgPath, servingFile, *eps); err == nil {
-			v := e.Replay
-			r.Estimate, r.EstimateCostUSD, r.Covered = &v.Accuracy.Mean, &v.CostUSD, fmt.Sprintf("%d/%d", v.Covered, v.Questions)
-			if e.IPS != nil {
-				r.IPS = &e.IPS.Accuracy.Mean
+		if e, err := estimateServing(ctx, env, db, cfgPath, servingFile); err == nil {
+			sn, cost, ess, rp := e.IPS.Accuracy.SelfNormalised, e.IPS.CostUSD.SelfNormalised, e.IPS.ESS, e.Replay.Accuracy.Mean
+			r.Estimate, r.EstimateSE, r.EstimateCostUSD, r.ESS, r.Replay = &sn, promote.AccuracySE(e.IPS), &cost, ess, &rp
+			r.Covered = fmt.Sprintf("%d/%d", e.Replay.Covered, e.Replay.Questions)
+		}
+		// The truth on the held-out questions asked so far, from the gold
+		// answers (the loop never sees them): it separates the estimate's
+		// own error from the difference between those questions and the
+		// test split.
+		heldEnv := envs.WithSpecs(sp.Records.Subset("held-out", func(id string) bool { return heldAsked[id] }), declaredSpecs)
+		if len(heldEnv.Tasks()) > 0 {
+			p, err := learned.Open(learned.Options{Checkpoint: servingFile})
+			if err != nil {
+				return err
 			}
+			row, err := bench.Evaluate(ctx, heldEnv, bench.Entry{Name: "serving", Policy: p, Preferences: prefs}, bench.Options{})
+			if err != nil {
+				return err
+			}
+			r.HeldOutAccuracy = &row.Accuracy
 		}
 		rep.Rounds = append(rep.Rounds, r)
 		estimate := "no estimate"
 		if r.Estimate != nil {
-			estimate = fmt.Sprintf("estimated from the logs %.3f on %s held-out questions (error %+.3f)", *r.Estimate, r.Covered, *r.Estimate-r.Accuracy)
+			estimate = fmt.Sprintf("the logs estimate %.3f ± %.3f (ESS %.0f; replay %.3f on %s)", *r.Estimate, offpolicy.Z95*r.EstimateSE, r.ESS, *r.Replay, r.Covered)
+			if r.HeldOutAccuracy != nil {
+				estimate += fmt.Sprintf(", measured on those held-out questions %.3f", *r.HeldOutAccuracy)
+			}
 		}
 		fmt.Fprintf(env.Stdout, "round %d: %d requests (feedback %.3f): %s\n", round, served, r.Feedback, orNone(r.Reason))
 		fmt.Fprintf(env.Stdout, "  serving %s: test accuracy %.3f at $%.7f (%.1f%% of the best single's cost); %s\n",
@@ -341,7 +370,7 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 
 // estimateServing is what the store's logs alone say of the checkpoint
 // ckpt on the held-out questions, as promotion computes it.
-func estimateServing(ctx context.Context, env *Env, db, cfgPath, ckpt string, eps float64) (promote.Estimate, error) {
+func estimateServing(ctx context.Context, env *Env, db, cfgPath, ckpt string) (promote.Estimate, error) {
 	p, err := learned.Open(learned.Options{Checkpoint: ckpt})
 	if err != nil {
 		return promote.Estimate{}, err
@@ -360,7 +389,7 @@ func estimateServing(ctx context.Context, env *Env, db, cfgPath, ckpt string, ep
 	if err != nil {
 		return promote.Estimate{}, err
 	}
-	return promote.EstimateOf(ctx, promote.HeldOut(logs), p, eps)
+	return promote.EstimateOf(ctx, promote.HeldOut(logs), p)
 }
 
 func orNone(s string) string {

@@ -121,12 +121,10 @@ func trainFromStore(ctx context.Context, env *Env, from, start, cfgPath, out, js
 	if gst.Best != nil {
 		rep.Trained = gst.Best.Score
 	}
-	if rep.Trained < rep.Start {
-		// GRPO made validation worse: write the start unchanged rather
-		// than a regression (promotion would refuse it anyway).
-		p, rep.Trained = init, rep.Start
-		rep.Stopped += "; no validated step beat the start checkpoint, which is written unchanged"
-	}
+	// The trained policy is written even when it validates below the
+	// start: validation here sees only the calls the logs observed on each
+	// question, which can hide what the candidate would gain; promotion,
+	// on held-out questions and the candidate's own runs, decides.
 	var buf bytes.Buffer
 	if err := p.Save(&buf); err != nil {
 		return err

@@ -2,13 +2,13 @@ package grpo
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/batonhq/baton/env"
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/policy"
+	"github.com/batonhq/baton/policy/learned"
 	"github.com/batonhq/baton/tool"
 )
 
@@ -73,7 +73,7 @@ func probeTask(ctx context.Context, e env.Env, task episode.Task) (TaskProbes, e
 		pr.Tool, pr.LatencyS = spec.Name, spec.Latency.Seconds()
 		pol := policy.Func(func(_ context.Context, s *policy.State) (episode.Action, error) {
 			if s.Turn == 1 {
-				return episode.Action{Tool: spec.Name, Args: json.RawMessage(`{}`)}, nil
+				return episode.Action{Tool: spec.Name, Args: learned.CallArgs(spec, task.Prompt)}, nil
 			}
 			pr.after = append([]episode.Step(nil), s.Steps...)
 			pr.spent = s.Spent

@@ -50,8 +50,10 @@ type Interval struct {
 	Lo   float64 `json:"lo"`
 	Hi   float64 `json:"hi"`
 	// SelfNormalised is Σw·r / Σw (biased, lower variance); 0 when every
-	// weight is 0 (see [Estimate.Matched]).
+	// weight is 0 (see [Estimate.Matched]). SNSE is its standard error by
+	// the delta method, √(Σw²(r − SN)²) / Σw.
 	SelfNormalised float64 `json:"self_normalised"`
+	SNSE           float64 `json:"sn_se,omitempty"`
 }
 
 // Estimate is what IPS says about a candidate policy.
@@ -70,6 +72,8 @@ type Estimate struct {
 	// Matched counts episodes with a positive weight: the candidate could
 	// have taken every logged action.
 	Matched int `json:"matched"`
+	// Clipped counts weights cut by [ClippedIPS].
+	Clipped int `json:"clipped,omitempty"`
 	// ESS is the effective sample size (Σw)² / Σw².
 	ESS float64 `json:"ess"`
 	// MeanWeight is the mean importance weight; about 1 when the log
@@ -123,6 +127,16 @@ func Weight(l Logged, target Target) (float64, error) {
 
 // IPS estimates target's mean score and cost from logs.
 func IPS(ctx context.Context, logs []Logged, target Target) (Estimate, error) {
+	return ClippedIPS(ctx, logs, target, 0)
+}
+
+// ClippedIPS is [IPS] with every weight cut to at most clip (0: no cut).
+// A run that reached the target's choices only by exploring carries a
+// weight of hundreds; one such run then outweighs every other, and the
+// estimate swings with it. Cutting trades that variance for a bias toward
+// the runs the logging policies took on purpose; Estimate.Clipped counts
+// the runs cut.
+func ClippedIPS(ctx context.Context, logs []Logged, target Target, clip float64) (Estimate, error) {
 	var (
 		est      Estimate
 		ws, acc  []float64
@@ -145,6 +159,10 @@ func IPS(ctx context.Context, logs []Logged, target Target) (Estimate, error) {
 				est.Reasons = append(est.Reasons, fmt.Sprintf("run %s: %v", runID(l), err))
 			}
 			continue
+		}
+		if clip > 0 && w > clip {
+			w = clip
+			est.Clipped++
 		}
 		ws = append(ws, w)
 		acc = append(acc, l.Score)
@@ -179,9 +197,15 @@ func interval(w, r []float64, sumW float64) Interval {
 	for i := range w {
 		mean += w[i] * r[i]
 	}
-	sn := 0.0
+	sn, snse := 0.0, 0.0
 	if sumW > 0 {
 		sn = mean / sumW
+		v := 0.0
+		for i := range w {
+			d := w[i] * (r[i] - sn)
+			v += d * d
+		}
+		snse = math.Sqrt(v) / sumW
 	}
 	mean /= n
 	v := 0.0
@@ -193,7 +217,7 @@ func interval(w, r []float64, sumW float64) Interval {
 	if n > 1 {
 		se = math.Sqrt(v / (n - 1) / n)
 	}
-	return Interval{Mean: mean, Lo: mean - Z95*se, Hi: mean + Z95*se, SelfNormalised: sn}
+	return Interval{Mean: mean, Lo: mean - Z95*se, Hi: mean + Z95*se, SelfNormalised: sn, SNSE: snse}
 }
 
 func runID(l Logged) string {

@@ -2,24 +2,31 @@
 // checkpoints directory:
 //
 //	DIR/candidates/NAME   checkpoints waiting to be judged (baton train --out)
+//	DIR/canary/NAME       the checkpoint being tried on a share of runs (Options.Canary)
 //	DIR/promoted/NAME     checkpoints that were promoted
 //	DIR/refused/NAME      checkpoints that were refused
 //	DIR/promotions.jsonl  every decision, one JSON object a line, fsynced
 //
 // The serving checkpoint is the last promoted one in promotions.jsonl (the
-// base policy before any). [Dir.Reload] judges each candidate, in name
-// order, against the serving policy on the logged runs with feedback of
-// the questions [logenv.Holdout] keeps out of training: both policies are
-// replayed there ([logenv.Replay]: each question's pooled logged calls,
-// judged by the feedback its answers got), and the candidate is promoted
-// only when the logs cover it on enough questions, its paired accuracy
-// gain over the serving policy is at least the margin, and the gain's
-// one-sided lower confidence bound (95% unless configured) is above zero;
-// otherwise it is refused, with
-// the reason. The inverse-propensity estimates of both ([offpolicy.IPS])
-// are recorded beside the decision for comparison. The log is appended
-// and fsynced before the checkpoint is moved, so a decision survives
-// kill -9; a candidate left in candidates/ by a crash is judged again.
+// base policy before any). [Dir.Reload] judges a candidate against the
+// serving policy on the logged runs with feedback of the questions
+// [logenv.Holdout] keeps out of training, by inverse propensity scoring
+// of each policy deciding greedily ([EstimateOf]; the self-normalised
+// means are compared): it is promoted only when both estimates rest on
+// enough matching runs, its accuracy gain is at least the margin, and the
+// gain's one-sided lower confidence bound (95% unless configured) is above
+// zero; otherwise it is refused, with the reason. A replay estimate
+// ([logenv.Replay]) is recorded beside it for comparison.
+//
+// Logs of a serving policy that rarely calls what a candidate would call
+// cannot tell how the candidate does. With [Options.Canary] a candidate is
+// first tried on that share of live runs (DIR/canary/NAME), so its own
+// runs are in the logs it is judged on; it is tried on while the logs are
+// too thin to tell.
+//
+// Every decision is appended and fsynced before the checkpoint is moved,
+// so it survives kill -9; a candidate left in candidates/ or canary/ by a
+// crash is judged again.
 package promote
 
 import (
@@ -46,6 +53,17 @@ import (
 // DefaultMargin is the accuracy a candidate must gain to be promoted.
 const DefaultMargin = 0.01
 
+// ClipWeight bounds each run's importance weight in promotion's
+// estimates ([offpolicy.ClippedIPS]). A policy's own greedy run weighs
+// 1/(1−ε)^turns, under 10 for ε ≤ 0.2 and up to 10 turns; a run of another
+// policy that explored onto the target's path weighs hundreds and is cut.
+const ClipWeight = 10
+
+// MaxTries is how many reloads may find a tried candidate unproven before
+// it is refused for showing no clear gain: one no better and no worse
+// than the serving policy would otherwise be tried for ever.
+const MaxTries = 3
+
 // DefaultConfidence is the default of [Options.Confidence].
 const DefaultConfidence = 0.95
 
@@ -70,32 +88,30 @@ type Decision struct {
 	// Serving is the checkpoint serving when judged ("" is the default).
 	Serving string `json:"serving"`
 	Reason  string `json:"reason"`
-	// Current and New are the replay estimates of the serving and the
-	// candidate policy's accuracy on the held-out questions each is
-	// covered on; Gain is the paired difference over the questions both
-	// are covered on (absent when the candidate could not be judged).
-	Current *offpolicy.Interval `json:"current,omitempty"`
-	New     *offpolicy.Interval `json:"new,omitempty"`
-	Gain    *offpolicy.Interval `json:"gain,omitempty"`
-	// GainLower is the gain's one-sided lower confidence bound at the
-	// directory's confidence; promotion needs it above 0.
-	GainLower *float64 `json:"gain_lower,omitempty"`
-	// CurrentCostUSD and NewCostUSD are their mean costs per covered
-	// question, in dollars.
+	// Current and New are the inverse-propensity estimates of the
+	// serving and the candidate policy's accuracy (greedy, on the held-out
+	// runs); their SelfNormalised means are compared. Gain is the
+	// difference with its 95% interval, GainLower its one-sided lower
+	// bound at the directory's confidence (promotion needs it above 0).
+	// Absent when the candidate could not be judged.
+	Current    *offpolicy.Interval `json:"current,omitempty"`
+	New        *offpolicy.Interval `json:"new,omitempty"`
+	Gain       *offpolicy.Interval `json:"gain,omitempty"`
+	GainLower  *float64            `json:"gain_lower,omitempty"`
+	CurrentESS float64             `json:"current_ess,omitempty"`
+	NewESS     float64             `json:"new_ess,omitempty"`
+	// CurrentCostUSD and NewCostUSD are their estimated mean costs per
+	// run, in dollars.
 	CurrentCostUSD float64 `json:"current_cost_usd,omitempty"`
 	NewCostUSD     float64 `json:"new_cost_usd,omitempty"`
-	// Questions is the number of held-out questions with judged runs;
-	// Covered how many the candidate is covered on; Compared how many
-	// both are.
-	Questions int `json:"questions"`
-	Covered   int `json:"covered"`
-	Compared  int `json:"compared"`
-	// IPSCurrent and IPSNew are the inverse-propensity estimates over the
-	// same runs, for comparison (absent when the runs logged no
-	// probabilities).
-	IPSCurrent *offpolicy.Interval `json:"ips_current,omitempty"`
-	IPSNew     *offpolicy.Interval `json:"ips_new,omitempty"`
-	Runs       int                 `json:"runs"`
+	// ReplayCurrent and ReplayNew are the replay estimates, for
+	// comparison; Covered is how many of the Questions held out with
+	// judged runs the candidate's replay covers.
+	ReplayCurrent *float64 `json:"replay_current,omitempty"`
+	ReplayNew     *float64 `json:"replay_new,omitempty"`
+	Questions     int      `json:"questions"`
+	Covered       int      `json:"covered"`
+	Runs          int      `json:"runs"`
 }
 
 // Logs returns the logged runs with feedback to judge on.
@@ -263,8 +279,8 @@ func (d *Dir) files(sub string) ([]string, error) {
 // Reload judges what waits and returns the decisions and what serves
 // afterwards. Without canaries every candidate is judged on the logs, in
 // name order. With them, the candidate being tried is judged (and keeps
-// being tried while the logs cover it too thinly to tell), and when none
-// is being tried the first waiting candidate starts.
+// being tried while the logs are too thin to tell), and when none is being
+// tried the newest waiting candidate starts, superseding older ones.
 func (d *Dir) Reload(ctx context.Context) ([]Decision, State, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -294,14 +310,18 @@ func (d *Dir) Reload(ctx context.Context) ([]Decision, State, error) {
 		if err := ctx.Err(); err != nil {
 			return false, err
 		}
-		switch {
-		case thin && keepThin:
-			dec.Status = StatusTrying
-			dec.Reason = "still trying: " + dec.Reason
-			decs = append(decs, dec)
-			return true, d.record(dec)
-		case thin && sub == "canary":
-			dec.Reason += "; a newer candidate waits, so this one is retired"
+		if thin && keepThin {
+			tries, err := d.tries(f)
+			if err != nil {
+				return false, err
+			}
+			if tries <= MaxTries {
+				dec.Status = StatusTrying
+				dec.Reason = "still trying: " + dec.Reason
+				decs = append(decs, dec)
+				return true, d.record(dec)
+			}
+			dec.Reason = fmt.Sprintf("%s; no clear gain after %d reloads", dec.Reason, MaxTries)
 		}
 		if err := d.record(dec); err != nil {
 			return false, err
@@ -331,9 +351,8 @@ func (d *Dir) Reload(ctx context.Context) ([]Decision, State, error) {
 		return decs, st, nil
 	}
 	for _, f := range trying {
-		// A candidate still unproven is tried on until a newer one waits:
-		// the newer was trained on more traffic.
-		kept, err := judge("canary", f, len(waiting) == 0)
+		// A candidate still unproven is tried on: its evidence grows.
+		kept, err := judge("canary", f, true)
 		if err != nil {
 			return decs, st, err
 		}
@@ -342,7 +361,20 @@ func (d *Dir) Reload(ctx context.Context) ([]Decision, State, error) {
 		}
 	}
 	if st.Canary == "" && len(waiting) > 0 {
-		f := waiting[0]
+		// The newest candidate (trained on the most traffic) is tried;
+		// older ones it supersedes are refused untried.
+		for _, f := range waiting[:len(waiting)-1] {
+			dec := Decision{Time: time.Now().UTC(), Candidate: f, Serving: st.Serving, Status: StatusRefused,
+				Reason: fmt.Sprintf("refused: superseded by %s, trained on more traffic", waiting[len(waiting)-1])}
+			if err := d.record(dec); err != nil {
+				return decs, st, err
+			}
+			if err := os.Rename(filepath.Join(d.path, "candidates", f), filepath.Join(d.path, "refused", f)); err != nil {
+				return decs, st, fmt.Errorf("promote: %w", err)
+			}
+			decs = append(decs, dec)
+		}
+		f := waiting[len(waiting)-1]
 		dec := Decision{Time: time.Now().UTC(), Candidate: f, Serving: st.Serving, Status: StatusTrying,
 			Reason: fmt.Sprintf("trying: serves %.0f%% of runs until a reload can judge it", 100*d.o.Canary)}
 		if err := d.record(dec); err != nil {
@@ -375,6 +407,22 @@ func (d *Dir) Reload(ctx context.Context) ([]Decision, State, error) {
 	return decs, st, nil
 }
 
+// tries counts the reloads that found candidate f unproven while it was
+// tried (its start record excluded).
+func (d *Dir) tries(f string) (int, error) {
+	h, err := d.History()
+	if err != nil {
+		return 0, err
+	}
+	n := -1
+	for _, dec := range h {
+		if dec.Candidate == f && dec.Status == StatusTrying {
+			n++
+		}
+	}
+	return max(n, 0) + 1, nil
+}
+
 // judging reads the logs and builds what candidates are judged on.
 func (d *Dir) judging(ctx context.Context) (*judging, error) {
 	logs, err := d.o.Logs(ctx)
@@ -404,29 +452,36 @@ func HeldOut(logs []offpolicy.Logged) *Held {
 	return h
 }
 
-// Estimate is what the logs alone say of a policy on the held-out
-// questions.
+// Estimate is what the logs alone say of a policy, deciding greedily (as
+// it is measured), on the held-out questions.
 type Estimate struct {
-	Replay logenv.Value        // replayed on the pooled logs; the estimate promotion uses
-	IPS    *offpolicy.Estimate // inverse propensity scoring, for comparison (nil when the runs logged no probabilities)
+	// IPS is inverse propensity scoring over the held-out runs, weights
+	// clipped at [ClipWeight]; its self-normalised mean is the estimate
+	// promotion uses: with the candidate tried on live traffic, its own
+	// runs carry it.
+	IPS offpolicy.Estimate
+	// Replay is the policy replayed on the pooled logs, for comparison:
+	// it needs no probabilities but sees only the questions whose logs
+	// cover the policy's whole path, which favours questions it settles
+	// in few calls.
+	Replay logenv.Value
 }
 
-// EstimateOf replays p (greedy) on h and computes its IPS estimate as
-// served at exploration rate eps.
-func EstimateOf(ctx context.Context, h *Held, p *learned.Policy, eps float64) (Estimate, error) {
+// EstimateOf estimates p, deciding greedily, from h.
+func EstimateOf(ctx context.Context, h *Held, p *learned.Policy) (Estimate, error) {
 	if h.Env == nil {
 		return Estimate{}, fmt.Errorf("no judged run on the held-out questions (%v); serve more traffic and send feedback", h.Err)
+	}
+	greedy := func(s *policy.State, act episode.Action) (float64, error) { return explore.ProbOf(p, s, 0, act) }
+	ips, err := offpolicy.ClippedIPS(ctx, h.Logs, greedy, ClipWeight)
+	if err != nil {
+		return Estimate{}, err
 	}
 	v, err := logenv.Replay(ctx, h.Env, p)
 	if err != nil {
 		return Estimate{}, err
 	}
-	e := Estimate{Replay: v}
-	target := func(s *policy.State, act episode.Action) (float64, error) { return explore.ProbOf(p, s, eps, act) }
-	if ips, err := offpolicy.IPS(ctx, h.Logs, target); err == nil {
-		e.IPS = &ips
-	}
-	return e, nil
+	return Estimate{IPS: ips, Replay: v}, nil
 }
 
 // judging is what one Reload judges candidates on, with the serving
@@ -452,50 +507,64 @@ func (d *Dir) judge(ctx context.Context, sub, file, serving string, cur *learned
 		return dec, nil, true
 	}
 	if j.cur != cur {
-		e, err := EstimateOf(ctx, j.held, cur, d.o.Eps)
+		e, err := EstimateOf(ctx, j.held, cur)
 		if err != nil {
 			dec.Reason = fmt.Sprintf("refused: estimating the serving policy: %v", err)
 			return dec, nil, false
 		}
 		j.cur, j.curEst = cur, e
 	}
-	ne, err := EstimateOf(ctx, j.held, cand, d.o.Eps)
+	ne, err := EstimateOf(ctx, j.held, cand)
 	if err != nil {
 		dec.Reason = fmt.Sprintf("refused: estimating the candidate: %v", err)
 		return dec, nil, false
 	}
-	nv := ne.Replay
-	if j.curEst.IPS != nil && ne.IPS != nil {
-		ci := j.curEst.IPS.Accuracy // a copy: a promotion replaces j's
-		dec.IPSCurrent, dec.IPSNew = &ci, &ne.IPS.Accuracy
-	}
-	curV := j.curEst.Replay
-	gain, n := logenv.Compare(curV, nv)
-	cv := curV.Accuracy
-	dec.Current, dec.New, dec.Gain = &cv, &nv.Accuracy, &gain
-	dec.CurrentCostUSD, dec.NewCostUSD = curV.CostUSD, nv.CostUSD
-	dec.Questions, dec.Covered, dec.Compared = nv.Questions, nv.Covered, n
-	// The gain's standard error from its two-sided 95% interval, and the
-	// one-sided lower bound at the configured confidence.
+	ce := j.curEst
+	cv, nv := ce.IPS.Accuracy, ne.IPS.Accuracy // copies: a promotion replaces j's
+	rc, rn := ce.Replay.Accuracy.Mean, ne.Replay.Accuracy.Mean
+	dec.Current, dec.New = &cv, &nv
+	dec.CurrentESS, dec.NewESS = ce.IPS.ESS, ne.IPS.ESS
+	dec.CurrentCostUSD, dec.NewCostUSD = ce.IPS.CostUSD.SelfNormalised, ne.IPS.CostUSD.SelfNormalised
+	dec.ReplayCurrent, dec.ReplayNew = &rc, &rn
+	dec.Questions, dec.Covered = ne.Replay.Questions, ne.Replay.Covered
+	// The gain of the self-normalised estimates, its standard error (the
+	// two estimates' errors combined as if independent: conservative,
+	// since runs both policies would have run alike count in both), and
+	// its one-sided lower bound at the configured confidence.
+	gain := nv.SelfNormalised - cv.SelfNormalised
+	se := math.Hypot(AccuracySE(ne.IPS), AccuracySE(ce.IPS))
 	z := math.Sqrt2 * math.Erfinv(2*d.o.Confidence-1)
-	lower := gain.Mean - z*(gain.Mean-gain.Lo)/offpolicy.Z95
+	lower, upper := gain-z*se, gain+z*se
+	dec.Gain = &offpolicy.Interval{Mean: gain, Lo: gain - offpolicy.Z95*se, Hi: gain + offpolicy.Z95*se, SelfNormalised: gain}
 	dec.GainLower = &lower
 	switch {
-	case n < MinCovered:
+	case ne.IPS.ESS < MinCovered || ce.IPS.ESS < MinCovered:
 		thin = true
-		dec.Reason = fmt.Sprintf("refused: unproven: the logs cover the candidate on %d of %d held-out questions, %d of them shared with the serving policy (need %d): serve more traffic, a higher --explore, or try candidates on live traffic (--canary)",
-			nv.Covered, nv.Questions, n, MinCovered)
-	case gain.Mean < d.o.Margin:
-		dec.Reason = fmt.Sprintf("refused: estimated accuracy gain %+.4f on %d held-out questions does not beat the serving policy by the margin %.4f (estimates %.4f vs %.4f)", gain.Mean, n, d.o.Margin, nv.Accuracy.Mean, curV.Accuracy.Mean)
-	case lower <= 0:
+		dec.Reason = fmt.Sprintf("refused: unproven: the held-out runs match the candidate's choices on an effective %.0f runs and the serving policy's on %.0f (need %d each): serve more traffic, a higher --explore, or try candidates on live traffic (--canary)",
+			ne.IPS.ESS, ce.IPS.ESS, MinCovered)
+	case upper < d.o.Margin:
+		dec.Reason = fmt.Sprintf("refused: estimated accuracy %.4f does not beat the serving %.4f by the margin %.4f: the gain %+.4f has a %.0f%% upper bound %+.4f", nv.SelfNormalised, cv.SelfNormalised, d.o.Margin, gain, 100*d.o.Confidence, upper)
+	case lower <= 0 || gain < d.o.Margin:
 		thin = true
-		dec.Reason = fmt.Sprintf("refused: unproven: the gain %+.4f on %d held-out questions has a %.0f%% lower bound %+.4f, not above zero (log more traffic)", gain.Mean, n, 100*d.o.Confidence, lower)
+		dec.Reason = fmt.Sprintf("refused: unproven: estimated accuracy %.4f against the serving %.4f, a gain of %+.4f between %+.4f and %+.4f at %.0f%% each side (log more traffic)",
+			nv.SelfNormalised, cv.SelfNormalised, gain, lower, upper, 100*d.o.Confidence)
 	default:
 		dec.Promoted, dec.Status = true, StatusPromoted
-		dec.Reason = fmt.Sprintf("promoted: estimated accuracy %.4f beats the serving %.4f by %+.4f (%.0f%% lower bound %+.4f) on %d held-out questions (cost per question $%.6f vs $%.6f)",
-			nv.Accuracy.Mean, curV.Accuracy.Mean, gain.Mean, 100*d.o.Confidence, lower, n, nv.CostUSD, curV.CostUSD)
+		dec.Reason = fmt.Sprintf("promoted: estimated accuracy %.4f beats the serving %.4f by %+.4f (%.0f%% lower bound %+.4f; cost per run $%.6f vs $%.6f)",
+			nv.SelfNormalised, cv.SelfNormalised, gain, 100*d.o.Confidence, lower, dec.NewCostUSD, dec.CurrentCostUSD)
 	}
 	return dec, cand, thin
+}
+
+// accuracySE is the standard error of an estimate's self-normalised
+// accuracy: the delta method's, but never below a binomial one at the
+// effective sample size with two successes and two failures added
+// (Agresti–Coull), so that a few runs all judged right (or wrong) do not
+// claim certainty.
+func AccuracySE(e offpolicy.Estimate) float64 {
+	n := e.ESS
+	p := (e.Accuracy.SelfNormalised*n + 2) / (n + 4)
+	return math.Max(e.Accuracy.SNSE, math.Sqrt(p*(1-p)/(n+4)))
 }
 
 // record appends dec to promotions.jsonl and fsyncs it.

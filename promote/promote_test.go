@@ -141,9 +141,9 @@ func TestPromotion(t *testing.T) {
 		promoted bool
 		reason   string
 	}{
-		{false, "does not beat the serving"},
+		{false, "refused: unproven"}, // the serving policy itself: no gain to show
 		{true, "promoted: estimated accuracy"},
-		{false, "does not beat the serving"},
+		{false, "does not beat the serving"}, // now worse than the promoted one
 		{false, "does not load"},
 	}
 	for i, w := range want {
@@ -155,11 +155,12 @@ func TestPromotion(t *testing.T) {
 		t.Errorf("serving %q after reload, want 2-better.ckpt", name)
 	}
 	p := decs[1]
-	if p.Gain == nil || p.Gain.Lo <= 0 || p.Questions != held || p.Covered < MinCovered || p.New.Mean <= p.Current.Mean {
+	if p.Gain == nil || p.GainLower == nil || *p.GainLower <= 0 || p.New.SelfNormalised != 1 || p.Current.SelfNormalised >= 0.5 ||
+		p.NewESS < MinCovered || p.CurrentESS < MinCovered || p.Runs != 2*held {
 		t.Errorf("promoted on %+v (gain %+v) with %d held-out questions", p, p.Gain, held)
 	}
-	if p.IPSNew == nil || p.IPSCurrent == nil || p.Runs != 2*held {
-		t.Errorf("IPS estimates %v %v over %d runs, want them over the %d held-out runs", p.IPSNew, p.IPSCurrent, p.Runs, 2*held)
+	if p.ReplayNew == nil || *p.ReplayNew != 1 || p.Questions != held || p.Covered != held {
+		t.Errorf("replay beside it: %v on %d of %d questions, want 1 on all %d", p.ReplayNew, p.Covered, p.Questions, held)
 	}
 	// Reopen: the history is durable and the promoted one still serves.
 	d2, err := Open(dir, Options{Base: serving, Margin: DefaultMargin})
@@ -246,8 +247,9 @@ func TestOpenBadMargin(t *testing.T) {
 
 // TestCanary: with canaries, a candidate first serves a share of runs
 // (canary/), is tried on while the logs cannot tell, is promoted once its
-// own runs show the gain, and a newer candidate retires an unproven one;
-// the tried candidate survives a reopen.
+// own runs show the gain; one no better is refused, the newest waiting
+// candidate is tried next and supersedes older ones; the tried candidate
+// survives a reopen.
 func TestCanary(t *testing.T) {
 	ctx := context.Background()
 	serving, _ := learned.DefaultFor("llmrouter")
@@ -285,21 +287,26 @@ func TestCanary(t *testing.T) {
 	logs = append(logs, rollouts(t, better, prompts, 1)...)
 	step([]string{"1-better.ckpt:promoted"}, "1-better.ckpt", "")
 
-	// Two candidates: the first is tried; it stays unproven (nothing new
-	// is logged) and is retired when the second waits.
+	// A candidate acting as the serving one shows no gain: it is tried
+	// MaxTries reloads, then refused; meanwhile newer ones wait, and the
+	// newest is tried next, superseding the older.
 	save(t, better, filepath.Join(dir, "candidates", "2-a.ckpt"))
 	step([]string{"2-a.ckpt:trying"}, "1-better.ckpt", "2-a.ckpt")
 	save(t, serving, filepath.Join(dir, "candidates", "3-b.ckpt"))
-	decs = step([]string{"2-a.ckpt:refused", "3-b.ckpt:trying"}, "1-better.ckpt", "3-b.ckpt")
-	if !strings.Contains(decs[0].Reason, "does not beat") && !strings.Contains(decs[0].Reason, "newer candidate waits") {
-		t.Errorf("retired with %q", decs[0].Reason)
+	save(t, serving, filepath.Join(dir, "candidates", "4-c.ckpt"))
+	for range MaxTries {
+		step([]string{"2-a.ckpt:trying"}, "1-better.ckpt", "2-a.ckpt")
+	}
+	decs = step([]string{"2-a.ckpt:refused", "3-b.ckpt:refused", "4-c.ckpt:trying"}, "1-better.ckpt", "4-c.ckpt")
+	if !strings.Contains(decs[0].Reason, "no clear gain after") || !strings.Contains(decs[1].Reason, "superseded by 4-c.ckpt") {
+		t.Errorf("refused with %q and %q", decs[0].Reason, decs[1].Reason)
 	}
 	// Reopened (a restart): the same candidate is still being tried.
 	d2, err := Open(dir, Options{Base: serving, Canary: 0.5})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if name, p, err := d2.Canary(); err != nil || name != "3-b.ckpt" || p == nil {
+	if name, p, err := d2.Canary(); err != nil || name != "4-c.ckpt" || p == nil {
 		t.Errorf("canary after reopen: %q %v", name, err)
 	}
 	if name, _, _ := d2.Serving(); name != "1-better.ckpt" {

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/batonhq/baton/episode"
+	"github.com/batonhq/baton/tool"
 )
 
 // promptFields are argument names that take the task text even when the
@@ -46,15 +47,29 @@ func (d *decision) action(i int) episode.Action {
 		return episode.Action{Final: true, Answer: c.answer, Thought: "adopt the answer of " + d.tools[c.tool].spec.Name}
 	}
 	tf := d.tools[c.tool]
-	args := json.RawMessage(`{}`)
-	if fields := tf.args(); len(fields) > 0 {
-		m := make(map[string]string, len(fields))
-		for _, f := range fields {
-			m[f] = d.prompt
-		}
-		if b, err := json.Marshal(m); err == nil {
-			args = b
-		}
+	return episode.Action{Tool: tf.spec.Name, Args: argsOf(tf.args(), d.prompt)}
+}
+
+// argsOf is the arguments object that fills fields with the prompt.
+func argsOf(fields []string, prompt string) json.RawMessage {
+	if len(fields) == 0 {
+		return json.RawMessage(`{}`)
 	}
-	return episode.Action{Tool: tf.spec.Name, Args: args}
+	m := make(map[string]string, len(fields))
+	for _, f := range fields {
+		m[f] = prompt
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return json.RawMessage(`{}`)
+	}
+	return b
+}
+
+// CallArgs are the arguments the policy sends when it calls the tool of
+// spec on a task with this prompt: the prompt in every required string
+// argument and every prompt-like one. A trainer probing tools one by one
+// calls them as the policy would.
+func CallArgs(spec tool.Spec, prompt string) json.RawMessage {
+	return argsOf(argFields(spec.Parameters), prompt)
 }
