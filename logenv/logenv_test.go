@@ -77,7 +77,7 @@ func TestPoolingReplayAndScore(t *testing.T) {
 	}{
 		{"small", `{"prompt":"q"}`, "41", false, 700},
 		{"small", `{"prompt":"other"}`, "41", false, 700}, // unseen args: the first call of the tool
-		{"large", `{"prompt":"q"}`, "42", false, 1400},   // observed in r2 only
+		{"large", `{"prompt":"q"}`, "42", false, 1400},    // observed in r2 only
 		{"never", `{"prompt":"q"}`, NotObserved, true, 0},
 	}
 	for _, tc := range tests {
