@@ -72,8 +72,13 @@ type OnlineRound struct {
 	Serving  string  `json:"serving"`  // the serving checkpoint ("" is --start)
 	Trying   string  `json:"trying"`   // the candidate tried on a share of the next round's runs
 	Trained  string  `json:"trained"`  // the candidate trained at the round's end, or why none was
-	Reason   string  `json:"reason"`   // the reload's decisions, with their reasons
-	Feedback float64 `json:"feedback"` // mean feedback of the round's served runs
+	// CandidateAccuracy and CandidateCostUSD are that candidate's test
+	// accuracy and mean cost, measured as the serving checkpoint's are:
+	// what training achieved, whether or not promotion lets it serve.
+	CandidateAccuracy *float64 `json:"candidate_accuracy,omitempty"`
+	CandidateCostUSD  *float64 `json:"candidate_cost_usd,omitempty"`
+	Reason            string   `json:"reason"`   // the reload's decisions, with their reasons
+	Feedback          float64  `json:"feedback"` // mean feedback of the round's served runs
 	// Estimate is the serving checkpoint's accuracy (greedy) as the logs
 	// alone estimate it after the round, as promotion does: inverse
 	// propensity scoring, self-normalised, over the held-out questions'
@@ -303,10 +308,17 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 		cand := fmt.Sprintf("round-%03d.ckpt", round)
 		var tout bytes.Buffer
 		tenv := &Env{Stdout: &tout, Stderr: io.Discard, Stdin: strings.NewReader(""), Getenv: env.Getenv}
-		if err := trainFromStore(ctx, tenv, db, servingFile, cfgPath, filepath.Join(ckpts, "candidates", cand), "", *seed+int64(round), *steps); err != nil {
+		candFile := filepath.Join(ckpts, "candidates", cand)
+		if err := trainFromStore(ctx, tenv, db, servingFile, cfgPath, candFile, "", *seed+int64(round), *steps); err != nil {
 			r.Trained = "not trained: " + err.Error()
 		} else {
 			r.Trained = cand
+			// What training achieved, whether or not promotion will see it.
+			acc, cost, err := evalServing(candFile)
+			if err != nil {
+				return err
+			}
+			r.CandidateAccuracy, r.CandidateCostUSD = &acc, &cost
 		}
 		rr, err := c.reload(ctx)
 		if err != nil {
@@ -357,6 +369,9 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 			}
 		}
 		fmt.Fprintf(env.Stdout, "round %d: %d requests (feedback %.3f): %s\n", round, served, r.Feedback, orNone(r.Reason))
+		if r.CandidateAccuracy != nil {
+			fmt.Fprintf(env.Stdout, "  trained %s: test accuracy %.3f at $%.7f (not served unless promoted)\n", cand, *r.CandidateAccuracy, *r.CandidateCostUSD)
+		}
 		fmt.Fprintf(env.Stdout, "  serving %s: test accuracy %.3f at $%.7f (%.1f%% of the best single's cost); %s\n",
 			orDefault(r.Serving), r.Accuracy, r.CostUSD, 100*r.CostUSD/rep.BestSingle.CostUSD, estimate)
 	}
@@ -389,7 +404,7 @@ func estimateServing(ctx context.Context, env *Env, db, cfgPath, ckpt string) (p
 	if err != nil {
 		return promote.Estimate{}, err
 	}
-	return promote.EstimateOf(ctx, promote.HeldOut(logs), p)
+	return promote.EstimateOf(ctx, promote.HeldOut(logs, time.Time{}), p)
 }
 
 func orNone(s string) string {

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -180,5 +181,131 @@ func TestServeRestartKeepsPromoted(t *testing.T) {
 	postRun(t, s.base, s.key, "served by r1?")
 	if code, rep, body := postReload(t, s.base, "sesame"); code != 200 || rep.Serving != "r1.ckpt" {
 		t.Errorf("reload after restart: %d %s", code, body)
+	}
+}
+
+// startBinary runs the baton binary with args until the test ends and
+// returns its base URL and process.
+func startBinary(t *testing.T, bin string, args ...string) (string, *exec.Cmd) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if _, u, ok := strings.Cut(sc.Text(), "listening on "); ok {
+				select {
+				case urls <- strings.Fields(u)[0]:
+				default:
+				}
+			}
+		}
+	}()
+	select {
+	case u := <-urls:
+		return u, cmd
+	case <-time.After(30 * time.Second):
+		t.Fatal("baton serve did not start")
+	}
+	return "", nil
+}
+
+// TestLoopSurvivesKill9: a real baton serve process serving with
+// exploration and a candidate on trial is killed with -9 mid-traffic;
+// after a restart every answered run still has its feedback and the
+// probability of every step, and the candidate is still on trial.
+func TestLoopSurvivesKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping a test that builds and runs the baton binary")
+	}
+	bin := filepath.Join(t.TempDir(), "baton")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/batonhq/baton/cmd/baton").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	t.Chdir(t.TempDir())
+	db := filepath.Join(t.TempDir(), "baton.db")
+	s := startExploringServe(t, db) // writes baton.yaml and a key
+	s.stop()
+	dir := filepath.Join(t.TempDir(), "ckpts")
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--config", "baton.yaml", "--explore", "0.5",
+		"--checkpoints", dir, "--canary", "0.5", "--admin-token", "sesame", "--log-level", "info"}
+	base, cmd := startBinary(t, bin, args...)
+	judged := map[string]float64{}
+	for i := range 6 {
+		id := postRun(t, base, s.key, fmt.Sprintf("Question %d: what is %d times 7?", i, i))
+		judged[id] = float64(i % 2)
+		sendFeedback(t, base, s.key, id, judged[id])
+	}
+	saveDefault(t, filepath.Join(dir, "candidates", "c1.ckpt"))
+	if code, rep, body := postReload(t, base, "sesame"); code != 200 || rep.Canary != "c1.ckpt" {
+		t.Fatalf("reload: %d %s", code, body)
+	}
+	for i := 6; i < 12; i++ {
+		id := postRun(t, base, s.key, fmt.Sprintf("Question %d: what is %d times 7?", i, i))
+		judged[id] = 1
+		sendFeedback(t, base, s.key, id, 1)
+	}
+	// A run in flight when the process dies.
+	go func() {
+		body := strings.NewReader(`{"prompt":"in flight"}`)
+		req, _ := http.NewRequest("POST", base+"/v1/runs?wait=true", body)
+		req.Header.Set("Authorization", "Bearer "+s.key)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+
+	base, _ = startBinary(t, bin, args...)
+	for id, score := range judged {
+		req, _ := http.NewRequest("GET", base+"/v1/runs/"+id, nil)
+		req.Header.Set("Authorization", "Bearer "+s.key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v runView
+		err = json.NewDecoder(resp.Body).Decode(&v)
+		resp.Body.Close()
+		if err != nil || len(v.Steps) == 0 {
+			t.Fatalf("run %s after restart: %v %+v", id, err, v)
+		}
+		for i, st := range v.Steps {
+			if st.Prob <= 0 || st.Prob > 1 {
+				t.Errorf("run %s step %d: probability %v lost", id, i, st.Prob)
+			}
+		}
+		req, _ = http.NewRequest("GET", base+"/v1/runs/"+id+"/feedback", nil)
+		req.Header.Set("Authorization", "Bearer "+s.key)
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f struct{ Score float64 }
+		err = json.NewDecoder(resp.Body).Decode(&f)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 || f.Score != score {
+			t.Errorf("feedback of %s after restart: %d %+v %v, want %v", id, resp.StatusCode, f, err, score)
+		}
+	}
+	// The candidate is still on trial: the next reload judges it (unproven
+	// on this little traffic) and keeps trying it.
+	code, rep, body := postReload(t, base, "sesame")
+	if code != 200 || rep.Canary != "c1.ckpt" || len(rep.Decisions) != 1 || rep.Decisions[0].Status != "trying" {
+		t.Fatalf("reload after restart: %d %s", code, body)
+	}
+	// Recorded: the trial's start, the judgment serve makes as it starts
+	// again, and this reload's.
+	h, err := os.ReadFile(filepath.Join(dir, "promotions.jsonl"))
+	if err != nil || strings.Count(string(h), `"status":"trying"`) != 3 || strings.Count(string(h), "\n") != 3 {
+		t.Errorf("promotions.jsonl after restart:\n%s %v", h, err)
 	}
 }

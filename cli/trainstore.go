@@ -125,6 +125,9 @@ func trainFromStore(ctx context.Context, env *Env, from, start, cfgPath, out, js
 	// start: validation here sees only the calls the logs observed on each
 	// question, which can hide what the candidate would gain; promotion,
 	// on held-out questions and the candidate's own runs, decides.
+	// Promotion may judge it on every question first asked after the
+	// newest run it read.
+	p.SetTrainedThrough(e.Newest())
 	var buf bytes.Buffer
 	if err := p.Save(&buf); err != nil {
 		return err

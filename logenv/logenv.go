@@ -41,6 +41,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/batonhq/baton/env"
 	"github.com/batonhq/baton/episode"
@@ -88,6 +89,7 @@ type Env struct {
 	qs        map[string]*question
 	observed  bool
 	judgments int
+	newest    time.Time
 }
 
 // question is everything the logs hold about one prompt.
@@ -123,6 +125,9 @@ func New(name string, logs []offpolicy.Logged, o Options) (*Env, []Skip, error) 
 	seen := map[string]bool{}
 	byKey := map[string]int{} // question key → index in e.tasks
 	for i, l := range logs {
+		if l.Created.After(e.newest) {
+			e.newest = l.Created
+		}
 		ep := l.Episode
 		id := fmt.Sprintf("log-%d", i+1)
 		if ep != nil && ep.RunID != "" {
@@ -212,6 +217,10 @@ func New(name string, logs []offpolicy.Logged, o Options) (*Env, []Skip, error) 
 		sort.Strings(t.Tools)
 		kept = append(kept, t)
 	}
+	// In question order, not log order: run IDs are random, and a trainer
+	// splitting tasks by position must see the same split from the same
+	// logs.
+	sort.Slice(kept, func(i, j int) bool { return kept[i].ID < kept[j].ID })
 	e.tasks = kept
 	if len(e.tasks) == 0 {
 		return nil, skipped, ErrNoRuns
@@ -244,7 +253,7 @@ func FromStore(ctx context.Context, st store.Store, specs offpolicy.Specs, o Opt
 func (e *Env) Name() string { return e.name }
 
 // Tasks implements env.Env: one task per question, ID "q-" and a hash of
-// it, with the first run's preferences and budget.
+// it, with the first run's preferences and budget, in ID order.
 func (e *Env) Tasks() []episode.Task { return e.tasks }
 
 // Runs returns the IDs of the runs pooled into a task.
@@ -254,6 +263,10 @@ func (e *Env) Runs(taskID string) []string {
 	}
 	return nil
 }
+
+// Newest is the creation time of the newest logged run New read (held
+// out or not): a policy trained here has seen no run after it.
+func (e *Env) Newest() time.Time { return e.newest }
 
 // Judgments is the number of judged answers the env holds.
 func (e *Env) Judgments() int { return e.judgments }

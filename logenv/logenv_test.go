@@ -58,7 +58,7 @@ func TestPoolingReplayAndScore(t *testing.T) {
 	if len(e.Tasks()) != 2 || len(skipped) != 1 || skipped[0].RunID != "r4" || e.Judgments() != 4 {
 		t.Fatalf("tasks %v skipped %v judgments %d", e.Tasks(), skipped, e.Judgments())
 	}
-	task := e.Tasks()[0]
+	task := byPrompt(t, e, "what is 6*7?")
 	if got := strings.Join(e.Runs(task.ID), ","); got != "r1,r2,r3,r4" {
 		t.Fatalf("runs pooled into %s: %s", task.ID, got)
 	}
@@ -117,16 +117,28 @@ func TestPoolingReplayAndScore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(o.Tasks()[0].Tools, ","); got != "large,small" {
+	ot := byPrompt(t, o, "what is 6*7?")
+	if got := strings.Join(ot.Tools, ","); got != "large,small" {
 		t.Errorf("observed-only tools %s, want large,small", got)
 	}
-	oset, _ := o.Tools(ctx, o.Tasks()[0])
+	oset, _ := o.Tools(ctx, ot)
 	if _, err := oset.Get("never"); err == nil {
 		t.Error("observed-only env offers a tool no run called")
 	}
 	if _, err := Replay(ctx, o, nil); err == nil {
 		t.Error("replay on an observed-only env must refuse: it would hide uncovered calls")
 	}
+}
+
+func byPrompt(t *testing.T, e *Env, prompt string) episode.Task {
+	t.Helper()
+	for _, task := range e.Tasks() {
+		if strings.TrimSpace(task.Prompt) == prompt {
+			return task
+		}
+	}
+	t.Fatalf("no task asks %q", prompt)
+	return episode.Task{}
 }
 
 // TestKeepAndHoldout: Keep splits questions, and Holdout holds out about

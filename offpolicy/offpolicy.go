@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/money"
@@ -39,6 +40,8 @@ type Logged struct {
 	Tools []tool.Spec
 	// Score is the outcome in [0, 1] (the run's feedback).
 	Score float64
+	// Created is when the run was made (zero when unknown).
+	Created time.Time
 }
 
 // Target gives the candidate policy's probability of act in s.
@@ -268,7 +271,7 @@ func FromStore(ctx context.Context, st store.Store, specs Specs) (logs []Logged,
 			if err != nil {
 				return nil, 0, fmt.Errorf("offpolicy: run %s: %w", f.RunID, err)
 			}
-			logs = append(logs, Logged{Episode: run.Episode, Tools: ts, Score: f.Score})
+			logs = append(logs, Logged{Episode: run.Episode, Tools: ts, Score: f.Score, Created: run.Created})
 		}
 		after = page[len(page)-1].RunID
 	}

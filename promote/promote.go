@@ -9,8 +9,10 @@
 //
 // The serving checkpoint is the last promoted one in promotions.jsonl (the
 // base policy before any). [Dir.Reload] judges a candidate against the
-// serving policy on the logged runs with feedback of the questions
-// [logenv.Holdout] keeps out of training, by inverse propensity scoring
+// serving policy on the logged runs with feedback that the candidate never
+// trained on ([HeldOut]: the questions [logenv.Holdout] keeps out of
+// training, and those first asked after its training), by inverse
+// propensity scoring
 // of each policy deciding greedily ([EstimateOf]; the self-normalised
 // means are compared): it is promoted only when both estimates rest on
 // enough matching runs, its accuracy gain is at least the margin, and the
@@ -39,6 +41,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -279,8 +282,10 @@ func (d *Dir) files(sub string) ([]string, error) {
 // Reload judges what waits and returns the decisions and what serves
 // afterwards. Without canaries every candidate is judged on the logs, in
 // name order. With them, the candidate being tried is judged (and keeps
-// being tried while the logs are too thin to tell), and when none is being
-// tried the newest waiting candidate starts, superseding older ones.
+// being tried, at most [MaxTries] reloads, while the logs are too thin to
+// tell and its estimate looks promising or nothing newer waits), and when
+// none is being tried the newest waiting candidate starts, superseding
+// older ones.
 func (d *Dir) Reload(ctx context.Context) ([]Decision, State, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -309,6 +314,12 @@ func (d *Dir) Reload(ctx context.Context) ([]Decision, State, error) {
 		dec, cand, thin := d.judge(ctx, sub, f, st.Serving, st.Policy, j)
 		if err := ctx.Err(); err != nil {
 			return false, err
+		}
+		if thin && keepThin && len(waiting) > 0 && (dec.Gain == nil || dec.Gain.Mean < d.o.Margin) {
+			// Unproven and not even promising, while a candidate trained
+			// on more traffic waits: try that one instead.
+			keepThin = false
+			dec.Reason += fmt.Sprintf("; %s, trained on more traffic, is tried instead", waiting[len(waiting)-1])
 		}
 		if thin && keepThin {
 			tries, err := d.tries(f)
@@ -351,7 +362,8 @@ func (d *Dir) Reload(ctx context.Context) ([]Decision, State, error) {
 		return decs, st, nil
 	}
 	for _, f := range trying {
-		// A candidate still unproven is tried on: its evidence grows.
+		// A candidate still unproven is tried on while its estimate looks
+		// promising or nothing newer waits: its evidence grows.
 		kept, err := judge("canary", f, true)
 		if err != nil {
 			return decs, st, err
@@ -429,7 +441,7 @@ func (d *Dir) judging(ctx context.Context) (*judging, error) {
 	if err != nil {
 		return nil, fmt.Errorf("promote: reading the logged runs: %w", err)
 	}
-	return &judging{held: HeldOut(logs)}, nil
+	return &judging{logs: logs}, nil
 }
 
 // Held is the logged runs candidates are judged on: those of the
@@ -440,11 +452,35 @@ type Held struct {
 	Err  error       // why Env is nil
 }
 
-// HeldOut selects and pools the held-out runs of logs.
-func HeldOut(logs []offpolicy.Logged) *Held {
+// HeldOut selects and pools the runs of logs that a checkpoint trained
+// from the logs through the time through never trained on: the runs of
+// questions [logenv.Holdout] keeps out of training, and, when through is
+// set, the runs of questions first asked after it. In a deployment most
+// questions are new, so most traffic after a training judges its
+// candidate.
+func HeldOut(logs []offpolicy.Logged, through time.Time) *Held {
+	first := map[string]time.Time{} // question → its first run's time
+	if !through.IsZero() {
+		for _, l := range logs {
+			if l.Episode == nil {
+				continue
+			}
+			q := strings.TrimSpace(l.Episode.Task.Prompt)
+			if t, ok := first[q]; !ok || l.Created.Before(t) {
+				first[q] = l.Created
+			}
+		}
+	}
 	h := &Held{}
 	for _, l := range logs {
-		if l.Episode != nil && logenv.Holdout(l.Episode.Task.Prompt) {
+		if l.Episode == nil {
+			continue
+		}
+		fresh := false
+		if t, ok := first[strings.TrimSpace(l.Episode.Task.Prompt)]; ok && t.After(through) {
+			fresh = true
+		}
+		if fresh || logenv.Holdout(l.Episode.Task.Prompt) {
 			h.Logs = append(h.Logs, l)
 		}
 	}
@@ -484,43 +520,39 @@ func EstimateOf(ctx context.Context, h *Held, p *learned.Policy) (Estimate, erro
 	return Estimate{IPS: ips, Replay: v}, nil
 }
 
-// judging is what one Reload judges candidates on, with the serving
-// policy's estimate (kept until a promotion changes it).
+// judging is what one Reload judges candidates on.
 type judging struct {
-	held   *Held
-	cur    *learned.Policy
-	curEst Estimate
+	logs []offpolicy.Logged
 }
 
 // judge decides on the candidate file in sub. thin reports a refusal
 // because the logs cover the candidate too thinly to tell (more traffic
 // could change it).
 func (d *Dir) judge(ctx context.Context, sub, file, serving string, cur *learned.Policy, j *judging) (dec Decision, cand *learned.Policy, thin bool) {
-	dec = Decision{Time: time.Now().UTC(), Candidate: file, Serving: serving, Runs: len(j.held.Logs), Status: StatusRefused}
+	dec = Decision{Time: time.Now().UTC(), Candidate: file, Serving: serving, Status: StatusRefused}
 	cand, err := learned.Open(learned.Options{Checkpoint: filepath.Join(d.path, sub, file)})
 	if err != nil {
 		dec.Reason = fmt.Sprintf("refused: the candidate does not load: %v", err)
 		return dec, nil, false
 	}
-	if j.held.Env == nil {
-		dec.Reason = fmt.Sprintf("refused: nothing to judge on: no judged run on the held-out questions (%v); serve more traffic and send feedback", j.held.Err)
+	// Both are judged on the runs the candidate never trained on.
+	held := HeldOut(j.logs, cand.TrainedThrough())
+	dec.Runs = len(held.Logs)
+	if held.Env == nil {
+		dec.Reason = fmt.Sprintf("refused: nothing to judge on: no judged run on a question the candidate did not train on (%v); serve more traffic and send feedback", held.Err)
 		return dec, nil, true
 	}
-	if j.cur != cur {
-		e, err := EstimateOf(ctx, j.held, cur)
-		if err != nil {
-			dec.Reason = fmt.Sprintf("refused: estimating the serving policy: %v", err)
-			return dec, nil, false
-		}
-		j.cur, j.curEst = cur, e
+	ce, err := EstimateOf(ctx, held, cur)
+	if err != nil {
+		dec.Reason = fmt.Sprintf("refused: estimating the serving policy: %v", err)
+		return dec, nil, false
 	}
-	ne, err := EstimateOf(ctx, j.held, cand)
+	ne, err := EstimateOf(ctx, held, cand)
 	if err != nil {
 		dec.Reason = fmt.Sprintf("refused: estimating the candidate: %v", err)
 		return dec, nil, false
 	}
-	ce := j.curEst
-	cv, nv := ce.IPS.Accuracy, ne.IPS.Accuracy // copies: a promotion replaces j's
+	cv, nv := ce.IPS.Accuracy, ne.IPS.Accuracy
 	rc, rn := ce.Replay.Accuracy.Mean, ne.Replay.Accuracy.Mean
 	dec.Current, dec.New = &cv, &nv
 	dec.CurrentESS, dec.NewESS = ce.IPS.ESS, ne.IPS.ESS

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/logenv"
@@ -236,6 +237,48 @@ func TestNothingHeldOut(t *testing.T) {
 	}
 }
 
+// TestHeldOutFresh: a candidate is judged on the held-out questions and
+// on questions first asked after its training, never on one it saw.
+func TestHeldOutFresh(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var logs []offpolicy.Logged
+	add := func(prompt string, at time.Duration) {
+		logs = append(logs, offpolicy.Logged{Episode: &episode.Episode{RunID: fmt.Sprint(len(logs)), Task: episode.Task{Prompt: prompt},
+			Status: episode.StatusAnswered, Answer: "1", Steps: []episode.Step{{Action: episode.Action{Final: true, Answer: "1"}, Prob: 1}}},
+			Tools: []tool.Spec{{Name: "small"}}, Score: 1, Created: t0.Add(at)})
+	}
+	var old, fresh, held string
+	for i := 0; old == "" || fresh == "" || held == ""; i++ {
+		q := fmt.Sprintf("question %d", i)
+		switch {
+		case logenv.Holdout(q) && held == "":
+			held = q
+		case !logenv.Holdout(q) && old == "":
+			old = q
+		case !logenv.Holdout(q) && fresh == "":
+			fresh = q
+		}
+	}
+	add(old, 0)
+	add(held, time.Minute)
+	add(old, 3*time.Hour) // asked again after training: still seen
+	add(fresh, 2*time.Hour)
+	add(fresh, 4*time.Hour)
+	prompts := func(h *Held) string {
+		var ps []string
+		for _, l := range h.Logs {
+			ps = append(ps, l.Episode.Task.Prompt)
+		}
+		return strings.Join(ps, ",")
+	}
+	if got, want := prompts(HeldOut(logs, time.Time{})), held; got != want {
+		t.Errorf("no watermark: judged on %q, want only the held-out %q", got, want)
+	}
+	if got, want := prompts(HeldOut(logs, t0.Add(time.Hour))), held+","+fresh+","+fresh; got != want {
+		t.Errorf("trained through 1h: judged on %q, want %q", got, want)
+	}
+}
+
 func TestOpenBadMargin(t *testing.T) {
 	if _, err := Open(t.TempDir(), Options{Margin: -1}); err == nil {
 		t.Error("a negative margin was accepted")
@@ -288,17 +331,25 @@ func TestCanary(t *testing.T) {
 	step([]string{"1-better.ckpt:promoted"}, "1-better.ckpt", "")
 
 	// A candidate acting as the serving one shows no gain: it is tried
-	// MaxTries reloads, then refused; meanwhile newer ones wait, and the
-	// newest is tried next, superseding the older.
+	// MaxTries reloads, then refused.
 	save(t, better, filepath.Join(dir, "candidates", "2-a.ckpt"))
 	step([]string{"2-a.ckpt:trying"}, "1-better.ckpt", "2-a.ckpt")
-	save(t, serving, filepath.Join(dir, "candidates", "3-b.ckpt"))
-	save(t, serving, filepath.Join(dir, "candidates", "4-c.ckpt"))
 	for range MaxTries {
 		step([]string{"2-a.ckpt:trying"}, "1-better.ckpt", "2-a.ckpt")
 	}
-	decs = step([]string{"2-a.ckpt:refused", "3-b.ckpt:refused", "4-c.ckpt:trying"}, "1-better.ckpt", "4-c.ckpt")
-	if !strings.Contains(decs[0].Reason, "no clear gain after") || !strings.Contains(decs[1].Reason, "superseded by 4-c.ckpt") {
+	decs = step([]string{"2-a.ckpt:refused"}, "1-better.ckpt", "")
+	if !strings.Contains(decs[0].Reason, "no clear gain after") {
+		t.Errorf("refused with %q", decs[0].Reason)
+	}
+	// Tried again while newer candidates wait, unproven and showing no
+	// gain, it gives way at once: the newest is tried next, superseding
+	// the older.
+	save(t, better, filepath.Join(dir, "candidates", "3-a.ckpt"))
+	step([]string{"3-a.ckpt:trying"}, "1-better.ckpt", "3-a.ckpt")
+	save(t, serving, filepath.Join(dir, "candidates", "4-b.ckpt"))
+	save(t, serving, filepath.Join(dir, "candidates", "5-c.ckpt"))
+	decs = step([]string{"3-a.ckpt:refused", "4-b.ckpt:refused", "5-c.ckpt:trying"}, "1-better.ckpt", "5-c.ckpt")
+	if !strings.Contains(decs[0].Reason, "5-c.ckpt, trained on more traffic, is tried instead") || !strings.Contains(decs[1].Reason, "superseded by 5-c.ckpt") {
 		t.Errorf("refused with %q and %q", decs[0].Reason, decs[1].Reason)
 	}
 	// Reopened (a restart): the same candidate is still being tried.
@@ -306,7 +357,7 @@ func TestCanary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if name, p, err := d2.Canary(); err != nil || name != "4-c.ckpt" || p == nil {
+	if name, p, err := d2.Canary(); err != nil || name != "5-c.ckpt" || p == nil {
 		t.Errorf("canary after reopen: %q %v", name, err)
 	}
 	if name, _, _ := d2.Serving(); name != "1-better.ckpt" {

@@ -29,6 +29,12 @@ type Config struct {
 	// observed so far. It requires score mode. Zero keeps score mode's
 	// fixed utilities, so older checkpoints load unchanged.
 	Decider int `json:"decider,omitempty"`
+	// TrainedThrough is provenance, not network: for a checkpoint trained
+	// from logged traffic (baton train --from-store), the creation time,
+	// in Unix milliseconds, of the newest logged run it read. A question
+	// first asked after it is one the checkpoint never saw, so promotion
+	// may judge it there. Zero for checkpoints trained otherwise.
+	TrainedThrough int64 `json:"trained_through,omitempty"`
 }
 
 // DeciderVersion is the version of the [Features] layout this build

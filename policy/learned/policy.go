@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand"
 	"sync/atomic"
+	"time"
 
 	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/policy"
@@ -45,6 +46,24 @@ func newPolicy(cfg Config) *Policy {
 
 // Config returns the network's sizes.
 func (p *Policy) Config() Config { return p.cfg }
+
+// TrainedThrough returns [Config.TrainedThrough] as a time (zero when
+// unset).
+func (p *Policy) TrainedThrough() time.Time {
+	if p.cfg.TrainedThrough == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(p.cfg.TrainedThrough).UTC()
+}
+
+// SetTrainedThrough records that p was trained on logged runs created up
+// to t (see [Config.TrainedThrough]).
+func (p *Policy) SetTrainedThrough(t time.Time) {
+	p.cfg.TrainedThrough = 0
+	if !t.IsZero() {
+		p.cfg.TrainedThrough = t.UnixMilli()
+	}
+}
 
 // Params returns the live flat parameter vector, for optimisers. Call
 // [Policy.Touch] after changing it.
