@@ -245,14 +245,16 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 	declared.Close()
 	heldAsked := map[string]bool{} // held-out questions asked so far, by task ID
 	rep := OnlineReport{Source: *source, Checkpoint: *start, Prefer: *prefer, Rounds: []OnlineRound{}, TestTasks: len(test.Tasks())}
-	evalServing := func(file string) (float64, float64, error) {
+	// evalOn measures a checkpoint on e at the served preference.
+	evalOn := func(e envs.Env, file string) (float64, float64, error) {
 		p, err := learned.Open(learned.Options{Checkpoint: file})
 		if err != nil {
 			return 0, 0, err
 		}
-		row, err := bench.Evaluate(ctx, test, bench.Entry{Name: "serving", Policy: p, Preferences: prefs}, bench.Options{})
+		row, err := bench.Evaluate(ctx, e, bench.Entry{Name: "serving", Policy: p, Preferences: prefs}, bench.Options{})
 		return row.Accuracy, row.CostUSD, err
 	}
+	evalServing := func(file string) (float64, float64, error) { return evalOn(test, file) }
 	// The yardstick: every single model on the same test questions.
 	for _, m := range models {
 		row, err := bench.Evaluate(ctx, test, bench.Entry{Name: "single:" + m, Policy: bench.Single(m)}, bench.Options{})
@@ -350,15 +352,11 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 		// test split.
 		heldEnv := envs.WithSpecs(sp.Records.Subset("held-out", func(id string) bool { return heldAsked[id] }), declaredSpecs)
 		if len(heldEnv.Tasks()) > 0 {
-			p, err := learned.Open(learned.Options{Checkpoint: servingFile})
+			acc, _, err := evalOn(heldEnv, servingFile)
 			if err != nil {
 				return err
 			}
-			row, err := bench.Evaluate(ctx, heldEnv, bench.Entry{Name: "serving", Policy: p, Preferences: prefs}, bench.Options{})
-			if err != nil {
-				return err
-			}
-			r.HeldOutAccuracy = &row.Accuracy
+			r.HeldOutAccuracy = &acc
 		}
 		rep.Rounds = append(rep.Rounds, r)
 		estimate := "no estimate"

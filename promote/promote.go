@@ -310,10 +310,12 @@ func (d *Dir) Reload(ctx context.Context) ([]Decision, State, error) {
 		return nil, st, err
 	}
 	var decs []Decision
-	judge := func(sub, f string, keepThin bool) (kept bool, err error) {
+	// judge decides on f in sub; kept reports it is tried on (cand is
+	// then the loaded candidate).
+	judge := func(sub, f string, keepThin bool) (kept bool, cand *learned.Policy, err error) {
 		dec, cand, thin := d.judge(ctx, sub, f, st.Serving, st.Policy, j)
 		if err := ctx.Err(); err != nil {
-			return false, err
+			return false, nil, err
 		}
 		if thin && keepThin && len(waiting) > 0 && (dec.Gain == nil || dec.Gain.Mean < d.o.Margin) {
 			// Unproven and not even promising, while a candidate trained
@@ -324,38 +326,35 @@ func (d *Dir) Reload(ctx context.Context) ([]Decision, State, error) {
 		if thin && keepThin {
 			tries, err := d.tries(f)
 			if err != nil {
-				return false, err
+				return false, nil, err
 			}
 			if tries <= MaxTries {
 				dec.Status = StatusTrying
 				dec.Reason = "still trying: " + dec.Reason
 				decs = append(decs, dec)
-				return true, d.record(dec)
+				return true, cand, d.record(dec)
 			}
 			dec.Reason = fmt.Sprintf("%s; no clear gain after %d reloads", dec.Reason, MaxTries)
 		}
-		if err := d.record(dec); err != nil {
-			return false, err
-		}
-		if err := os.Rename(filepath.Join(d.path, sub, f), filepath.Join(d.path, dec.Status, f)); err != nil {
-			return false, fmt.Errorf("promote: %w", err)
+		if err := d.settle(dec, sub); err != nil {
+			return false, nil, err
 		}
 		if dec.Promoted {
 			st.Serving, st.Policy = f, cand
 		}
 		decs = append(decs, dec)
-		return false, nil
+		return false, nil, nil
 	}
 	if d.o.Canary == 0 {
 		// Judge any canary an earlier run with canaries left, then the
 		// waiting candidates.
 		for _, f := range trying {
-			if _, err := judge("canary", f, false); err != nil {
+			if _, _, err := judge("canary", f, false); err != nil {
 				return decs, st, err
 			}
 		}
 		for _, f := range waiting {
-			if _, err := judge("candidates", f, false); err != nil {
+			if _, _, err := judge("candidates", f, false); err != nil {
 				return decs, st, err
 			}
 		}
@@ -364,59 +363,60 @@ func (d *Dir) Reload(ctx context.Context) ([]Decision, State, error) {
 	for _, f := range trying {
 		// A candidate still unproven is tried on while its estimate looks
 		// promising or nothing newer waits: its evidence grows.
-		kept, err := judge("canary", f, true)
+		kept, cand, err := judge("canary", f, true)
 		if err != nil {
 			return decs, st, err
 		}
 		if kept {
-			st.Canary = f
+			st.Canary, st.CanaryPolicy = f, cand
 		}
 	}
-	if st.Canary == "" && len(waiting) > 0 {
-		// The newest candidate (trained on the most traffic) is tried;
-		// older ones it supersedes are refused untried.
-		for _, f := range waiting[:len(waiting)-1] {
-			dec := Decision{Time: time.Now().UTC(), Candidate: f, Serving: st.Serving, Status: StatusRefused,
-				Reason: fmt.Sprintf("refused: superseded by %s, trained on more traffic", waiting[len(waiting)-1])}
-			if err := d.record(dec); err != nil {
-				return decs, st, err
-			}
-			if err := os.Rename(filepath.Join(d.path, "candidates", f), filepath.Join(d.path, "refused", f)); err != nil {
-				return decs, st, fmt.Errorf("promote: %w", err)
-			}
-			decs = append(decs, dec)
-		}
-		f := waiting[len(waiting)-1]
-		dec := Decision{Time: time.Now().UTC(), Candidate: f, Serving: st.Serving, Status: StatusTrying,
-			Reason: fmt.Sprintf("trying: serves %.0f%% of runs until a reload can judge it", 100*d.o.Canary)}
-		if err := d.record(dec); err != nil {
+	if st.Canary != "" || len(waiting) == 0 {
+		return decs, st, nil
+	}
+	// The newest candidate (trained on the most traffic) is tried; older
+	// ones it supersedes are refused untried.
+	newest := waiting[len(waiting)-1]
+	for _, f := range waiting[:len(waiting)-1] {
+		dec := Decision{Time: time.Now().UTC(), Candidate: f, Serving: st.Serving, Status: StatusRefused,
+			Reason: fmt.Sprintf("refused: superseded by %s, trained on more traffic", newest)}
+		if err := d.settle(dec, "candidates"); err != nil {
 			return decs, st, err
 		}
-		if err := os.Rename(filepath.Join(d.path, "candidates", f), filepath.Join(d.path, "canary", f)); err != nil {
-			return decs, st, fmt.Errorf("promote: %w", err)
-		}
 		decs = append(decs, dec)
-		st.Canary = f
 	}
-	if st.Canary != "" {
-		p, err := learned.Open(learned.Options{Checkpoint: filepath.Join(d.path, "canary", st.Canary)})
-		if err != nil {
-			// Unreadable: refuse it rather than serve it.
-			dec := Decision{Time: time.Now().UTC(), Candidate: st.Canary, Serving: st.Serving, Status: StatusRefused,
-				Reason: fmt.Sprintf("refused: the candidate does not load: %v", err)}
-			if err := d.record(dec); err != nil {
-				return decs, st, err
-			}
-			if err := os.Rename(filepath.Join(d.path, "canary", st.Canary), filepath.Join(d.path, "refused", st.Canary)); err != nil {
-				return decs, st, fmt.Errorf("promote: %w", err)
-			}
-			decs = append(decs, dec)
-			st.Canary = ""
-		} else {
-			st.CanaryPolicy = p
-		}
+	dec := Decision{Time: time.Now().UTC(), Candidate: newest, Serving: st.Serving, Status: StatusTrying,
+		Reason: fmt.Sprintf("trying: serves %.0f%% of runs until a reload can judge it", 100*d.o.Canary)}
+	p, err := learned.Open(learned.Options{Checkpoint: filepath.Join(d.path, "candidates", newest)})
+	if err != nil {
+		// Unreadable: refuse it rather than serve it.
+		dec.Status, dec.Reason = StatusRefused, fmt.Sprintf("refused: the candidate does not load: %v", err)
+	}
+	if err := d.settle(dec, "candidates"); err != nil {
+		return decs, st, err
+	}
+	decs = append(decs, dec)
+	if p != nil {
+		st.Canary, st.CanaryPolicy = newest, p
 	}
 	return decs, st, nil
+}
+
+// settle records dec, then moves its candidate from sub to the directory
+// its status names (canary/ for one being tried): a crash between the two
+// leaves the file to be judged again, never a move without its record.
+func (d *Dir) settle(dec Decision, sub string) error {
+	if err := d.record(dec); err != nil {
+		return err
+	}
+	to := dec.Status
+	if to == StatusTrying {
+		to = "canary"
+	}
+	if err := os.Rename(filepath.Join(d.path, sub, dec.Candidate), filepath.Join(d.path, to, dec.Candidate)); err != nil {
+		return fmt.Errorf("promote: %w", err)
+	}
+	return nil
 }
 
 // tries counts the reloads that found candidate f unproven while it was

@@ -364,3 +364,24 @@ func TestCanary(t *testing.T) {
 		t.Errorf("serving after reopen: %q", name)
 	}
 }
+
+// TestCanaryUnloadable: a candidate that does not load is refused before
+// it serves a single run.
+func TestCanaryUnloadable(t *testing.T) {
+	serving, _ := learned.DefaultFor("llmrouter")
+	dir := t.TempDir()
+	d, err := Open(dir, Options{Base: serving, Canary: 0.5, Logs: func(context.Context) ([]offpolicy.Logged, error) { return nil, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "candidates", "bad.ckpt"), []byte("not a checkpoint"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	decs, st, err := d.Reload(context.Background())
+	if err != nil || len(decs) != 1 || decs[0].Status != StatusRefused || !strings.Contains(decs[0].Reason, "does not load") || st.Canary != "" || st.CanaryPolicy != nil {
+		t.Fatalf("%+v %+v %v", decs, st, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "refused", "bad.ckpt")); err != nil {
+		t.Errorf("not moved to refused/: %v", err)
+	}
+}
