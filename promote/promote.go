@@ -94,8 +94,9 @@ type Decision struct {
 	// Current and New are the inverse-propensity estimates of the
 	// serving and the candidate policy's accuracy (greedy, on the held-out
 	// runs); their SelfNormalised means are compared. Gain is the
-	// difference with its 95% interval, GainLower its one-sided lower
-	// bound at the directory's confidence (promotion needs it above 0).
+	// difference with its 95% interval ([offpolicy.Difference]: paired
+	// over the same runs), GainLower its one-sided lower bound at the
+	// directory's confidence (promotion needs it above 0).
 	// Absent when the candidate could not be judged.
 	Current    *offpolicy.Interval `json:"current,omitempty"`
 	New        *offpolicy.Interval `json:"new,omitempty"`
@@ -103,6 +104,9 @@ type Decision struct {
 	GainLower  *float64            `json:"gain_lower,omitempty"`
 	CurrentESS float64             `json:"current_ess,omitempty"`
 	NewESS     float64             `json:"new_ess,omitempty"`
+	// Discordant is how many runs weigh differently under the two: the
+	// runs that tell them apart.
+	Discordant int `json:"discordant,omitempty"`
 	// CurrentCostUSD and NewCostUSD are their estimated mean costs per
 	// run, in dollars.
 	CurrentCostUSD float64 `json:"current_cost_usd,omitempty"`
@@ -508,8 +512,7 @@ func EstimateOf(ctx context.Context, h *Held, p *learned.Policy) (Estimate, erro
 	if h.Env == nil {
 		return Estimate{}, fmt.Errorf("no judged run on the held-out questions (%v); serve more traffic and send feedback", h.Err)
 	}
-	greedy := func(s *policy.State, act episode.Action) (float64, error) { return explore.ProbOf(p, s, 0, act) }
-	ips, err := offpolicy.ClippedIPS(ctx, h.Logs, greedy, ClipWeight)
+	ips, err := offpolicy.ClippedIPS(ctx, h.Logs, greedy(p), ClipWeight)
 	if err != nil {
 		return Estimate{}, err
 	}
@@ -518,6 +521,11 @@ func EstimateOf(ctx context.Context, h *Held, p *learned.Policy) (Estimate, erro
 		return Estimate{}, err
 	}
 	return Estimate{IPS: ips, Replay: v}, nil
+}
+
+// greedy is p deciding greedily, as a target of off-policy estimates.
+func greedy(p *learned.Policy) offpolicy.Target {
+	return func(s *policy.State, act episode.Action) (float64, error) { return explore.ProbOf(p, s, 0, act) }
 }
 
 // judging is what one Reload judges candidates on.
@@ -559,21 +567,25 @@ func (d *Dir) judge(ctx context.Context, sub, file, serving string, cur *learned
 	dec.CurrentCostUSD, dec.NewCostUSD = ce.IPS.CostUSD.SelfNormalised, ne.IPS.CostUSD.SelfNormalised
 	dec.ReplayCurrent, dec.ReplayNew = &rc, &rn
 	dec.Questions, dec.Covered = ne.Replay.Questions, ne.Replay.Covered
-	// The gain of the self-normalised estimates, its standard error (the
-	// two estimates' errors combined as if independent: conservative,
-	// since runs both policies would have run alike count in both), and
-	// its one-sided lower bound at the configured confidence.
-	gain := nv.SelfNormalised - cv.SelfNormalised
-	se := math.Hypot(AccuracySE(ne.IPS), AccuracySE(ce.IPS))
+	// The gain of the self-normalised estimates over the same runs, its
+	// standard error counting what the two share (runs both would have
+	// run alike cancel), and its one-sided bounds at the confidence.
+	g, err := offpolicy.Difference(ctx, held.Logs, greedy(cur), greedy(cand), ClipWeight)
+	if err != nil && !errors.Is(err, offpolicy.ErrNothing) {
+		dec.Reason = fmt.Sprintf("refused: estimating the gain: %v", err)
+		return dec, nil, false
+	}
+	gain, se := g.Mean, g.SE
+	dec.Discordant = g.Discordant
 	z := math.Sqrt2 * math.Erfinv(2*d.o.Confidence-1)
 	lower, upper := gain-z*se, gain+z*se
 	dec.Gain = &offpolicy.Interval{Mean: gain, Lo: gain - offpolicy.Z95*se, Hi: gain + offpolicy.Z95*se, SelfNormalised: gain}
 	dec.GainLower = &lower
 	switch {
-	case ne.IPS.ESS < MinCovered || ce.IPS.ESS < MinCovered:
+	case ne.IPS.ESS < MinCovered || ce.IPS.ESS < MinCovered || (g.Discordant < MinCovered && gain >= d.o.Margin):
 		thin = true
-		dec.Reason = fmt.Sprintf("refused: unproven: the held-out runs match the candidate's choices on an effective %.0f runs and the serving policy's on %.0f (need %d each): serve more traffic, a higher --explore, or try candidates on live traffic (--canary)",
-			ne.IPS.ESS, ce.IPS.ESS, MinCovered)
+		dec.Reason = fmt.Sprintf("refused: unproven: the held-out runs match the candidate's choices on an effective %.0f runs and the serving policy's on %.0f, and tell them apart on %d (need %d each): serve more traffic, a higher --explore, or try candidates on live traffic (--canary)",
+			ne.IPS.ESS, ce.IPS.ESS, g.Discordant, MinCovered)
 	case upper < d.o.Margin:
 		dec.Reason = fmt.Sprintf("refused: estimated accuracy %.4f does not beat the serving %.4f by the margin %.4f: the gain %+.4f has a %.0f%% upper bound %+.4f", nv.SelfNormalised, cv.SelfNormalised, d.o.Margin, gain, 100*d.o.Confidence, upper)
 	case lower <= 0 || gain < d.o.Margin:

@@ -142,7 +142,7 @@ func TestPromotion(t *testing.T) {
 		promoted bool
 		reason   string
 	}{
-		{false, "refused: unproven"}, // the serving policy itself: no gain to show
+		{false, "does not beat the serving"}, // the serving policy itself: no gain
 		{true, "promoted: estimated accuracy"},
 		{false, "does not beat the serving"}, // now worse than the promoted one
 		{false, "does not load"},
@@ -290,9 +290,10 @@ func TestOpenBadMargin(t *testing.T) {
 
 // TestCanary: with canaries, a candidate first serves a share of runs
 // (canary/), is tried on while the logs cannot tell, is promoted once its
-// own runs show the gain; one no better is refused, the newest waiting
-// candidate is tried next and supersedes older ones; the tried candidate
-// survives a reopen.
+// own runs show the gain; one acting as the serving policy is refused at
+// once, one the logs never cover after MaxTries reloads; an unpromising
+// one gives way to the newest waiting candidate, which supersedes older
+// ones; the tried candidate survives a reopen.
 func TestCanary(t *testing.T) {
 	ctx := context.Background()
 	serving, _ := learned.DefaultFor("llmrouter")
@@ -315,7 +316,7 @@ func TestCanary(t *testing.T) {
 			got = append(got, dec.Candidate+":"+dec.Status)
 		}
 		if strings.Join(got, ",") != strings.Join(wantStatus, ",") || st.Serving != wantServing || st.Canary != wantCanary || (wantCanary != "") != (st.CanaryPolicy != nil) {
-			t.Fatalf("decisions %v serving %q canary %q (%p), want %v %q %q", got, st.Serving, st.Canary, st.CanaryPolicy, wantStatus, wantServing, wantCanary)
+			t.Fatalf("decisions %v serving %q canary %q (%p), want %v %q %q; %+v", got, st.Serving, st.Canary, st.CanaryPolicy, wantStatus, wantServing, wantCanary, decs)
 		}
 		return decs
 	}
@@ -330,26 +331,37 @@ func TestCanary(t *testing.T) {
 	logs = append(logs, rollouts(t, better, prompts, 1)...)
 	step([]string{"1-better.ckpt:promoted"}, "1-better.ckpt", "")
 
-	// A candidate acting as the serving one shows no gain: it is tried
-	// MaxTries reloads, then refused.
-	save(t, better, filepath.Join(dir, "candidates", "2-a.ckpt"))
-	step([]string{"2-a.ckpt:trying"}, "1-better.ckpt", "2-a.ckpt")
-	for range MaxTries {
-		step([]string{"2-a.ckpt:trying"}, "1-better.ckpt", "2-a.ckpt")
+	// A candidate acting as the serving one is refused at once: the runs
+	// both would run alike leave no doubt that there is no gain.
+	save(t, better, filepath.Join(dir, "candidates", "2-same.ckpt"))
+	step([]string{"2-same.ckpt:trying"}, "1-better.ckpt", "2-same.ckpt")
+	decs = step([]string{"2-same.ckpt:refused"}, "1-better.ckpt", "")
+	if !strings.Contains(decs[0].Reason, "does not beat") || decs[0].Discordant != 0 {
+		t.Errorf("refused with %q (%d discordant runs)", decs[0].Reason, decs[0].Discordant)
 	}
-	decs = step([]string{"2-a.ckpt:refused"}, "1-better.ckpt", "")
+	// One the logs barely cover (only the serving policy's runs are
+	// logged from here on, and its own never come in) is tried MaxTries
+	// reloads, then refused.
+	logs = rollouts(t, better, prompts, 0.5)
+	other := serving
+	save(t, other, filepath.Join(dir, "candidates", "3-other.ckpt"))
+	step([]string{"3-other.ckpt:trying"}, "1-better.ckpt", "3-other.ckpt")
+	for range MaxTries {
+		step([]string{"3-other.ckpt:trying"}, "1-better.ckpt", "3-other.ckpt")
+	}
+	decs = step([]string{"3-other.ckpt:refused"}, "1-better.ckpt", "")
 	if !strings.Contains(decs[0].Reason, "no clear gain after") {
 		t.Errorf("refused with %q", decs[0].Reason)
 	}
 	// Tried again while newer candidates wait, unproven and showing no
 	// gain, it gives way at once: the newest is tried next, superseding
 	// the older.
-	save(t, better, filepath.Join(dir, "candidates", "3-a.ckpt"))
-	step([]string{"3-a.ckpt:trying"}, "1-better.ckpt", "3-a.ckpt")
-	save(t, serving, filepath.Join(dir, "candidates", "4-b.ckpt"))
-	save(t, serving, filepath.Join(dir, "candidates", "5-c.ckpt"))
-	decs = step([]string{"3-a.ckpt:refused", "4-b.ckpt:refused", "5-c.ckpt:trying"}, "1-better.ckpt", "5-c.ckpt")
-	if !strings.Contains(decs[0].Reason, "5-c.ckpt, trained on more traffic, is tried instead") || !strings.Contains(decs[1].Reason, "superseded by 5-c.ckpt") {
+	save(t, other, filepath.Join(dir, "candidates", "4-other.ckpt"))
+	step([]string{"4-other.ckpt:trying"}, "1-better.ckpt", "4-other.ckpt")
+	save(t, serving, filepath.Join(dir, "candidates", "5-b.ckpt"))
+	save(t, serving, filepath.Join(dir, "candidates", "6-c.ckpt"))
+	decs = step([]string{"4-other.ckpt:refused", "5-b.ckpt:refused", "6-c.ckpt:trying"}, "1-better.ckpt", "6-c.ckpt")
+	if !strings.Contains(decs[0].Reason, "6-c.ckpt, trained on more traffic, is tried instead") || !strings.Contains(decs[1].Reason, "superseded by 6-c.ckpt") {
 		t.Errorf("refused with %q and %q", decs[0].Reason, decs[1].Reason)
 	}
 	// Reopened (a restart): the same candidate is still being tried.
@@ -357,7 +369,7 @@ func TestCanary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if name, p, err := d2.Canary(); err != nil || name != "5-c.ckpt" || p == nil {
+	if name, p, err := d2.Canary(); err != nil || name != "6-c.ckpt" || p == nil {
 		t.Errorf("canary after reopen: %q %v", name, err)
 	}
 	if name, _, _ := d2.Serving(); name != "1-better.ckpt" {
