@@ -24,31 +24,34 @@ const trainStoreAbout = `
 From your own traffic:
   baton train --from-store DB --checkpoint START --out FILE [--config baton.yaml]
 trains from the runs baton serve recorded in DB that have feedback
-(POST /v1/runs/{id}/feedback), starting from START (the serving
-checkpoint). Each run becomes a task whose tools replay what the run's calls
-returned, at the recorded cost and latency; a tool the run did not call
-answers "not observed in the logs" (unbilled), and an answer other than the
-logged one scores 0, since nobody judged it (see package logenv). GRPO runs
-with small, cautious steps (--steps, default 20) and keeps the step that
-scores best on a held-out tenth of the runs. --config must be the server's
-baton.yaml (the tools' specs). Promote the result with baton serve
---checkpoints DIR (the candidate must beat the serving policy off-policy).`
+(POST /v1/runs/{id}/feedback, or the LLM judge), starting from START (the
+serving checkpoint: a file or embedded:SOURCE). Runs are pooled by
+question: a question's tools replay what any of its runs' calls returned,
+at the recorded cost and latency, and an answer scores the feedback the
+runs ending with it got (unjudged answers score 0; see package logenv).
+Only tools some run called on a question are offered there. The score head
+is refitted from START on those outcomes, the agreement cascade cloned, and
+GRPO run (--steps, default the recipe's 80), validated on a tenth of the
+questions. The fixed fifth of questions promotion judges on
+(logenv.Holdout) is never trained on, and the checkpoint records the newest
+run it read, so promotion may also judge it on questions first asked later.
+--config must be the server's baton.yaml (the tools' specs). Promote the
+result with baton serve --checkpoints DIR.`
 
 // TrainStoreReport is what baton train --from-store --json writes.
 type TrainStoreReport struct {
-	Runs      int            `json:"runs"`       // judged runs pooled into questions
-	Questions int            `json:"questions"`  // questions (tasks) they asked
-	Train     int            `json:"train"`      // questions trained on
-	Validate  int            `json:"validate"`   // questions held out to validate
-	WarmStart string         `json:"warm_start"` // the multi-turn warm start GRPO began from
-	Skipped   []logenv.Skip  `json:"skipped"`    // runs left out, and why
-	Start     float64        `json:"start"`      // the start policy's validation score
-	Trained   float64        `json:"trained"`    // the written policy's validation score
-	Steps     int            `json:"steps"`      // GRPO steps run
-	Stopped   string         `json:"stopped"`    // why GRPO stopped
-	Out       string         `json:"out"`        // the checkpoint written
-	Evals     []grpo.Eval    `json:"evals"`      // every validation
-	Preset    map[string]int `json:"-"`
+	Runs      int           `json:"runs"`       // judged runs pooled into questions
+	Questions int           `json:"questions"`  // questions (tasks) they asked
+	Train     int           `json:"train"`      // questions trained on
+	Validate  int           `json:"validate"`   // questions held out to validate
+	WarmStart string        `json:"warm_start"` // the multi-turn warm start GRPO began from
+	Skipped   []logenv.Skip `json:"skipped"`    // runs left out, and why
+	Start     float64       `json:"start"`      // the start policy's validation score
+	Trained   float64       `json:"trained"`    // the written policy's validation score
+	Steps     int           `json:"steps"`      // GRPO steps run
+	Stopped   string        `json:"stopped"`    // why GRPO stopped
+	Out       string        `json:"out"`        // the checkpoint written
+	Evals     []grpo.Eval   `json:"evals"`      // every validation
 }
 
 func trainFromStore(ctx context.Context, env *Env, from, start, cfgPath, out, jsonOut string, seed int64, steps int) error {
