@@ -209,6 +209,11 @@ func Invoke(ctx context.Context, t Tool, args json.RawMessage) (*Result, error) 
 		}
 		if errors.Is(err, context.DeadlineExceeded) || cctx.Err() != nil {
 			res = &Result{Content: fmt.Sprintf("%s: timed out after %s", name, timeout), IsError: true}
+			// Cut off mid-way, it may have been billed for work whose
+			// usage never came back: charge its worst case, not nothing.
+			if w, werr := WorstCase(t, args); werr == nil {
+				res.Cost = w
+			}
 		} else {
 			res = &Result{Content: fmt.Sprintf("%s: %v", name, err), IsError: true}
 		}

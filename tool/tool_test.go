@@ -48,7 +48,19 @@ func TestSetCall(t *testing.T) {
 		<-ctx.Done()
 		return "", ctx.Err()
 	})
-	set, err := tool.NewSet(adder(), panicky, slow)
+	// A paid tool cut off by its timeout is charged its worst case: it may
+	// have been billed for work whose usage never came back.
+	slowPaid := tool.MustFunc(tool.Spec{Name: "slowpaid", Timeout: 20 * time.Millisecond, MaxOutputTokens: 100,
+		Price: money.Price{PerCall: money.MustParse("0.001"), InputPerM: money.MustParse("1"), OutputPerM: money.MustParse("2")}},
+		func(ctx context.Context, _ struct{}) (string, error) {
+			<-ctx.Done()
+			return "", ctx.Err()
+		})
+	slowWorst, err := tool.WorstCase(slowPaid, json.RawMessage(`{}`))
+	if err != nil || slowWorst <= money.MustParse("0.001") {
+		t.Fatalf("worst case of the slow paid tool: %s %v", slowWorst, err)
+	}
+	set, err := tool.NewSet(adder(), panicky, slow, slowPaid)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,9 +75,10 @@ func TestSetCall(t *testing.T) {
 		{"missing field", "add", `{"a":2}`, true, "missing property 'b'", 0},
 		{"not json", "add", `{a:2`, true, "not valid JSON", 0},
 		{"tool error is a result", "add", `{"a":-1,"b":0}`, true, "negative addend", money.MustParse("0.001")},
-		{"unknown tool lists names", "nope", `{}`, true, "available tools: add, boom, slow", 0},
+		{"unknown tool lists names", "nope", `{}`, true, "available tools: add, boom, slow, slowpaid", 0},
 		{"panic is contained", "boom", `{}`, true, "panic: kaboom", 0},
 		{"timeout", "slow", `{}`, true, "timed out", 0},
+		{"timeout of a paid tool charges its worst case", "slowpaid", `{}`, true, "timed out", slowWorst},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package llm
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -187,7 +188,16 @@ func (m *Model) Call(ctx context.Context, args json.RawMessage) (*tool.Result, e
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("llm: %s: %w", m.spec.Name, ctx.Err())
 		}
-		return tool.Errorf("%s: %v", m.spec.Name, err), nil
+		res := tool.Errorf("%s: %v", m.spec.Name, err)
+		if errors.Is(err, chat.ErrTimeout) {
+			// An attempt cut off by its timeout may have been billed for
+			// tokens whose usage never came back: charge the bound, as
+			// for any call cut off mid-way.
+			if w, werr := m.MaxCost(args); werr == nil {
+				res.Cost = w
+			}
+		}
+		return res, nil
 	}
 	res := &tool.Result{Content: resp.Message.Content, Usage: m.usage(a, resp)}
 	data := map[string]any{

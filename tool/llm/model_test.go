@@ -143,6 +143,10 @@ func TestModelCallFailures(t *testing.T) {
 		if err != nil || !res.IsError || !strings.Contains(res.Content, "timed out") {
 			t.Fatalf("res, err = %+v, %v", res, err)
 		}
+		// It may have been billed: charged its bound, not nothing.
+		if bound, _ := m.MaxCost(json.RawMessage(`{"prompt":"x"}`)); res.Cost != bound || bound == 0 {
+			t.Errorf("a timed-out call cost %s, want its bound %s", res.Cost, bound)
+		}
 	})
 	for _, args := range []string{`{"prompt":""}`, `{}`, `{"prompt":3}`, `not json`} {
 		t.Run("bad arguments "+args, func(t *testing.T) {
