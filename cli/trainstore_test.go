@@ -87,6 +87,24 @@ func TestTrainFromStore(t *testing.T) {
 	if code, out, errs := run(t, nil, "eval", "--from-store", db, "--checkpoint", "new.ckpt", "--config", "baton.yaml"); code != 0 || !strings.Contains(out, "runs with feedback: 20") {
 		t.Errorf("eval of the trained checkpoint: exit %d\n%s\n%s", code, out, errs)
 	}
+	// Questions first asked after the training are ones the candidate
+	// never saw: eval --serving judges its gain on them (and the
+	// held-out ones), as promotion does.
+	s = startExploringServe(t, db, "--explore", "0.1")
+	const fresh = 10
+	for i := range fresh {
+		sendFeedback(t, s.base, s.key, postRun(t, s.base, s.key, fmt.Sprintf("Fresh question %d: what is %d plus 5?", i, i)), 1)
+	}
+	s.stop()
+	code, out, errs = run(t, nil, "eval", "--from-store", db, "--checkpoint", "new.ckpt", "--config", "baton.yaml", "--serving", "embedded:zeroeval:gsm", "--json", "eval.json")
+	if code != 0 || !strings.Contains(out, "gain over embedded:zeroeval:gsm") {
+		t.Fatalf("eval --serving: exit %d\n%s\n%s", code, out, errs)
+	}
+	var ev EvalReport
+	b, _ = os.ReadFile("eval.json")
+	if err := json.Unmarshal(b, &ev); err != nil || ev.Gain == nil || ev.Gain.Runs < fresh || ev.Gain.Runs > fresh+n {
+		t.Errorf("eval.json gain %+v (%v), want it over the %d fresh runs and the held-out ones", ev.Gain, err, fresh)
+	}
 }
 
 // TestTrainFromStoreMisuse: bad flags exit 2, a store without feedback

@@ -512,7 +512,7 @@ func EstimateOf(ctx context.Context, h *Held, p *learned.Policy) (Estimate, erro
 	if h.Env == nil {
 		return Estimate{}, fmt.Errorf("no judged run on the held-out questions (%v); serve more traffic and send feedback", h.Err)
 	}
-	ips, err := offpolicy.ClippedIPS(ctx, h.Logs, greedy(p), ClipWeight)
+	ips, err := offpolicy.ClippedIPS(ctx, h.Logs, Greedy(p), ClipWeight)
 	if err != nil {
 		return Estimate{}, err
 	}
@@ -523,8 +523,8 @@ func EstimateOf(ctx context.Context, h *Held, p *learned.Policy) (Estimate, erro
 	return Estimate{IPS: ips, Replay: v}, nil
 }
 
-// greedy is p deciding greedily, as a target of off-policy estimates.
-func greedy(p *learned.Policy) offpolicy.Target {
+// Greedy is p deciding greedily, as a target of off-policy estimates.
+func Greedy(p *learned.Policy) offpolicy.Target {
 	return func(s *policy.State, act episode.Action) (float64, error) { return explore.ProbOf(p, s, 0, act) }
 }
 
@@ -570,7 +570,7 @@ func (d *Dir) judge(ctx context.Context, sub, file, serving string, cur *learned
 	// The gain of the self-normalised estimates over the same runs, its
 	// standard error counting what the two share (runs both would have
 	// run alike cancel), and its one-sided bounds at the confidence.
-	g, err := offpolicy.Difference(ctx, held.Logs, greedy(cur), greedy(cand), ClipWeight)
+	g, err := offpolicy.Difference(ctx, held.Logs, Greedy(cur), Greedy(cand), ClipWeight)
 	if err != nil && !errors.Is(err, offpolicy.ErrNothing) {
 		dec.Reason = fmt.Sprintf("refused: estimating the gain: %v", err)
 		return dec, nil, false
