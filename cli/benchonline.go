@@ -32,7 +32,7 @@ const benchOnlineAbout = `baton bench online runs the learn-from-your-traffic lo
 HTTP, offline, on recorded model behaviour:
 
   baton replay serve          answers as each zeroeval model recorded did
-  baton serve --explore 0.1   in front of it (every recorded model is an
+  baton serve --explore 0.2   in front of it (every recorded model is an
                               llm.openai tool reading answers as zeroeval
                               does), a temporary SQLite store and a
                               temporary --checkpoints directory whose base
@@ -49,11 +49,13 @@ train --from-store does: every run with feedback, pooled by question,
 outside the held-out fifth of questions) into DIR/candidates/ and calls POST
 /v1/admin/reload. With --canary SHARE (default 0.5) the reload judges the
 candidate tried during the round just served and starts trying the new one
-on SHARE of the next round's runs; a candidate is promoted only when,
-replayed on the held-out questions' logs, it beats the serving checkpoint
-with confidence. After each round the serving checkpoint is evaluated
+on SHARE of the next round's runs; a candidate is promoted only when, on
+the logged runs it never trained on, its estimated gain over the serving
+checkpoint is proven at 95% (see baton serve --help). After each round the serving checkpoint is evaluated
 offline on the test split (accuracy and mean cost per question, at
---prefer), beside what the logs alone estimate of it.
+--prefer), beside what the logs alone estimate of it, the truth on the
+held-out questions asked so far, and the test accuracy of the candidate
+just trained (served or not).
 
 The start is the checkpoint shipped for LLMRouter (--start
 embedded:llmrouter): it has never seen the zeroeval models. The best single
@@ -126,10 +128,10 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 	requests := fs.Int("requests", 0, "questions to send (required)")
 	every := fs.Int("every", 0, "requests per round: train and reload after each (default requests/4)")
 	jsonOut := fs.String("json", "", "write the report as JSON to FILE ('-' for stdout)")
-	seed := fs.Int64("seed", 1, "seed of the question order, exploration and training")
+	seed := fs.Int64("seed", 1, "seed of the question order, exploration and training (default 1)")
 	steps := fs.Int("steps", 0, "GRPO steps per training round (0: the multi-turn recipe's default)")
-	eps := fs.Float64("explore", 0.2, "exploration rate of the server")
-	canary := fs.Float64("canary", 0.5, "share of runs a new candidate serves for a round before it is judged (serve --canary; 0 judges candidates on the logs alone)")
+	eps := fs.Float64("explore", 0.2, "exploration rate of the server (default 0.2)")
+	canary := fs.Float64("canary", 0.5, "share of runs a new candidate serves before it is judged (serve --canary; 0 judges candidates on the logs alone) (default 0.5)")
 	start := fs.String("start", learned.EmbeddedPrefix+"llmrouter", "the checkpoint served first: a file, or embedded:SOURCE for a shipped one")
 	keep := fs.String("keep", "", "keep the run's store, baton.yaml and checkpoints in this (new or empty) directory instead of a temporary one")
 	prefer := fs.String("prefer", "accuracy", "the preference the client sends and the test split is evaluated at (as baton run --prefer)")
