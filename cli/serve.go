@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/batonhq/baton/policy/explore"
-	"github.com/batonhq/baton/policy/learned"
-	"github.com/batonhq/baton/promote"
 	"log/slog"
 	"math"
 	"net"
@@ -21,6 +18,9 @@ import (
 	"github.com/batonhq/baton/httplimit"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/policy"
+	"github.com/batonhq/baton/policy/explore"
+	"github.com/batonhq/baton/policy/learned"
+	"github.com/batonhq/baton/promote"
 	"github.com/batonhq/baton/server"
 	"github.com/batonhq/baton/store"
 	"github.com/batonhq/baton/store/storeopen"
@@ -41,9 +41,10 @@ POST /v1/runs/{id}/feedback ({"score": 0..1, "text": ...}, one per run; also
 /v1/chat/completions/{id}/feedback), /metrics, /healthz, /readyz.
 
 --explore EPS makes the learned policy explore: each turn it takes its greedy
-action with probability 1-EPS and a uniformly drawn candidate otherwise (every model gets tried), and the
-exact probability of the action taken is stored on the run's step ("prob"),
-so logged traffic supports off-policy evaluation (baton eval --from-store).
+action with probability 1-EPS and a uniformly drawn candidate otherwise
+(every model gets tried), and the exact probability of the action taken is
+stored on the run's step ("prob"), so logged traffic supports off-policy
+evaluation (baton eval --from-store).
 
 --checkpoints DIR serves the learned policy from a checkpoints directory:
 the last checkpoint promoted there (before any, baton.yaml's learned policy:
@@ -52,25 +53,26 @@ candidate (baton train --from-store ... --out FILE) in DIR/candidates/ and
 send SIGHUP, or POST /v1/admin/reload with "Authorization: Bearer TOKEN"
 (TOKEN is --admin-token; API keys cannot reload: a separate secret keeps
 tenants from changing the policy everyone is served). Each candidate is
-judged on the store's runs with feedback on held-out questions (a fixed
-fifth of questions that baton train --from-store never trains on): both
-policies are replayed on each question's pooled logged calls and judged by
-the feedback their answers got. It is promoted only if the logs cover it
-on enough of those questions, its paired accuracy gain is at least
---promote-margin and the gain's one-sided lower bound at
---promote-confidence (default 0.95) is above zero; otherwise the
-server keeps serving and says why (in the log and the response body), with
-the inverse-propensity estimates beside it. Every decision is appended,
-fsynced, to DIR/promotions.jsonl (it survives kill -9); judged files move to
-DIR/promoted/ or DIR/refused/.
+judged on the store's runs with feedback that it never trained on: those
+of a fixed fifth of questions baton train --from-store never trains on,
+and those of questions first asked after its training. Both policies,
+deciding greedily, are estimated by inverse propensity scoring
+(self-normalised, weights clipped at 10) and their gain paired over the
+same runs. It is promoted only if its gain is at least --promote-margin
+and the gain's one-sided lower bound at --promote-confidence (default 0.95)
+is above zero; it is refused if the upper bound is below the margin;
+otherwise the server keeps serving and says why (in the log and the
+response body; a replay estimate is recorded beside it). Every decision is
+appended, fsynced, to DIR/promotions.jsonl (it survives kill -9); judged
+files move to DIR/promoted/ or DIR/refused/.
 
 --canary SHARE first tries each candidate on live traffic: on a reload the
-next candidate moves to DIR/canary/ and serves SHARE of runs (with the same
-exploration and logging); the next reload judges it as above, now with its
-own runs in the logs, and keeps trying it while the logs are too thin to
-tell (until a newer candidate waits). Logs of a policy that never called
-the candidate's models cannot show what the candidate would do; its own
-runs can.
+newest candidate moves to DIR/canary/ (older waiting ones are superseded)
+and serves SHARE of runs, with the same exploration and logging; each later
+reload judges it as above, now with its own runs in the logs, and tries it
+on while unproven, at most 3 reloads, as long as it looks promising or
+nothing newer waits. Logs of a policy that never called the candidate's
+models cannot show what the candidate would do; its own runs can.
 
 An LLM judge, configured in baton.yaml, scores a sample of answered runs in
 the background (the client's response never waits for it):
