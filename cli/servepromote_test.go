@@ -106,28 +106,7 @@ func TestServeSIGHUPReloadSurvivesKill9(t *testing.T) {
 	s := startExploringServe(t, db)
 	s.stop()
 	dir := filepath.Join(t.TempDir(), "ckpts")
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--config", "baton.yaml", "--checkpoints", dir, "--log-level", "info")
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	listening := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		once := false
-		for sc.Scan() {
-			if !once && strings.Contains(sc.Text(), "listening on ") {
-				once = true
-				close(listening)
-			}
-		}
-	}()
-	select {
-	case <-listening:
-	case <-time.After(30 * time.Second):
-		t.Fatal("baton serve did not start")
-	}
+	_, cmd := startBinary(t, bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--config", "baton.yaml", "--checkpoints", dir, "--log-level", "info")
 	if err := os.WriteFile(filepath.Join(dir, "candidates", "broken.ckpt"), []byte("not a checkpoint"), 0o644); err != nil {
 		t.Fatal(err)
 	}

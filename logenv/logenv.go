@@ -24,8 +24,7 @@
 //
 // [Replay] evaluates a policy on the env without training on it: it runs
 // the policy on every question and keeps the questions where the policy
-// called only tools the logs observed there (covered); [Compare] pairs two
-// policies' replays question by question. [Holdout] is the one rule that
+// called only tools the logs observed there (covered). [Holdout] is the one rule that
 // splits questions between training (baton train --from-store) and that
 // evaluation (promotion in baton serve), so a candidate is never judged on
 // the questions it was trained on.
@@ -319,14 +318,6 @@ func Covered(ep *episode.Episode) bool {
 	return true
 }
 
-// Outcome is one question of a [Replay].
-type Outcome struct {
-	Task    string  `json:"task"`
-	Covered bool    `json:"covered"`
-	Score   float64 `json:"score"`    // the judged score (0 when not covered)
-	CostUSD float64 `json:"cost_usd"` // what its calls cost as recorded
-}
-
 // Value is a policy's replay on an env.
 type Value struct {
 	Questions int `json:"questions"`
@@ -336,16 +327,7 @@ type Value struct {
 	// weighs them).
 	Accuracy offpolicy.Interval `json:"accuracy"`
 	// CostUSD is the mean cost per covered question.
-	CostUSD  float64   `json:"cost_usd"`
-	Outcomes []Outcome `json:"-"`
-}
-
-// Coverage is the share of questions covered.
-func (v Value) Coverage() float64 {
-	if v.Questions == 0 {
-		return 0
-	}
-	return float64(v.Covered) / float64(v.Questions)
+	CostUSD float64 `json:"cost_usd"`
 }
 
 // Replay runs p (deterministically: pass a greedy policy) on every
@@ -366,43 +348,22 @@ func Replay(ctx context.Context, e *Env, p policy.Policy) (Value, error) {
 		if err != nil {
 			return Value{}, fmt.Errorf("logenv: replay %s: %w", task.ID, err)
 		}
-		o := Outcome{Task: task.ID, Covered: Covered(ep) && ep.Status != episode.StatusFailed}
-		if o.Covered {
-			sc, err := e.Score(ctx, task, ep)
-			if err != nil {
-				return Value{}, err
-			}
-			o.Score, o.CostUSD = sc.Outcome, ep.Cost.USD()
-			scores = append(scores, o.Score)
-			v.Covered++
-			v.CostUSD += o.CostUSD
+		if !Covered(ep) || ep.Status == episode.StatusFailed {
+			continue
 		}
-		v.Outcomes = append(v.Outcomes, o)
+		sc, err := e.Score(ctx, task, ep)
+		if err != nil {
+			return Value{}, err
+		}
+		scores = append(scores, sc.Outcome)
+		v.Covered++
+		v.CostUSD += ep.Cost.USD()
 	}
 	if v.Covered > 0 {
 		v.CostUSD /= float64(v.Covered)
 	}
 	v.Accuracy = meanInterval(scores)
 	return v, nil
-}
-
-// Compare is the paired difference new − cur over the questions both
-// replays cover, with a 95% interval: the same questions, so what they
-// share (hard or easy questions) cancels. n is the number compared.
-func Compare(cur, cand Value) (diff offpolicy.Interval, n int) {
-	by := map[string]Outcome{}
-	for _, o := range cur.Outcomes {
-		if o.Covered {
-			by[o.Task] = o
-		}
-	}
-	var d []float64
-	for _, o := range cand.Outcomes {
-		if c, ok := by[o.Task]; ok && o.Covered {
-			d = append(d, o.Score-c.Score)
-		}
-	}
-	return meanInterval(d), len(d)
 }
 
 // meanInterval is the mean of xs with a normal 95% interval.

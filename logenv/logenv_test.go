@@ -179,9 +179,8 @@ func TestKeepAndHoldout(t *testing.T) {
 	}
 }
 
-// TestReplayAndCompare: a policy is scored where the logs cover it, and
-// two policies are compared on the questions both are covered on.
-func TestReplayAndCompare(t *testing.T) {
+// TestReplay: a policy is scored where the logs cover it.
+func TestReplay(t *testing.T) {
 	ctx := context.Background()
 	var logs []offpolicy.Logged
 	for i := 0; i < 40; i++ {
@@ -225,18 +224,11 @@ func TestReplayAndCompare(t *testing.T) {
 	if small.Covered != 40 || small.Accuracy.Mean != 0.5 || small.CostUSD != money.Amount(700).USD() {
 		t.Errorf("small: %+v", small)
 	}
-	if large.Covered != 30 || large.Accuracy.Mean != 1 || large.Coverage() != 0.75 {
+	if large.Covered != 30 || large.Accuracy.Mean != 1 || large.Questions != 40 {
 		t.Errorf("large: covered %d accuracy %+v", large.Covered, large.Accuracy)
 	}
-	if never.Covered != 0 || never.Coverage() != 0 {
+	if never.Covered != 0 {
 		t.Errorf("a policy calling an unobserved tool is covered on %d questions", never.Covered)
-	}
-	d, n := Compare(small, large)
-	if n != 30 || math.Abs(d.Mean-0.5) > 1e-9 || d.Lo <= 0 || d.Hi < d.Mean {
-		t.Errorf("large − small over %d questions: %+v, want 0.5 on 30 with a positive lower end", n, d)
-	}
-	if d, n := Compare(small, small); n != 40 || d.Mean != 0 || d.Lo != 0 {
-		t.Errorf("small − small: %+v on %d", d, n)
 	}
 }
 

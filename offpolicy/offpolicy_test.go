@@ -33,6 +33,18 @@ func loadGSM(t *testing.T) *replay.Env {
 	return e
 }
 
+// heldTasks are e's validation and test tasks, four turns each.
+func heldTasks(e *replay.Env) []episode.Task {
+	var tasks []episode.Task
+	for _, task := range e.Tasks() {
+		if replay.SplitOf(task.ID) != replay.SplitTrain {
+			task.Budget.MaxTurns = 4
+			tasks = append(tasks, task)
+		}
+	}
+	return tasks
+}
+
 func specsOf(e *replay.Env) Specs {
 	return func(task episode.Task) ([]tool.Spec, error) {
 		set, err := e.Tools(context.Background(), task)
@@ -90,13 +102,7 @@ func greedyTarget(p *learned.Policy) Target {
 // checkpoint, a different policy.
 func TestIPSRecoversTruth(t *testing.T) {
 	e := loadGSM(t)
-	var tasks []episode.Task
-	for _, task := range e.Tasks() {
-		if replay.SplitOf(task.ID) != replay.SplitTrain {
-			task.Budget.MaxTurns = 4
-			tasks = append(tasks, task)
-		}
-	}
+	tasks := heldTasks(e)
 	logging, err := learned.DefaultFor("zeroeval:gsm")
 	if err != nil {
 		t.Fatal(err)
@@ -244,13 +250,7 @@ func TestIPSSkipsUnloggedAndRejectsBadScores(t *testing.T) {
 // paired interval is narrower than one ignoring what the estimates share.
 func TestDifferenceRecoversTruth(t *testing.T) {
 	e := loadGSM(t)
-	var tasks []episode.Task
-	for _, task := range e.Tasks() {
-		if replay.SplitOf(task.ID) != replay.SplitTrain {
-			task.Budget.MaxTurns = 4
-			tasks = append(tasks, task)
-		}
-	}
+	tasks := heldTasks(e)
 	gsm, err := learned.DefaultFor("zeroeval:gsm")
 	if err != nil {
 		t.Fatal(err)

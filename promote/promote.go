@@ -70,9 +70,9 @@ const MaxTries = 3
 // DefaultConfidence is the default of [Options.Confidence].
 const DefaultConfidence = 0.95
 
-// MinCovered is how many held-out questions the logs must cover both the
-// candidate and the serving policy on before a gain is believed: one
-// measured on a handful proves nothing.
+// MinCovered is the least evidence a gain is believed on: the effective
+// number of runs behind each policy's estimate, and the runs that tell the
+// two apart. One measured on a handful proves nothing.
 const MinCovered = 20
 
 // Statuses of a [Decision]: where the candidate went.
