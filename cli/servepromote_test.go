@@ -234,15 +234,16 @@ func TestLoopSurvivesKill9(t *testing.T) {
 		judged[id] = 1
 		sendFeedback(t, base, s.key, id, 1)
 	}
-	// A run in flight when the process dies.
-	go func() {
+	// A run in flight when the process dies. The goroutine gets its own
+	// copy of the URL: base is reassigned after the restart below.
+	go func(base string) {
 		body := strings.NewReader(`{"prompt":"in flight"}`)
 		req, _ := http.NewRequest("POST", base+"/v1/runs?wait=true", body)
 		req.Header.Set("Authorization", "Bearer "+s.key)
 		if resp, err := http.DefaultClient.Do(req); err == nil {
 			resp.Body.Close()
 		}
-	}()
+	}(base)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
