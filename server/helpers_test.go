@@ -69,13 +69,19 @@ type envOption func(*server.Options)
 
 func newEnv(t testing.TB, reply func(chattest.Request) chattest.Reply, opts ...envOption) *env {
 	t.Helper()
+	return newEnvConfig(t, testConfig, reply, opts...)
+}
+
+// newEnvConfig is [newEnv] with its baton.yaml from config(upstream URL).
+func newEnvConfig(t testing.TB, yaml func(upURL string) string, reply func(chattest.Request) chattest.Reply, opts ...envOption) *env {
+	t.Helper()
 	ctx := context.Background()
 	if reply == nil {
 		reply = defaultReply
 	}
 	up := chattest.NewFunc(reply)
 	t.Cleanup(up.Close)
-	cfg, err := config.Parse([]byte(testConfig(up.BaseURL())))
+	cfg, err := config.Parse([]byte(yaml(up.BaseURL())))
 	if err != nil {
 		t.Fatal(err)
 	}

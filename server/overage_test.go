@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/batonhq/baton/chat/chattest"
 	"github.com/batonhq/baton/money"
@@ -106,4 +107,49 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestGatewayNeverRetriesABilledAttempt: an attempt cut off after its
+// request was sent (its timeout, a dropped connection) may have been
+// billed upstream, and the gateway reserved one call's worst case. It is
+// charged that worst case once and never sent again, even with retries
+// configured, so the key's spending stays inside what it reserved.
+func TestGatewayNeverRetriesABilledAttempt(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		reply chattest.Reply
+	}{
+		{"timeout", chattest.Reply{Content: "late", Delay: 10 * time.Second}},
+		{"dropped connection", chattest.Reply{Hangup: true}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			yaml := func(up string) string {
+				return strings.Replace(strings.Replace(testConfig(up), "max_retries: 0", "max_retries: 3", 1), "timeout: 20s", "timeout: 300ms", 1)
+			}
+			e := newEnvConfig(t, yaml, func(chattest.Request) chattest.Reply { return tt.reply })
+			body := `{"model":"small","messages":[{"role":"user","content":"hi"}]}`
+			var spent []money.Amount
+			for i := 1; i <= 2; i++ {
+				code, b, _ := e.do("POST", "/v1/chat/completions", body)
+				if code < 500 || !strings.Contains(string(b), "not retried") {
+					t.Fatalf("request %d: %d %s; want an upstream error saying it was not retried", i, code, b)
+				}
+				if n := len(e.up.Requests()); n != i {
+					t.Fatalf("upstream saw %d requests after %d client requests: a possibly billed attempt was sent again", n, i)
+				}
+				sp, err := e.store.Spent(context.Background(), e.key.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sp.Held != 0 || sp.Overage != 0 {
+					t.Fatalf("spending %+v: want nothing held and no overage", sp)
+				}
+				spent = append(spent, sp.Day)
+			}
+			// Charged its worst case, once per request.
+			if spent[0] <= 0 || spent[1] != 2*spent[0] {
+				t.Fatalf("key spent %s after one request and %s after two; want the same positive worst case each", spent[0], spent[1])
+			}
+		})
+	}
 }

@@ -57,6 +57,10 @@ type Reply struct {
 	// Cut ends the stream after the content, without finish, usage or
 	// [DONE], as a dropped connection does.
 	Cut bool `json:"cut,omitempty"`
+	// Hangup closes the connection after reading the request, with no
+	// response at all: a request the upstream received (and may have
+	// billed) whose answer never came back.
+	Hangup bool `json:"hangup,omitempty"`
 }
 
 // ToolCall is a scripted tool call.
@@ -145,6 +149,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 
+	if rep.Hangup {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler) // HTTP/2: aborts the stream
+	}
 	if rep.Delay > 0 {
 		select {
 		case <-time.After(rep.Delay):

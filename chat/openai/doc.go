@@ -8,10 +8,13 @@
 // (installed as SDK middleware for Stream), so every attempt is seen once:
 //
 //   - each attempt is bounded by [Options].Timeout (streams included);
-//   - 408, 429, 5xx, connection failures and attempt timeouts are retried
-//     up to MaxRetries times, after the server's Retry-After (seconds or an
-//     HTTP date; Retry-After-Ms if sent), capped by MaxRetryAfter, or else
-//     exponential backoff with jitter;
+//   - 408, 429, 5xx and connections that failed before the request was
+//     sent are retried up to MaxRetries times, after the server's
+//     Retry-After (seconds or an HTTP date; Retry-After-Ms if sent), capped
+//     by MaxRetryAfter, or else exponential backoff with jitter;
+//   - an attempt that timed out or lost its connection after the request
+//     was sent is not retried: the provider may have billed it, and the
+//     caller reserved one call's worst case;
 //   - the caller's context aborts at once, including during a wait;
 //   - response bodies are capped (chat.ErrTooLarge) and 2xx bodies that
 //     are not JSON are rejected (chat.ErrMalformed);

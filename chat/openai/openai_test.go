@@ -356,11 +356,19 @@ func TestOpenAIErrors(t *testing.T) {
 			replies: []chattest.Reply{{Content: strings.Repeat("all work and no play ", 100)}},
 			wantIs:  chat.ErrTooLarge, wantMsg: "exceeds 1024 bytes", wantCalls: 1,
 		},
+		// Sent, then cut off: the provider may have billed the attempt,
+		// and the caller reserved one call, so neither is retried.
 		{
-			name:    "attempt timeout, retried, then gives up",
+			name:    "attempt timeout after the request was sent",
 			opts:    Options{Timeout: 50 * time.Millisecond, MaxRetries: 1},
-			replies: []chattest.Reply{{Content: "late", Delay: 5 * time.Second}, {Content: "late", Delay: 5 * time.Second}},
-			wantIs:  chat.ErrTimeout, wantMsg: "gave up after 2 attempts", wantCalls: 2, wantSleep: []time.Duration{wire.BackoffBase},
+			replies: []chattest.Reply{{Content: "late", Delay: 5 * time.Second}, {Content: "never asked"}},
+			wantIs:  chat.ErrTimeout, wantMsg: "not retried, as the provider may have billed it", wantCalls: 1,
+		},
+		{
+			name:    "connection dropped after the request was sent",
+			opts:    Options{MaxRetries: 1},
+			replies: []chattest.Reply{{Hangup: true}, {Content: "never asked"}},
+			wantIs:  chat.ErrConnection, wantMsg: "not retried, as the provider may have billed it", wantCalls: 1,
 		},
 	}
 	for _, tt := range tests {

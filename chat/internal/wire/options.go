@@ -37,8 +37,9 @@ type Options struct {
 	// response body, streams included); 0 means [DefaultTimeout].
 	Timeout time.Duration
 	// MaxRetries is the number of retries after a failed first attempt
-	// (429, 408, 5xx, connection errors, attempt timeouts); 0 means
-	// [DefaultMaxRetries] and a negative value disables retries.
+	// (429, 408, 5xx, and connections that failed before the request was
+	// sent; an attempt that may have been billed is never retried); 0
+	// means [DefaultMaxRetries] and a negative value disables retries.
 	MaxRetries int
 	// HTTPClient sends the requests; nil means one client shared by every
 	// wire client of the process, without a client-wide timeout (attempts

@@ -10,7 +10,9 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/batonhq/baton/chat"
@@ -29,10 +31,17 @@ const (
 
 // Retrier is the single retry policy of both clients. It runs as SDK
 // middleware with the SDKs' own retries disabled, so it sees every attempt:
-// it bounds each with the per-attempt timeout, retries 408, 429, 5xx,
-// connection failures and attempt timeouts with backoff or the server's
-// Retry-After, caps response bodies, turns final HTTP errors into
-// *chat.StatusError and rejects 2xx bodies that are not JSON.
+// it bounds each with the per-attempt timeout, retries 408, 429, 5xx and
+// connections that failed before the request was sent, with backoff or
+// the server's Retry-After, caps response bodies, turns final HTTP errors
+// into *chat.StatusError and rejects 2xx bodies that are not JSON.
+//
+// An attempt that fails after its request was sent without a status to
+// say it was refused (its timeout, a connection dropped mid-way) is not
+// retried: the provider may have run and billed it, and a caller reserves
+// the worst case of one call (package budget), so a second billed attempt
+// would spend money no reservation holds. The error says it was not
+// retried; the caller decides whether to pay for another try.
 type Retrier struct {
 	provider string
 	o        Options
@@ -148,10 +157,15 @@ func (r *Retrier) attempt(ctx context.Context, req *http.Request, next func(*htt
 		}
 		areq.Body = body
 	}
+	var sent atomic.Bool
+	areq = areq.WithContext(httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+		// A request whose write failed never reached the provider whole.
+		WroteRequest: func(i httptrace.WroteRequestInfo) { sent.Store(i.Err == nil) },
+	}))
 	res, err := next(areq)
 	if err != nil {
 		cancel()
-		return nil, r.transient(ctx, actx, err)
+		return nil, r.transient(ctx, actx, err, sent.Load())
 	}
 	if res.StatusCode < 200 || res.StatusCode > 299 {
 		defer cancel()
@@ -168,7 +182,7 @@ func (r *Retrier) attempt(ctx context.Context, req *http.Request, next func(*htt
 		return nil, fmt.Errorf("chat: %s: %w: body exceeds %d bytes", r.provider, chat.ErrTooLarge, r.o.MaxResponseBytes)
 	}
 	if err != nil {
-		return nil, r.transient(ctx, actx, err)
+		return nil, r.transient(ctx, actx, err, true)
 	}
 	if !json.Valid(body) {
 		return nil, fmt.Errorf("chat: %s: %w: HTTP %d body (Content-Type %q) is not JSON: %q",
@@ -180,12 +194,19 @@ func (r *Retrier) attempt(ctx context.Context, req *http.Request, next func(*htt
 }
 
 // transient classifies a transport failure: the attempt's own timeout, or
-// a connection problem. Both are retried.
-func (r *Retrier) transient(ctx, actx context.Context, err error) error {
+// a connection problem. Only a failure before the request was sent is
+// retried; after it, the provider may have billed the attempt (see
+// [Retrier]).
+func (r *Retrier) transient(ctx, actx context.Context, err error, sent bool) error {
 	if ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
-		return &retryable{err: fmt.Errorf("%w after %s", chat.ErrTimeout, r.o.Timeout), wait: -1}
+		err = fmt.Errorf("%w after %s", chat.ErrTimeout, r.o.Timeout)
+	} else {
+		err = fmt.Errorf("%w: %w", chat.ErrConnection, err)
 	}
-	return &retryable{err: fmt.Errorf("%w: %w", chat.ErrConnection, err), wait: -1}
+	if sent {
+		return fmt.Errorf("chat: %s: %w; not retried, as the provider may have billed it: raise the timeout or try again", r.provider, err)
+	}
+	return &retryable{err: err, wait: -1}
 }
 
 // statusError reads an error response into a *chat.StatusError, wrapped as
