@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/batonhq/baton/env"
+	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/grpo"
 	"github.com/batonhq/baton/policy/learned"
 )
@@ -64,7 +65,7 @@ func TestToolPreferenceRaisesShare(t *testing.T) {
 		t.Fatal(err)
 	}
 	const model = "llama-3.1-8b-instruct"
-	base := grpo.Balanced
+	base := episode.PreferBalanced
 	pref := base
 	pref.Tools = map[string]float64{model: 0.5}
 	plain, err := Evaluate(ctx, e, Entry{Name: "balanced", Policy: p, Preferences: base}, Options{})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/batonhq/baton/bench"
 	envs "github.com/batonhq/baton/env"
+	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/grpo"
 )
 
@@ -53,9 +54,9 @@ type trainFlags struct {
 // prefSamplers maps --prefs values to training preference distributions.
 var prefSamplers = map[string]grpo.PreferenceSampler{
 	"default":  grpo.SamplePreferences,
-	"accuracy": grpo.Fixed(grpo.AccuracyFirst),
-	"balanced": grpo.Fixed(grpo.Balanced),
-	"cost":     grpo.Fixed(grpo.CostFirst),
+	"accuracy": grpo.Fixed(episode.PreferAccuracy),
+	"balanced": grpo.Fixed(episode.PreferBalanced),
+	"cost":     grpo.Fixed(episode.PreferCost),
 }
 
 func runTrain(ctx context.Context, env *Env, args []string) error {

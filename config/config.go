@@ -209,8 +209,8 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 }
 
 // ParsePreferences reads the --prefer syntax: comma-separated items, each a
-// preset (accuracy, balanced, cost/cheap, fast/latency, local) or key=weight
-// with key accuracy, cost, latency or tool:NAME.
+// preset of [episode.Preset] (accuracy, balanced, cost/cheap, fast/latency,
+// local) or key=weight with key accuracy, cost, latency or tool:NAME.
 func ParsePreferences(s string) (episode.Preferences, error) {
 	var p episode.Preferences
 	for _, item := range strings.Split(s, ",") {
@@ -220,23 +220,23 @@ func ParsePreferences(s string) (episode.Preferences, error) {
 		}
 		key, val, hasVal := strings.Cut(item, "=")
 		if !hasVal {
-			switch key {
-			case "accuracy":
-				p.Accuracy, p.Cost, p.Latency = 1, 0.1, 0.1
-			case "balanced":
-				p.Accuracy, p.Cost, p.Latency = 1, 0.5, 0.5
-			case "cost", "cheap":
-				p.Accuracy, p.Cost, p.Latency = 1, 1, 0.2
-			case "fast", "latency":
-				p.Accuracy, p.Cost, p.Latency = 1, 0.2, 1
-			case "local":
-				p.Text = strings.TrimSpace(p.Text + " Prefer local tools over remote ones.")
+			q, ok := episode.Preset(key)
+			if !ok {
+				return p, fmt.Errorf("config: unknown preference %q: use accuracy, balanced, cost, fast, local, or key=weight", key)
+			}
+			// A preset with weights sets them; its text and tool weights
+			// add to the others given ("cost,local").
+			if q.Accuracy != 0 || q.Cost != 0 || q.Latency != 0 {
+				p.Accuracy, p.Cost, p.Latency = q.Accuracy, q.Cost, q.Latency
+			}
+			if q.Text != "" {
+				p.Text = strings.TrimSpace(p.Text + " " + q.Text)
+			}
+			for k, w := range q.Tools {
 				if p.Tools == nil {
 					p.Tools = map[string]float64{}
 				}
-				p.Tools["tag:local"] = 1
-			default:
-				return p, fmt.Errorf("config: unknown preference %q: use accuracy, balanced, cost, fast, local, or key=weight", key)
+				p.Tools[k] = w
 			}
 			continue
 		}

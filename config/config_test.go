@@ -4,10 +4,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/money"
 )
 
@@ -78,8 +80,19 @@ func TestLoad(t *testing.T) {
 
 func TestParsePreferences(t *testing.T) {
 	p, err := ParsePreferences("cost, tool:gpt-5=0.2")
-	if err != nil || p.Cost != 1 || p.Tools["gpt-5"] != 0.2 {
+	if err != nil || p.Cost != episode.PreferCost.Cost || p.Tools["gpt-5"] != 0.2 {
 		t.Fatalf("%+v %v", p, err)
+	}
+	// Every preset reads as the one table holds it, so --prefer accuracy
+	// is the operating point training and bench call accuracy.
+	for _, name := range episode.PresetNames {
+		want, _ := episode.Preset(name)
+		if got, err := ParsePreferences(name); err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("ParsePreferences(%q) = %+v, %v; want %+v", name, got, err, want)
+		}
+	}
+	if p, err := ParsePreferences("cost,local,tool:x=0.5"); err != nil || p.Cost != episode.PreferCost.Cost || p.Tools["tag:local"] != 1 || p.Tools["x"] != 0.5 || p.Text == "" {
+		t.Errorf("cost,local,tool:x=0.5: %+v %v", p, err)
 	}
 	for _, bad := range []string{"speed", "cost=x", "cost=-1", "color=1", "cost=NaN", "cost=Inf", "cost=1x", "accuracy="} {
 		if _, err := ParsePreferences(bad); err == nil {

@@ -27,7 +27,7 @@ func TestExportGolden(t *testing.T) {
 	}
 	long := strings.Repeat("é", 300) // 600 bytes: the excerpt cuts on a rune boundary
 	ep := &episode.Episode{
-		Task: episode.Task{ID: "q17", Prompt: "What is 2+2?", Preferences: Balanced, Budget: episode.Budget{MaxTurns: 5}},
+		Task: episode.Task{ID: "q17", Prompt: "What is 2+2?", Preferences: episode.PreferBalanced, Budget: episode.Budget{MaxTurns: 5}},
 		Steps: []episode.Step{
 			{Turn: 1, Action: episode.Action{Tool: "cheap", Args: json.RawMessage(`{"prompt":"What is 2+2?"}`)},
 				Result: &tool.Result{Content: "5"}, Cost: money.MustParse("0.000002")},

@@ -20,7 +20,7 @@ func traces(t *testing.T, p *learned.Policy, n int) []*learned.Trace {
 	for _, task := range b.Tasks() {
 		set, _ := b.Tools(context.Background(), task)
 		task := task
-		task.Preferences = Balanced
+		task.Preferences = episode.PreferBalanced
 		s := &policy.State{Task: &task, Tools: set.Specs(), Turn: 1}
 		_, tr, err := p.Sample(s, rng, 1)
 		if err != nil || tr == nil {
@@ -174,7 +174,7 @@ func TestSamplePreferences(t *testing.T) {
 		if p.Accuracy < 0.2 || p.Cost < 0 || p.Latency < 0 {
 			t.Fatalf("bad preference %+v", p)
 		}
-		for _, q := range []episode.Preferences{AccuracyFirst, Balanced, CostFirst} {
+		for _, q := range []episode.Preferences{episode.PreferAccuracy, episode.PreferBalanced, episode.PreferCost} {
 			if p.Accuracy == q.Accuracy && p.Cost == q.Cost && p.Latency == q.Latency {
 				presets++
 			}

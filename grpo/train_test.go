@@ -37,7 +37,7 @@ func TestConvergesOnBandit(t *testing.T) {
 	want := map[int]string{0: "cheap", 1: "mid", 2: "big"}
 	good := 0
 	for _, task := range val.Tasks() {
-		task.Preferences = Balanced
+		task.Preferences = episode.PreferBalanced
 		task.Budget.MaxTurns = 5
 		set, _ := val.Tools(context.Background(), task)
 		ep, err := orchestrator.Run(context.Background(), task, p, set)

@@ -143,10 +143,10 @@ func TestWarmStartBandit(t *testing.T) {
 }
 
 func TestFixedPrefs(t *testing.T) {
-	s := Fixed(CostFirst)
+	s := Fixed(episode.PreferCost)
 	rng := rand.New(rand.NewSource(1))
 	for i := 0; i < 5; i++ {
-		if p := s(rng, []string{"a"}); p.Cost != CostFirst.Cost || p.Accuracy != CostFirst.Accuracy || len(p.Tools) != 0 {
+		if p := s(rng, []string{"a"}); p.Cost != episode.PreferCost.Cost || p.Accuracy != episode.PreferCost.Accuracy || len(p.Tools) != 0 {
 			t.Fatalf("Fixed gave %+v", p)
 		}
 	}

@@ -334,7 +334,7 @@ func (d *Dir) Reload(ctx context.Context) ([]Decision, State, error) {
 			}
 			if tries <= MaxTries {
 				dec.Status = StatusTrying
-				dec.Reason = "still trying: " + dec.Reason
+				dec.Reason = "still trying: " + strings.TrimPrefix(dec.Reason, "refused: ")
 				decs = append(decs, dec)
 				return true, cand, d.record(dec)
 			}

@@ -54,8 +54,8 @@ func FromEpisode(ep *episode.Episode, s env.Score) Rollout {
 }
 
 // Balanced is the preference used when none is given: accuracy, cost and
-// latency weighted equally.
-var Balanced = episode.Preferences{Accuracy: 1, Cost: 1, Latency: 1}
+// latency weighted equally ([episode.PreferBalanced]).
+var Balanced = episode.PreferBalanced
 
 // Features returns the feature names of a group's vector M in order: the
 // sorted tool names, then "accuracy", "cost", "latency".

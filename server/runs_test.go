@@ -28,7 +28,7 @@ func TestRunsCreateGetEvents(t *testing.T) {
 	if v.Status != "answered" || v.Answer != "forty two" || v.Cost <= 0 || len(v.Steps) != 2 {
 		t.Fatalf("run = %+v", v)
 	}
-	if v.Task.Budget.MaxTurns != 3 || v.Task.Preferences.Cost != 1 {
+	if v.Task.Budget.MaxTurns != 3 || v.Task.Preferences.Cost != episode.PreferCost.Cost {
 		t.Errorf("task budget/preferences not applied: %+v", v.Task)
 	}
 
