@@ -238,15 +238,15 @@ func (c *gatewayCall) settle(ctx context.Context, cost money.Amount, ep *episode
 }
 
 // fail settles the reservation of a failed call: a provider's HTTP error
-// was not billed, so the hold is released; any other failure (a cancelled
-// or timed-out call, a broken stream) may have been billed upstream, so the
-// worst case is charged, as the orchestrator does.
+// or a request that never left was not billed, so the hold is released;
+// any other failure (a cancelled or timed-out call, a broken stream) may
+// have been billed upstream, so the worst case is charged, as the
+// orchestrator does ([chat.MayHaveBilled] for both).
 func (c *gatewayCall) fail(ctx context.Context, err error) {
 	bctx := context.WithoutCancel(ctx)
 	latency := c.s.now().Sub(c.start)
-	var se *chat.StatusError
 	charged := money.Amount(0)
-	released := errors.As(err, &se)
+	released := !chat.MayHaveBilled(err)
 	if !released {
 		charged = c.worst
 	}

@@ -153,3 +153,23 @@ func TestGatewayNeverRetriesABilledAttempt(t *testing.T) {
 		})
 	}
 }
+
+// TestGatewayUnsentCallIsReleased: a request that never reached the
+// upstream (nothing listens) cannot have been billed: the hold is
+// released, not charged, whatever retries were configured.
+func TestGatewayUnsentCallIsReleased(t *testing.T) {
+	yaml := func(up string) string { return strings.Replace(testConfig(up), "max_retries: 0", "max_retries: 1", 1) }
+	e := newEnvConfig(t, yaml, nil)
+	e.up.Close()
+	code, b, _ := e.do("POST", "/v1/chat/completions", `{"model":"small","messages":[{"role":"user","content":"hi"}]}`)
+	if code < 500 {
+		t.Fatalf("%d %s; want an upstream error", code, b)
+	}
+	sp, err := e.store.Spent(context.Background(), e.key.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sp.Day != 0 || sp.Held != 0 {
+		t.Fatalf("spending %+v after a call that never left: want nothing charged or held", sp)
+	}
+}

@@ -3,7 +3,6 @@ package llm
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -189,10 +188,11 @@ func (m *Model) Call(ctx context.Context, args json.RawMessage) (*tool.Result, e
 			return nil, fmt.Errorf("llm: %s: %w", m.spec.Name, ctx.Err())
 		}
 		res := tool.Errorf("%s: %v", m.spec.Name, err)
-		if errors.Is(err, chat.ErrTimeout) {
-			// An attempt cut off by its timeout may have been billed for
-			// tokens whose usage never came back: charge the bound, as
-			// for any call cut off mid-way.
+		if chat.MayHaveBilled(err) {
+			// Cut off by its timeout, a dropped connection or a reply it
+			// could not read, the call may have been billed for tokens
+			// whose usage never came back: charge the bound, as for any
+			// call cut off mid-way.
 			if w, werr := m.MaxCost(args); werr == nil {
 				res.Cost = w
 			}

@@ -148,6 +148,36 @@ func TestModelCallFailures(t *testing.T) {
 			t.Errorf("a timed-out call cost %s, want its bound %s", res.Cost, bound)
 		}
 	})
+	// What a failed call is charged follows chat.MayHaveBilled: its bound
+	// when it may have been billed, nothing when the provider refused it
+	// or the request never left.
+	for _, tt := range []struct {
+		name    string
+		reply   chattest.Reply
+		down    bool // nothing listens
+		charged bool
+	}{
+		{name: "connection dropped after sending", reply: chattest.Reply{Hangup: true}, charged: true},
+		{name: "2xx body that is not JSON", reply: chattest.Reply{Raw: `{"choices":[`}, charged: true},
+		{name: "HTTP 429", reply: chattest.Reply{Status: 429}, charged: false},
+		{name: "nothing listening", down: true, charged: false},
+	} {
+		t.Run("charge: "+tt.name, func(t *testing.T) {
+			m, srv := newModelTest(t, ModelConfig{Price: gpt5}, openai.Options{MaxRetries: -1}, tt.reply)
+			if tt.down {
+				srv.Close()
+			}
+			args := json.RawMessage(`{"prompt":"x"}`)
+			res, err := m.Call(context.Background(), args)
+			if err != nil || !res.IsError {
+				t.Fatalf("res, err = %+v, %v", res, err)
+			}
+			bound, _ := m.MaxCost(args)
+			if want := map[bool]money.Amount{true: bound}[tt.charged]; res.Cost != want {
+				t.Errorf("%s: cost %s, want %s (%s)", res.Content, res.Cost, want, map[bool]string{true: "its bound", false: "nothing"}[tt.charged])
+			}
+		})
+	}
 	for _, args := range []string{`{"prompt":""}`, `{}`, `{"prompt":3}`, `not json`} {
 		t.Run("bad arguments "+args, func(t *testing.T) {
 			m, srv := newModelTest(t, ModelConfig{Price: gpt5}, openai.Options{})

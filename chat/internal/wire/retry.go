@@ -206,7 +206,7 @@ func (r *Retrier) transient(ctx, actx context.Context, err error, sent bool) err
 	if sent {
 		return fmt.Errorf("chat: %s: %w; not retried, as the provider may have billed it: raise the timeout or try again", r.provider, err)
 	}
-	return &retryable{err: err, wait: -1}
+	return &retryable{err: fmt.Errorf("%w (%w)", err, chat.ErrNotSent), wait: -1}
 }
 
 // statusError reads an error response into a *chat.StatusError, wrapped as
