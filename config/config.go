@@ -222,7 +222,7 @@ func ParsePreferences(s string) (episode.Preferences, error) {
 		if !hasVal {
 			q, ok := episode.Preset(key)
 			if !ok {
-				return p, fmt.Errorf("config: unknown preference %q: use accuracy, balanced, cost, fast, local, or key=weight", key)
+				return p, fmt.Errorf("config: unknown preference %q: use a preset (%s) or key=weight", key, strings.Join(episode.PresetNames(), ", "))
 			}
 			// A preset with weights sets them; its text and tool weights
 			// add to the others given ("cost,local").

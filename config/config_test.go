@@ -85,7 +85,7 @@ func TestParsePreferences(t *testing.T) {
 	}
 	// Every preset reads as the one table holds it, so --prefer accuracy
 	// is the operating point training and bench call accuracy.
-	for _, name := range episode.PresetNames {
+	for _, name := range episode.PresetNames() {
 		want, _ := episode.Preset(name)
 		if got, err := ParsePreferences(name); err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("ParsePreferences(%q) = %+v, %v; want %+v", name, got, err, want)

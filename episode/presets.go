@@ -20,24 +20,38 @@ var (
 	PreferLocal = Preferences{Text: "Prefer local tools over remote ones.", Tools: map[string]float64{"tag:local": 1}}
 )
 
-// presets maps each preset name, aliases included, to its preference.
-var presets = map[string]Preferences{
-	"accuracy": PreferAccuracy,
-	"balanced": PreferBalanced,
-	"cost":     PreferCost,
-	"cheap":    PreferCost,
-	"fast":     PreferFast,
-	"latency":  PreferFast,
-	"local":    PreferLocal,
+// presets is the table: every name --prefer accepts, aliases last.
+var presets = []struct {
+	name string
+	pref Preferences
+}{
+	{"accuracy", PreferAccuracy},
+	{"balanced", PreferBalanced},
+	{"cost", PreferCost},
+	{"fast", PreferFast},
+	{"local", PreferLocal},
+	{"cheap", PreferCost},
+	{"latency", PreferFast},
 }
 
-// PresetNames lists the preset names --prefer accepts, aliases last.
-var PresetNames = []string{"accuracy", "balanced", "cost", "fast", "local", "cheap", "latency"}
+// PresetNames returns the names [Preset] knows, aliases last.
+func PresetNames() []string {
+	names := make([]string, len(presets))
+	for i, p := range presets {
+		names[i] = p.name
+	}
+	return names
+}
 
 // Preset returns the named preference (a copy: its Tools map is the
 // caller's to change) and whether the name is known.
 func Preset(name string) (Preferences, bool) {
-	p, ok := presets[name]
-	p.Tools = maps.Clone(p.Tools)
-	return p, ok
+	for _, p := range presets {
+		if p.name == name {
+			q := p.pref
+			q.Tools = maps.Clone(q.Tools)
+			return q, true
+		}
+	}
+	return Preferences{}, false
 }

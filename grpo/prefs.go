@@ -21,7 +21,7 @@ var Presets = []struct {
 // policy serves many preferences:
 //
 //   - with probability 1/4 each: the three [Presets];
-//   - with probability 1/4: Dirichlet(1, 1, 1) weights over accuracy,
+//   - with probability 1/4 (the fourth case): Dirichlet(1, 1, 1) weights over accuracy,
 //     cost and latency, with accuracy then raised to at least 0.2 (a
 //     preference that ignores correctness teaches nothing: unsolved
 //     rollouts earn 0 regardless);
@@ -30,7 +30,7 @@ var Presets = []struct {
 // gets a tool weight uniform in [0.2, 1) times the sum of the other weights.
 func SamplePreferences(rng *rand.Rand, tools []string) episode.Preferences {
 	var p episode.Preferences
-	if k := rng.Intn(4); k < len(Presets) {
+	if k := rng.Intn(len(Presets) + 1); k < len(Presets) {
 		p = Presets[k].Pref
 	} else {
 		a, c, l := rng.ExpFloat64(), rng.ExpFloat64(), rng.ExpFloat64()
