@@ -271,6 +271,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if pr != nil {
 		h = pr.handler(*adminToken, srv)
 	}
+	// Judgments a killed predecessor never made are made here.
+	tctx, stopTakeOver := context.WithCancel(ctx)
+	tookOver := make(chan struct{})
+	go func() { defer close(tookOver); srv.TakeOverJudgments(tctx) }()
+	defer func() { stopTakeOver(); <-tookOver }()
 	hs, _, errc := httplimit.Serve(ln, h, lim, log)
 	select {
 	case err := <-errc:

@@ -241,6 +241,80 @@ func (j *judge) judge(keyID, runID, question, answer string) (string, money.Amou
 	return judgeStored, cost, nil
 }
 
+// Taking over the judgments of replicas that died.
+const (
+	// JudgeTakeOverWindow is how recent a run must be for its judgment to
+	// be taken over: older ones are left unjudged.
+	JudgeTakeOverWindow = 24 * time.Hour
+	// JudgeTakeOverEvery is how often the store is asked for them.
+	JudgeTakeOverEvery = time.Minute
+)
+
+// TakeOverJudgments makes, until ctx ends or Shutdown begins, the
+// judgments that replicas which died never made (a process killed with
+// judgments queued or in flight): at once and then every
+// [JudgeTakeOverEvery], it claims from the store the answered runs of the
+// last [JudgeTakeOverWindow] without feedback whose replica is gone
+// (store.FeedbackStore.ClaimUnjudged, so no two replicas judge one run)
+// and considers each as if it had just ended: the sampled ones are judged.
+// A judgment that failed is taken over once more only when this replica
+// dies in turn. It returns at once when the server has no judge.
+func (s *Server) TakeOverJudgments(ctx context.Context) {
+	j := s.judge
+	if j == nil {
+		return
+	}
+	t := time.NewTicker(JudgeTakeOverEvery)
+	defer t.Stop()
+	for {
+		j.takeOver(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-j.base.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// takeOver claims as many unjudged runs as the queue has room for and
+// considers them.
+func (j *judge) takeOver(ctx context.Context) {
+	j.mu.Lock()
+	room, closed := j.maxQueued-j.pending, j.closed
+	j.mu.Unlock()
+	if closed || room <= 0 {
+		return
+	}
+	ids, err := j.s.store.ClaimUnjudged(ctx, j.s.now().Add(-JudgeTakeOverWindow), room)
+	if err != nil {
+		if ctx.Err() == nil {
+			j.s.log.Warn("taking over the judgments of dead replicas failed; retrying later", "err", err)
+		}
+		return
+	}
+	judged := 0
+	for _, id := range ids {
+		r, err := j.s.store.GetRun(ctx, id)
+		if err != nil || r.Episode == nil {
+			j.s.log.Warn("run not judged: it could not be read", "run", id, "err", err)
+			continue
+		}
+		ep := r.Episode
+		if ep.RunID == "" {
+			ep.RunID = r.ID
+		}
+		if sampled(ep.RunID, j.sample) {
+			judged++
+		}
+		j.consider(r.KeyID, ep)
+	}
+	if len(ids) > 0 {
+		j.s.log.Info("took over the judgments of runs whose replica died", "runs", len(ids), "sampled", judged)
+	}
+}
+
 // drain refuses new judgments and waits for those started; when ctx ends
 // first, it cancels them (each is charged its worst case, as any call cut
 // off is) and waits for them to end.

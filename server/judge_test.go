@@ -625,3 +625,78 @@ func TestJudgeNeverDelaysClients(t *testing.T) {
 		}
 	}
 }
+
+// TestJudgeTakesOverADeadReplicasJudgments: a process killed with a
+// judgment queued leaves an answered run without feedback. The next
+// server on the store claims it and judges it; a run a user already
+// judged and a run that failed are left as they are.
+func TestJudgeTakesOverADeadReplicasJudgments(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "baton.db")
+	dead, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, _, err := dead.CreateKey(ctx, store.NewKey{Name: "dead's"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	add := func(id string, status episode.Status) {
+		task := episode.Task{ID: id, Prompt: "six times seven?"}
+		if err := dead.CreateRun(ctx, store.Run{ID: id, KeyID: k.ID, Task: task}); err != nil {
+			t.Fatal(err)
+		}
+		if err := dead.FinishRun(ctx, id, &episode.Episode{RunID: id, Task: task, Status: status, Answer: "forty two"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("run_orphan", episode.StatusAnswered)
+	add("run_user", episode.StatusAnswered)
+	add("run_failed", episode.StatusFailed)
+	if _, _, err := dead.SetFeedback(ctx, store.Feedback{RunID: "run_user", Score: 0.2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := dead.Close(); err != nil { // as a kill would, minus the lock
+		t.Fatal(err)
+	}
+
+	e := newJudgeEnv(t, judgeSays("1"), judgeOpts{open: func(t *testing.T) store.Store {
+		st, err := sqlite.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		return st
+	}})
+	tctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); e.srv.TakeOverJudgments(tctx) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if f, err := e.st.GetFeedback(ctx, "run_orphan"); err == nil {
+			if f.Source != store.SourceJudge || f.Score != 1 || f.JudgeCost != judgeCallCost {
+				t.Fatalf("the orphan's feedback = %+v; want the judge's 1 at %s", f, judgeCallCost)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the dead replica's unjudged run was never judged; logs:\n%s", e.logs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	e.settle()
+	if n := len(e.judge.Requests()); n != 1 {
+		t.Errorf("the judge was asked %d times; want once, for the orphan only", n)
+	}
+	if f, err := e.st.GetFeedback(ctx, "run_user"); err != nil || f.Source != store.SourceUser || f.Score != 0.2 {
+		t.Errorf("the user's feedback = %+v, %v; want it untouched", f, err)
+	}
+	if _, err := e.st.GetFeedback(ctx, "run_failed"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a failed run got feedback: %v", err)
+	}
+	if sp, err := e.st.Spent(ctx, k.ID); err != nil || sp.Total != judgeCallCost || sp.Held != 0 {
+		t.Errorf("the run's key spent %+v, %v; want the one judgment, %s", sp, err, judgeCallCost)
+	}
+}

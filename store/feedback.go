@@ -98,4 +98,13 @@ type FeedbackStore interface {
 	// ListFeedback returns every feedback, ordered by run ID, with run ID
 	// greater than after, at most limit of them (limit ≤ 0: all).
 	ListFeedback(ctx context.Context, after string, limit int) ([]Feedback, error)
+	// ClaimUnjudged hands this replica the answered runs created at or
+	// after since that have no feedback and belong to no registered
+	// replica (theirs died and was swept, or closed): it makes them this
+	// replica's and returns their IDs, oldest first, at most limit. It is
+	// one statement or transaction, so two replicas never claim the same
+	// run, and a claimed run is not claimed again while this replica
+	// lives. A judge takes over with it the judgments a replica killed
+	// mid-way never made. A store opened [ForAdmin] claims nothing.
+	ClaimUnjudged(ctx context.Context, since time.Time, limit int) ([]string, error)
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
+	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/store"
 	"github.com/batonhq/baton/store/internal/ledger"
@@ -102,4 +104,52 @@ func (s *Store) ListFeedback(ctx context.Context, after string, limit int) ([]st
 		return nil, fmt.Errorf("postgres: list feedback: %w", err)
 	}
 	return out, nil
+}
+
+// ClaimUnjudged implements [store.Store] in one statement: the rows it
+// takes are locked, and a concurrent claim skips them (SKIP LOCKED) or,
+// once committed, sees them owned by a live replica.
+func (s *Store) ClaimUnjudged(ctx context.Context, since time.Time, limit int) ([]string, error) {
+	if s.opts.Admin || limit <= 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, `WITH c AS (
+			SELECT id, created FROM runs
+			WHERE status = $2 AND created >= $3 AND replica <> $1 AND replica NOT IN (SELECT id FROM replicas)
+			AND NOT EXISTS (SELECT 1 FROM feedback WHERE feedback.run_id = runs.id)
+			ORDER BY created, id LIMIT $4
+			FOR UPDATE SKIP LOCKED)
+		UPDATE runs SET replica = $1 FROM c WHERE runs.id = c.id
+		RETURNING runs.id, c.created`, s.opts.Replica, string(episode.StatusAnswered), since, limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: claiming unjudged runs: %w", err)
+	}
+	type claimed struct {
+		id      string
+		created time.Time
+	}
+	var cs []claimed
+	for rows.Next() {
+		var c claimed
+		if err := rows.Scan(&c.id, &c.created); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("postgres: claiming unjudged runs: %w", err)
+		}
+		cs = append(cs, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: claiming unjudged runs: %w", err)
+	}
+	// RETURNING keeps no order: oldest first, as the selection was.
+	sort.Slice(cs, func(i, j int) bool {
+		if !cs[i].created.Equal(cs[j].created) {
+			return cs[i].created.Before(cs[j].created)
+		}
+		return cs[i].id < cs[j].id
+	})
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.id
+	}
+	return ids, nil
 }

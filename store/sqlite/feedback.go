@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/batonhq/baton/episode"
 	"github.com/batonhq/baton/money"
 	"github.com/batonhq/baton/store"
 	"github.com/batonhq/baton/store/internal/ledger"
@@ -117,4 +119,44 @@ func (s *Store) ListFeedback(ctx context.Context, after string, limit int) ([]st
 		return nil, fmt.Errorf("sqlite: list feedback: %w", err)
 	}
 	return out, nil
+}
+
+// ClaimUnjudged implements [store.Store]: one write transaction selects
+// the runs and makes them this replica's.
+func (s *Store) ClaimUnjudged(ctx context.Context, since time.Time, limit int) ([]string, error) {
+	if s.opts.Admin || limit <= 0 {
+		return nil, nil
+	}
+	var ids []string
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		ids = ids[:0]
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM runs
+			WHERE status = ? AND created >= ? AND replica != ? AND replica NOT IN (SELECT id FROM replicas)
+			AND NOT EXISTS (SELECT 1 FROM feedback WHERE feedback.run_id = runs.id)
+			ORDER BY created, id LIMIT ?`, string(episode.StatusAnswered), micros(since), s.opts.Replica, limit)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE runs SET replica = ? WHERE id = ?`, s.opts.Replica, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: claiming unjudged runs: %w", err)
+	}
+	return ids, nil
 }

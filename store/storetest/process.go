@@ -326,6 +326,7 @@ func RunProcesses(t *testing.T, newURL func(t *testing.T) string, open URLOpener
 		})
 		runKilled(t, openKey, open)
 		runTakenForDead(t, openKey, open)
+		runClaimUnjudged(t, newURL, open, exclusive)
 		return
 	}
 
@@ -355,6 +356,7 @@ func RunProcesses(t *testing.T, newURL func(t *testing.T) string, open URLOpener
 
 	runKilled(t, openKey, open)
 	runTakenForDead(t, openKey, open)
+	runClaimUnjudged(t, newURL, open, exclusive)
 }
 
 // runTakenForDead: a live replica whose heartbeat a sweep finds expired (a
