@@ -296,18 +296,17 @@ func (j *judge) takeOver(ctx context.Context) {
 	}
 	judged := 0
 	for _, id := range ids {
+		if !sampled(id, j.sample) {
+			continue // never to be judged: not worth reading
+		}
 		r, err := j.s.store.GetRun(ctx, id)
 		if err != nil || r.Episode == nil {
 			j.s.log.Warn("run not judged: it could not be read", "run", id, "err", err)
 			continue
 		}
 		ep := r.Episode
-		if ep.RunID == "" {
-			ep.RunID = r.ID
-		}
-		if sampled(ep.RunID, j.sample) {
-			judged++
-		}
+		ep.RunID = r.ID
+		judged++
 		j.consider(r.KeyID, ep)
 	}
 	if len(ids) > 0 {
