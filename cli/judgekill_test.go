@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -20,13 +19,7 @@ import (
 // with -9 while a judgment is in flight; the next baton serve on the same
 // store makes that judgment, and the run ends with the judge's feedback.
 func TestJudgeSurvivesKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping a test that builds and runs the baton binary")
-	}
-	bin := filepath.Join(t.TempDir(), "baton")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/batonhq/baton/cmd/baton").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBaton(t)
 	t.Chdir(t.TempDir())
 	up := chattest.NewFunc(func(chattest.Request) chattest.Reply {
 		return chattest.Reply{Content: "42", Usage: chattest.Usage{PromptTokens: 20, CompletionTokens: 2}}

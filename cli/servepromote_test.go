@@ -93,13 +93,7 @@ func TestServePromoteMisuse(t *testing.T) {
 // candidate on SIGHUP, records the decision, and the record survives
 // kill -9.
 func TestServeSIGHUPReloadSurvivesKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping a test that builds and runs the baton binary")
-	}
-	bin := filepath.Join(t.TempDir(), "baton")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/batonhq/baton/cmd/baton").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBaton(t)
 	t.Chdir(t.TempDir())
 	// baton.yaml and a key, as the in-process tests make them.
 	db := filepath.Join(t.TempDir(), "baton.db")
@@ -168,6 +162,20 @@ func TestServeRestartKeepsPromoted(t *testing.T) {
 	}
 }
 
+// buildBaton builds the baton binary for a test that kills it, or skips
+// the test under -short.
+func buildBaton(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: skipping a test that builds and runs the baton binary")
+	}
+	bin := filepath.Join(t.TempDir(), "baton")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/batonhq/baton/cmd/baton").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 // startBinary runs the baton binary with args until the test ends and
 // returns its base URL and process.
 func startBinary(t *testing.T, bin string, args ...string) (string, *exec.Cmd) {
@@ -204,13 +212,7 @@ func startBinary(t *testing.T, bin string, args ...string) (string, *exec.Cmd) {
 // after a restart every answered run still has its feedback and the
 // probability of every step, and the candidate is still on trial.
 func TestLoopSurvivesKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping a test that builds and runs the baton binary")
-	}
-	bin := filepath.Join(t.TempDir(), "baton")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/batonhq/baton/cmd/baton").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBaton(t)
 	t.Chdir(t.TempDir())
 	db := filepath.Join(t.TempDir(), "baton.db")
 	s := startExploringServe(t, db) // writes baton.yaml and a key
