@@ -64,7 +64,8 @@ const ClipWeight = 10
 
 // MaxTries is how many reloads may find a tried candidate unproven before
 // it is refused for showing no clear gain: one no better and no worse
-// than the serving policy would otherwise be tried for ever.
+// than the serving policy would otherwise be tried for ever. A reload
+// counts only when more runs were logged since the last one counted.
 const MaxTries = 3
 
 // DefaultConfidence is the default of [Options.Confidence].
@@ -328,7 +329,7 @@ func (d *Dir) Reload(ctx context.Context) ([]Decision, State, error) {
 			dec.Reason += fmt.Sprintf("; %s, trained on more traffic, is tried instead", waiting[len(waiting)-1])
 		}
 		if thin && keepThin {
-			tries, err := d.tries(f)
+			tries, err := d.tries(f, dec.Runs)
 			if err != nil {
 				return false, nil, err
 			}
@@ -423,20 +424,33 @@ func (d *Dir) settle(dec Decision, sub string) error {
 	return nil
 }
 
-// tries counts the reloads that found candidate f unproven while it was
-// tried (its start record excluded).
-func (d *Dir) tries(f string) (int, error) {
+// tries counts the looks that found candidate f unproven while it was
+// tried, this one (on runs logged runs) included and its start record
+// excluded, counting only a look on more runs than the look counted
+// before it: a reload that brings no new evidence (a restart, an admin
+// reload with no traffic since) is recorded but is not another try.
+func (d *Dir) tries(f string, runs int) (int, error) {
 	h, err := d.History()
 	if err != nil {
 		return 0, err
 	}
-	n := -1
+	n, last, started := 0, -1, false
 	for _, dec := range h {
-		if dec.Candidate == f && dec.Status == StatusTrying {
-			n++
+		if dec.Candidate != f || dec.Status != StatusTrying {
+			continue
+		}
+		if !started {
+			started = true // the start record: no look
+			continue
+		}
+		if dec.Runs > last {
+			n, last = n+1, dec.Runs
 		}
 	}
-	return max(n, 0) + 1, nil
+	if runs > last {
+		n++
+	}
+	return n, nil
 }
 
 // judging reads the logs and builds what candidates are judged on.
@@ -548,7 +562,8 @@ func (d *Dir) judge(ctx context.Context, sub, file, serving string, cur *learned
 	dec.Runs = len(held.Logs)
 	if held.Env == nil {
 		dec.Reason = fmt.Sprintf("refused: nothing to judge on: no judged run on a question the candidate did not train on (%v); serve more traffic and send feedback", held.Err)
-		return dec, nil, true
+		// Thin: a candidate kept on trial must keep serving its share.
+		return dec, cand, true
 	}
 	ce, err := EstimateOf(ctx, held, cur)
 	if err != nil {

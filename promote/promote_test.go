@@ -341,14 +341,18 @@ func TestCanary(t *testing.T) {
 	}
 	// One the logs barely cover (only the serving policy's runs are
 	// logged from here on, and its own never come in) is tried MaxTries
-	// reloads, then refused.
+	// reloads that bring new runs, then refused; reloads with no new run
+	// (a restart) are no tries.
 	logs = rollouts(t, better, prompts, 0.5)
 	other := serving
 	save(t, other, filepath.Join(dir, "candidates", "3-other.ckpt"))
 	step([]string{"3-other.ckpt:trying"}, "1-better.ckpt", "3-other.ckpt")
-	for range MaxTries {
+	for i := range MaxTries {
+		logs = append(logs, rollouts(t, better, prompts[:50], 0.51+0.01*float64(i))...) // new run IDs
 		step([]string{"3-other.ckpt:trying"}, "1-better.ckpt", "3-other.ckpt")
+		step([]string{"3-other.ckpt:trying"}, "1-better.ckpt", "3-other.ckpt") // nothing new
 	}
+	logs = append(logs, rollouts(t, better, prompts[:50], 0.59)...)
 	decs = step([]string{"3-other.ckpt:refused"}, "1-better.ckpt", "")
 	if !strings.Contains(decs[0].Reason, "no clear gain after") {
 		t.Errorf("refused with %q", decs[0].Reason)
@@ -395,5 +399,28 @@ func TestCanaryUnloadable(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "refused", "bad.ckpt")); err != nil {
 		t.Errorf("not moved to refused/: %v", err)
+	}
+}
+
+// TestCanaryNothingToJudgeOn: a candidate on trial with no judged run to
+// be judged on yet stays on trial and keeps serving its share: it must
+// log runs for there ever to be any.
+func TestCanaryNothingToJudgeOn(t *testing.T) {
+	serving, _ := learned.DefaultFor("llmrouter")
+	better, _ := learned.DefaultFor(learned.DefaultSource)
+	dir := t.TempDir()
+	d, err := Open(dir, Options{Base: serving, Canary: 0.5, Logs: func(context.Context) ([]offpolicy.Logged, error) { return nil, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	save(t, better, filepath.Join(dir, "candidates", "c.ckpt"))
+	for i, want := range []string{"trying: serves", "still trying: nothing to judge on"} {
+		decs, st, err := d.Reload(context.Background())
+		if err != nil || len(decs) != 1 || decs[0].Status != StatusTrying || !strings.HasPrefix(decs[0].Reason, want) {
+			t.Fatalf("reload %d: %+v %v; want trying, %q", i+1, decs, err, want)
+		}
+		if st.Canary != "c.ckpt" || st.CanaryPolicy == nil {
+			t.Fatalf("reload %d: canary %q policy %p; want c.ckpt serving its share", i+1, st.Canary, st.CanaryPolicy)
+		}
 	}
 }
