@@ -175,7 +175,7 @@ func (m *Model) Spec() tool.Spec { return m.spec }
 func (m *Model) Call(ctx context.Context, args json.RawMessage) (*tool.Result, error) {
 	a, err := m.args(args)
 	if err != nil {
-		return tool.Errorf("%s: %v", m.spec.Name, err), nil
+		return tool.Rejectf("%s: %v", m.spec.Name, err), nil
 	}
 	msgs := make([]chat.Message, 0, 2)
 	if a.System != "" {
@@ -196,6 +196,10 @@ func (m *Model) Call(ctx context.Context, args json.RawMessage) (*tool.Result, e
 			if w, werr := m.MaxCost(args); werr == nil {
 				res.Cost = w
 			}
+		} else {
+			// Refused with a status, or never sent: not billed, so no
+			// per-call price either.
+			res.Unbilled = true
 		}
 		return res, nil
 	}

@@ -163,13 +163,16 @@ func TestModelCallFailures(t *testing.T) {
 		{name: "nothing listening", down: true, charged: false},
 	} {
 		t.Run("charge: "+tt.name, func(t *testing.T) {
-			m, srv := newModelTest(t, ModelConfig{Price: gpt5}, openai.Options{MaxRetries: -1}, tt.reply)
+			// A per-call price too: a call not billed must not pay it.
+			price := gpt5
+			price.PerCall = money.MustParse("0.01")
+			m, srv := newModelTest(t, ModelConfig{Price: price}, openai.Options{MaxRetries: -1}, tt.reply)
 			if tt.down {
 				srv.Close()
 			}
 			args := json.RawMessage(`{"prompt":"x"}`)
-			res, err := m.Call(context.Background(), args)
-			if err != nil || !res.IsError {
+			res, err := tool.Invoke(context.Background(), m, args)
+			if err != nil || !res.IsError || res.Unbilled == tt.charged {
 				t.Fatalf("res, err = %+v, %v", res, err)
 			}
 			bound, _ := m.MaxCost(args)
