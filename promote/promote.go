@@ -425,9 +425,9 @@ func (d *Dir) settle(dec Decision, sub string) error {
 }
 
 // tries counts the looks that found candidate f unproven while it was
-// tried, this one (on runs logged runs) included and its start record
-// excluded, counting only a look on more runs than the look counted
-// before it: a reload that brings no new evidence (a restart, an admin
+// tried, this look (judged on runs runs) included and its start record
+// excluded. A look counts only when it judged more runs than the last look
+// counted: a reload that brings no new evidence (a restart, an admin
 // reload with no traffic since) is recorded but is not another try.
 func (d *Dir) tries(f string, runs int) (int, error) {
 	h, err := d.History()
