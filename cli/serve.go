@@ -86,7 +86,10 @@ feedback with "source": "judge" and its cost apart ("judge_cost" on GET
 /v1/runs/{id}/feedback, baton_judge_cost_usd_total in /metrics). A reply
 that is not a number from 0 to 1 alone, a model error or a timeout stores
 nothing (logged; baton_judgments_total by outcome). A user's feedback
-replaces a judge's; a judge's never replaces a user's.
+replaces a judge's; a judge's never replaces a user's. Judgments a killed
+process never made are made by the next one (at start and every minute, the
+answered runs of the last day without feedback whose replica is gone; each
+by one replica only).
 
 Every API request needs a key ("Authorization: Bearer <key>"), created with
 "baton keys create --db <same db>". Budgets are reserved in the database
