@@ -70,7 +70,8 @@ files move to DIR/promoted/ or DIR/refused/.
 newest candidate moves to DIR/canary/ (older waiting ones are superseded)
 and serves SHARE of runs, with the same exploration and logging; each later
 reload judges it as above, now with its own runs in the logs, and tries it
-on while unproven, at most 3 reloads, as long as it looks promising or
+on while unproven, at most 3 reloads that bring new runs (a restart is
+not a try), as long as it looks promising or
 nothing newer waits. Logs of a policy that never called the candidate's
 models cannot show what the candidate would do; its own runs can.
 
