@@ -45,6 +45,8 @@
 // that end answered, in the background, through the same [budget.Guard]
 // on the run's key as every call; its score is stored as the run's
 // feedback with source "judge" and its cost apart (see [Judge]).
+// [Server.TakeOverJudgments] makes the judgments of replicas that died
+// before making them, each claimed by one replica from the store.
 //
 // Lifecycle: [New] builds a server (no side effects), [Server.Handler]
 // serves, [Server.Shutdown] refuses new runs, drains the running ones
