@@ -375,6 +375,14 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "  serving %s: test accuracy %.3f at $%.7f (%.1f%% of the best single's cost); %s\n",
 			orDefault(r.Serving), r.Accuracy, r.CostUSD, 100*r.CostUSD/rep.BestSingle.CostUSD, estimate)
 	}
+	if n := len(rep.Rounds); n > 0 {
+		// Where the loop ended, as baton bench puts a row against the
+		// best single model.
+		last, b := rep.Rounds[n-1], rep.BestSingle
+		fmt.Fprintf(env.Stdout, "\nAgainst the best single model on the test split, %s (%.3f at $%.7f):\n  serving %s after %d requests: %+.1f points at %.1f%% of its cost\n",
+			strings.TrimPrefix(b.Policy, "single:"), b.Accuracy, b.CostUSD, orDefault(last.Serving), last.Requests,
+			100*(last.Accuracy-b.Accuracy), 100*last.CostUSD/b.CostUSD)
+	}
 	if *jsonOut != "" {
 		if err := writeJSONFile(env, *jsonOut, rep); err != nil {
 			return fmt.Errorf("bench online: --json: %w", err)

@@ -59,6 +59,10 @@ func TestBenchOnlineLoop(t *testing.T) {
 	if n := strings.Count(stdout, "\nround "); n != 2 {
 		t.Errorf("%d round lines, want 2:\n%s", n, stdout)
 	}
+	if !strings.Contains(stdout, "Against the best single model on the test split, "+strings.TrimPrefix(rep.BestSingle.Policy, "single:")) ||
+		!strings.Contains(stdout, "after 12 requests: ") {
+		t.Errorf("no closing line against the best single model:\n%s", stdout)
+	}
 }
 
 func TestBenchOnlineMisuse(t *testing.T) {
