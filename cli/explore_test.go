@@ -1,18 +1,14 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/batonhq/baton/chat/chattest"
 	"github.com/batonhq/baton/episode"
@@ -46,49 +42,9 @@ tools:
 	if err := os.WriteFile("baton.yaml", []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errs := run(t, nil, "keys", "create", "--db", db, "--name", "t", "--json")
-	var k struct{ Secret string }
-	if code != 0 || json.Unmarshal([]byte(out), &k) != nil || k.Secret == "" {
-		t.Fatalf("keys create: %d %s %s", code, out, errs)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	e := &Env{Stdout: io.Discard, Stderr: pw, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }}
-	done := make(chan int, 1)
-	go func() {
-		done <- Run(ctx, e, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--config", "baton.yaml", "--log-level", "error", "--explore", "1", "--explore-seed", "3"}, extra...))
-		pw.Close()
-	}()
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if _, u, ok := strings.Cut(sc.Text(), "listening on "); ok {
-				urls <- strings.Fields(u)[0]
-			}
-		}
-	}()
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("baton serve exited %d", code)
-		}
-	}
-	t.Cleanup(stop)
-	select {
-	case u := <-urls:
-		return exploringServe{base: u, key: k.Secret, stop: stop}
-	case code := <-done:
-		t.Fatalf("baton serve exited %d before listening", code)
-	case <-time.After(20 * time.Second):
-		t.Fatal("baton serve did not start listening")
-	}
-	return exploringServe{}
+	secret := createKey(t, db)
+	base, stop := startStoppable(t, nil, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--config", "baton.yaml", "--log-level", "error", "--explore", "1", "--explore-seed", "3"}, extra...)...)
+	return exploringServe{base: base, key: secret, stop: stop}
 }
 
 // postRun makes a run and waits for it; it returns the run's ID.

@@ -50,15 +50,11 @@ judge: {tool: grader, sample: 1}
 		t.Fatal(err)
 	}
 	db := filepath.Join(t.TempDir(), "baton.db")
-	code, out, errs := run(t, nil, "keys", "create", "--db", db, "--name", "t", "--json")
-	var k struct{ Secret string }
-	if code != 0 || json.Unmarshal([]byte(out), &k) != nil || k.Secret == "" {
-		t.Fatalf("keys create: %d %s %s", code, out, errs)
-	}
+	secret := createKey(t, db)
 	args := []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--config", "baton.yaml", "--log-level", "info"}
 	base, cmd := startBinary(t, bin, args...)
 	req, _ := http.NewRequest("POST", base+"/v1/runs?wait=true", strings.NewReader(`{"prompt":"six times seven?","tools":["small"]}`))
-	req.Header.Set("Authorization", "Bearer "+k.Secret)
+	req.Header.Set("Authorization", "Bearer "+secret)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +79,7 @@ judge: {tool: grader, sample: 1}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		req, _ := http.NewRequest("GET", base+"/v1/runs/"+v.ID+"/feedback", nil)
-		req.Header.Set("Authorization", "Bearer "+k.Secret)
+		req.Header.Set("Authorization", "Bearer "+secret)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

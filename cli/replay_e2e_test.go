@@ -39,17 +39,13 @@ func TestServeInFrontOfReplayBillsAsReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := filepath.Join(t.TempDir(), "baton.db")
-	code, out, errs := run(t, nil, "keys", "create", "--db", db, "--name", "t", "--json")
-	var k struct{ Secret string }
-	if code != 0 || json.Unmarshal([]byte(out), &k) != nil {
-		t.Fatalf("keys create: %d %s %s", code, out, errs)
-	}
+	secret := createKey(t, db)
 	base := startCommand(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", db, "--config", "baton.yaml", "--log-level", "error")
 	do := func(method, path string, body any) map[string]any {
 		t.Helper()
 		b, _ := json.Marshal(body)
 		req, _ := http.NewRequestWithContext(context.Background(), method, base+path, strings.NewReader(string(b)))
-		req.Header.Set("Authorization", "Bearer "+k.Secret)
+		req.Header.Set("Authorization", "Bearer "+secret)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

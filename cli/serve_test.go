@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -17,6 +18,15 @@ import (
 // startCommand runs baton args in-process until the test ends and returns
 // the URL the server printed.
 func startCommand(t *testing.T, env map[string]string, args ...string) string {
+	t.Helper()
+	u, _ := startStoppable(t, env, args...)
+	return u
+}
+
+// startStoppable is [startCommand] that also returns a stop: it cancels
+// the command and fails the test unless it exits 0. Stopping twice (or at
+// the test's end) is harmless.
+func startStoppable(t *testing.T, env map[string]string, args ...string) (string, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
@@ -32,21 +42,39 @@ func startCommand(t *testing.T, env map[string]string, args ...string) string {
 			}
 		}
 	}()
-	t.Cleanup(func() {
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("%v exited %d after SIGINT-like cancel", args, code)
-		}
-	})
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if code := <-done; code != 0 {
+				t.Errorf("%v exited %d after SIGINT-like cancel", args, code)
+			}
+		})
+	}
+	t.Cleanup(stop)
 	select {
 	case u := <-urls:
-		return u
+		return u, stop
 	case code := <-done:
 		t.Fatalf("%v exited %d before listening", args, code)
 	case <-time.After(20 * time.Second):
 		t.Fatalf("%v did not start listening", args)
 	}
-	return ""
+	return "", stop
+}
+
+// createKey creates a key in db with baton keys create --json and returns
+// its secret.
+func createKey(t *testing.T, db string) string {
+	t.Helper()
+	code, out, errs := run(t, nil, "keys", "create", "--name", "t", "--db", db, "--json")
+	var k struct {
+		Secret string `json:"secret"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &k) != nil || k.Secret == "" {
+		t.Fatalf("keys create: exit %d, output %q, stderr %s", code, out, errs)
+	}
+	return k.Secret
 }
 
 // holdSlowBodies opens n connections from 127.0.0.1 that start a POST and
@@ -123,16 +151,7 @@ func TestEnvServeNeedsItsToken(t *testing.T) {
 func TestServeTimeouts(t *testing.T) {
 	t.Chdir(t.TempDir())
 	db := filepath.Join(t.TempDir(), "baton.db")
-	code, out, errs := run(t, nil, "keys", "create", "--name", "t", "--db", db, "--json")
-	if code != 0 {
-		t.Fatalf("keys create: %d %s", code, errs)
-	}
-	var k struct {
-		Secret string `json:"secret"`
-	}
-	if err := json.Unmarshal([]byte(out), &k); err != nil || k.Secret == "" {
-		t.Fatalf("keys create output %q: %v", out, err)
-	}
+	secret := createKey(t, db)
 	base := startCommand(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", db, "--log-level", "error",
 		"--body-timeout", "200ms", "--idle-timeout", "200ms", "--shutdown-timeout", "1s")
 	addr := strings.TrimPrefix(base, "http://")
@@ -142,7 +161,7 @@ func TestServeTimeouts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	fmt.Fprintf(c, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 1000\r\n\r\n{", k.Secret)
+	fmt.Fprintf(c, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 1000\r\n\r\n{", secret)
 	_ = c.SetReadDeadline(time.Now().Add(3 * time.Second))
 	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 	if err != nil {

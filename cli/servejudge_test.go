@@ -44,20 +44,11 @@ judge:
 		t.Fatal(err)
 	}
 	db := filepath.Join(t.TempDir(), "baton.db")
-	code, out, errs := run(t, nil, "keys", "create", "--name", "t", "--db", db, "--json")
-	if code != 0 {
-		t.Fatalf("keys create: %d %s", code, errs)
-	}
-	var k struct {
-		Secret string `json:"secret"`
-	}
-	if err := json.Unmarshal([]byte(out), &k); err != nil {
-		t.Fatal(err)
-	}
+	secret := createKey(t, db)
 	base := startCommand(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", db, "--log-level", "error")
 	do := func(method, path, body string) (int, []byte) {
 		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+k.Secret)
+		req.Header.Set("Authorization", "Bearer "+secret)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
