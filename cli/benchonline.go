@@ -343,7 +343,8 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 		}
 		// What the logs alone say of the serving checkpoint, beside what
 		// the test split measures.
-		if e, err := estimateServing(ctx, env, db, cfgPath, servingFile); err == nil {
+		e, estErr := estimateServing(ctx, env, db, cfgPath, servingFile)
+		if estErr == nil {
 			sn, cost, ess, rp := e.IPS.Accuracy.SelfNormalised, e.IPS.CostUSD.SelfNormalised, e.IPS.ESS, e.Replay.Accuracy.Mean
 			r.Estimate, r.EstimateSE, r.EstimateCostUSD, r.ESS, r.Replay = &sn, promote.AccuracySE(e.IPS), &cost, ess, &rp
 			r.Covered = fmt.Sprintf("%d/%d", e.Replay.Covered, e.Replay.Questions)
@@ -361,7 +362,7 @@ func runBenchOnline(ctx context.Context, env *Env, args []string) error {
 			r.HeldOutAccuracy = &acc
 		}
 		rep.Rounds = append(rep.Rounds, r)
-		estimate := "no estimate"
+		estimate := fmt.Sprintf("no estimate (%v)", estErr)
 		if r.Estimate != nil {
 			estimate = fmt.Sprintf("the logs estimate %.3f ± %.3f (ESS %.0f; replay %.3f on %s)", *r.Estimate, offpolicy.Z95*r.EstimateSE, r.ESS, *r.Replay, r.Covered)
 			if r.HeldOutAccuracy != nil {

@@ -54,12 +54,6 @@ func New(p *learned.Policy, eps float64, seed uint64) (*Policy, error) {
 	return &Policy{p: p, eps: eps, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}, nil
 }
 
-// Epsilon returns the exploration rate.
-func (e *Policy) Epsilon() float64 { return e.eps }
-
-// Learned returns the wrapped policy.
-func (e *Policy) Learned() *learned.Policy { return e.p }
-
 // Decide implements [policy.Policy].
 func (e *Policy) Decide(ctx context.Context, s *policy.State) (episode.Action, error) {
 	a, _, err := e.DecideWithProb(ctx, s)

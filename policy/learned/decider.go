@@ -157,12 +157,6 @@ const (
 	iCallTopVerified = 37
 )
 
-// Vector returns f's values in [FeatureNames] order.
-func (f Features) Vector() []float64 {
-	v := f.vector()
-	return v[:]
-}
-
 // VerifierInput is what the answer verifier reads of f: its vector
 // without the verifier's own outputs and without score mode's utilities
 // (scaled by a temperature, they would swamp the rest).
